@@ -1,0 +1,166 @@
+//! The core's one public error: a wrapper over each area's own enum, with a stable code for
+//! programs and a message in French or English for people.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::{
+    access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError,
+    migrations::MigrationError, users::AuthError, vault::VaultError, Lang, UserMessage,
+};
+
+/// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    VaultNotFound,
+    VaultAlreadyExists,
+    NotAVault,
+    RecoveryFileMissing,
+    VaultTruncated,
+    VaultCorrupted,
+    WrongPassphrase,
+    KeyringEntryMissing,
+    KeyringKeyMismatch,
+    KeyringUnavailable,
+    KeyringFailure,
+    NewerSchema,
+    MigrationChanged,
+    MigrationFailed,
+    PassphraseTooShort,
+    SecureDeleteOff,
+    InvalidCredentials,
+    AccountDisabled,
+    UsernameTaken,
+    UsernameInvalid,
+    PasswordTooShort,
+    UnknownUser,
+    SigningKeyDamaged,
+    LastAdministrator,
+    PermissionDenied,
+    AuditDetailsDamaged,
+    NotABackup,
+    BackupVersionUnsupported,
+    BackupTruncated,
+    BackupCorrupted,
+    BackupOfAnotherVault,
+    BackupInvalid,
+    BackupDestinationExists,
+    Cancelled,
+    Database,
+    Io,
+}
+
+/// Every failure the core reports.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+    #[error(transparent)]
+    KeyStore(#[from] KeyStoreError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error(transparent)]
+    Io(#[from] IoError),
+}
+
+impl Error {
+    fn inner(&self) -> &dyn UserMessage {
+        match self {
+            Error::Vault(e) => e,
+            Error::Migration(e) => e,
+            Error::KeyStore(e) => e,
+            Error::Auth(e) => e,
+            Error::Access(e) => e,
+            Error::Audit(e) => e,
+            Error::Backup(e) => e,
+            Error::Database(e) => e,
+            Error::Io(e) => e,
+        }
+    }
+}
+
+impl UserMessage for Error {
+    fn code(&self) -> ErrorCode {
+        self.inner().code()
+    }
+    fn french(&self) -> String {
+        self.inner().french()
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Error {
+        Error::Database(DatabaseError(source))
+    }
+}
+
+impl Error {
+    /// Shorthand for the message in a language.
+    pub fn localized(&self, lang: Lang) -> String {
+        self.message(lang)
+    }
+}
+
+/// An unexpected database failure. Expected ones (wrong key, corruption at open) have their own
+/// variants in [`VaultError`].
+#[derive(Debug, thiserror::Error)]
+#[error("The vault's database failed: {0}. Run `greffier vault check`; if it reports damage, restore the latest backup.")]
+pub struct DatabaseError(#[source] pub rusqlite::Error);
+
+impl UserMessage for DatabaseError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Database
+    }
+    fn french(&self) -> String {
+        format!("La base de données du coffre a échoué : {}. Lancez `greffier vault check` ; s'il signale des dommages, restaurez la dernière sauvegarde.", self.0)
+    }
+}
+
+/// A file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("Could not {action} {path}: {source}. Check that the path exists, that you may write there and that the disk is not full.")]
+pub struct IoError {
+    pub action: &'static str,
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl IoError {
+    pub(crate) fn new(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> IoError {
+        IoError { action, path: path.into(), source }
+    }
+}
+
+impl UserMessage for IoError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Io
+    }
+    fn french(&self) -> String {
+        let action = match self.action {
+            "read" => "lire",
+            "write" => "écrire",
+            "create" => "créer",
+            "rename" => "renommer",
+            "remove" => "supprimer",
+            other => other,
+        };
+        format!(
+            "Impossible de {action} {} : {}. Vérifiez que le chemin existe, que vous pouvez y écrire et que le disque n'est pas plein.",
+            self.path.display(),
+            self.source
+        )
+    }
+}

@@ -1,0 +1,34 @@
+//! Greffier's domain: the encrypted vault, its users and roles, and the audit chain.
+//!
+//! Nothing here knows about Tauri, a window, or the OS keyring: those come in through the
+//! [`KeyStore`] trait and the [`Clock`], passed in by the CLI and the desktop shell.
+
+pub mod access;
+pub mod audit;
+pub mod backup;
+pub mod clock;
+mod crypto;
+mod error;
+mod fsutil;
+pub mod i18n;
+pub mod keystore;
+pub mod migrations;
+mod recovery;
+mod secret;
+pub mod users;
+pub mod vault;
+
+pub use access::{AccessError, Permission};
+pub use audit::{AuditEntry, ChainFault, ChainHead, ChainProblem, VerifyReport};
+pub use backup::{BackupError, BackupReport, Credentials, Progress, RestoreReport};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use crypto::KdfParams;
+pub use error::{DatabaseError, Error, ErrorCode, IoError};
+pub use i18n::{Lang, UserMessage};
+pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
+pub use secret::{Secret, VaultKey};
+pub use users::{AuthError, NewUser, Role, Session, User, UserId};
+pub use vault::{
+    self_check, CheckReport, Pragmas, CreateReport, KdfProfile, KeySource, SelfCheck, Unlock, Vault, VaultEnv, VaultError,
+    VaultInfo, VaultPaths, VaultSetup,
+};
