@@ -1,1 +1,25 @@
-fn main() {}
+//! `greffier`: every vault operation a script or an administrator needs, non-interactive.
+//! Exit codes: 0 success, 1 error, 2 bad usage, 3 a check or verification found a problem.
+
+mod args;
+mod context;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use greffier_core::UserMessage;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let lang = context::language(cli.lang);
+    match run::run(cli, lang) {
+        Ok(run::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(run::Outcome::ProblemFound) => ExitCode::from(3),
+        Err(error) => {
+            eprintln!("{}: {}", lang.pick("erreur", "error"), error.message(lang));
+            eprintln!("  [{}]", serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -894,6 +894,11 @@ pub mod testing {
         audit::append(&vault.conn, &Signer::User { id: user_id, name, key: &key }, event, vault.env.clock.now()).expect("append")
     }
 
+    /// The vault key, for tests that play a key holder editing the file by hand.
+    pub fn key(vault: &Vault) -> VaultKey {
+        vault.key.clone()
+    }
+
     /// Erases the details of events, as destroying the records they describe will.
     pub fn erase_audit_details(vault: &Vault, seqs: &[u64]) -> usize {
         crate::audit::erase_details(&vault.conn, seqs).expect("erase")

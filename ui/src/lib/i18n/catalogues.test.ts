@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { fr } from './fr';
 
+// Every source file of the app, as text (Vite's glob import; tests and catalogues left out).
+const sources = Object.entries(
+  import.meta.glob<string>(['/src/**/*.{ts,svelte}', '!/src/**/*.test.ts', '!/src/lib/i18n/{fr,en}.ts'], {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  }),
+);
+
 const placeholders = (message: string): string[] =>
   [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
 
@@ -24,6 +33,14 @@ describe('catalogues', () => {
     for (const key of Object.keys(fr) as (keyof typeof fr)[]) {
       expect(placeholders(en[key]), `placeholders of ${key}`).toEqual(placeholders(fr[key]));
     }
+  });
+
+  it('hold no message that the application never asks for', () => {
+    expect(sources.length, 'the glob must find the sources').toBeGreaterThan(5);
+    const unused = Object.keys(fr).filter(
+      (key) => !sources.some(([, text]) => text.includes(`'${key}'`)),
+    );
+    expect(unused).toEqual([]);
   });
 
   it('follow French typography: a non-breaking space before a colon, curly apostrophes', () => {

@@ -4,7 +4,7 @@ import type { Catalogue } from './fr';
 
 export const en = {
   'app.name': 'Greffier',
-  'app.tagline': 'Records management and retention schedule',
+  'app.versionLine': 'Greffier {version}',
   'app.offline': 'Offline: no data leaves this computer',
 
   'header.organisationLabel': 'Organisation',
@@ -30,10 +30,10 @@ export const en = {
   'nav.incidents': 'Incidents',
   'nav.audit': 'Audit',
   'nav.settings': 'Settings',
-  'nav.comingSoon': 'Coming soon',
   'nav.soonBadge': 'Soon',
   'nav.unavailable': '{area}: coming soon',
   'nav.shortcutHint': 'Shortcut: {keys}',
+  'nav.soonWithShortcut': 'Coming soon — shortcut: {keys}',
 
   'shortcuts.title': 'Keyboard shortcuts',
   'shortcuts.altDigit': 'Alt+{digit}',

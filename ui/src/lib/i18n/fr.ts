@@ -3,7 +3,7 @@
 // space before the colon, typographic apostrophe.
 export const fr = {
   'app.name': 'Greffier',
-  'app.tagline': 'Gestion documentaire et calendrier de conservation',
+  'app.versionLine': 'Greffier {version}',
   'app.offline': 'Hors ligne : aucune donnée ne quitte ce poste',
 
   'header.organisationLabel': 'Organisme',
@@ -29,10 +29,10 @@ export const fr = {
   'nav.incidents': 'Incidents',
   'nav.audit': 'Audit',
   'nav.settings': 'Paramètres',
-  'nav.comingSoon': 'Bientôt disponible',
   'nav.soonBadge': 'Bientôt',
   'nav.unavailable': '{area} : bientôt disponible',
   'nav.shortcutHint': 'Raccourci : {keys}',
+  'nav.soonWithShortcut': 'Bientôt disponible — raccourci : {keys}',
 
   'shortcuts.title': 'Raccourcis clavier',
   'shortcuts.altDigit': 'Alt+{digit}',

@@ -1,0 +1,116 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Greffier: records management with retention schedules, in an encrypted vault.
+///
+/// Secrets come from the environment, never from arguments: GREFFIER_PASSWORD (the acting user's
+/// password; for `init`, the new administrator's), GREFFIER_RECOVERY (the recovery passphrase),
+/// GREFFIER_NEW_PASSWORD (a new user's or a new password), GREFFIER_NEW_RECOVERY (a new recovery
+/// passphrase). GREFFIER_KEYRING=none keeps the OS keyring out entirely.
+#[derive(Debug, Parser)]
+#[command(name = "greffier", version, propagate_version = true)]
+pub struct Cli {
+    /// The vault folder (holds vault.db and recovery.json).
+    #[arg(long, global = true, env = "GREFFIER_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// The acting user.
+    #[arg(long, global = true, env = "GREFFIER_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Read the acting user's password from the first line of standard input.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+    /// Print data as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages (default: from the locale, else French).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Fr,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a vault with its first administrator (--user; password in GREFFIER_PASSWORD,
+    /// recovery passphrase in GREFFIER_RECOVERY).
+    Init(InitArgs),
+    /// Vault operations.
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Users and roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The organisation that owns the records.
+    #[arg(long)]
+    pub organisation: String,
+    /// The administrator's full name.
+    #[arg(long, default_value = "")]
+    pub display_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Show the vault's identity, versions, key source and the build's self-check.
+    Info,
+    /// Run the integrity check, the page HMAC check and the audit chain verification.
+    Check,
+    /// Write an encrypted backup to FILE (which must not exist).
+    Backup { file: PathBuf },
+    /// Restore FILE into the vault folder, after verifying it whole. The acting user must be an
+    /// administrator in the backup.
+    Restore { file: PathBuf },
+    /// Rotate the vault key (needs GREFFIER_RECOVERY).
+    Rekey,
+    /// Change the recovery passphrase (GREFFIER_RECOVERY to GREFFIER_NEW_RECOVERY).
+    ChangePassphrase,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (password in GREFFIER_NEW_PASSWORD).
+    Add {
+        username: String,
+        #[arg(long, value_parser = ["administrator", "archivist", "access_officer", "auditor", "clerk"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// List users and their roles.
+    List,
+    /// Give a user a new password (GREFFIER_NEW_PASSWORD) and a new signing key.
+    ResetPassword { username: String },
+    /// Change your own password (GREFFIER_NEW_PASSWORD).
+    Passwd,
+    /// Deactivate an account (users are never deleted).
+    Deactivate { username: String },
+    /// Reactivate an account.
+    Reactivate { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the whole chain; exit code 3 names the first bad event.
+    Verify,
+    /// Export the trail.
+    Export {
+        /// CSV file to write, or - for standard output.
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+    },
+}
