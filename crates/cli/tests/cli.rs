@@ -1,0 +1,306 @@
+//! The `greffier` binary on real vault files: every command, and every bad input with its own
+//! message, exit code, and no file changed. The OS keyring is kept out (GREFFIER_KEYRING=none);
+//! `keyring.rs` runs against a real Secret Service.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+const PASSWORD: &str = "admin password 1";
+const RECOVERY: &str = "the recovery passphrase";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn greffier(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_greffier"));
+    command
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GREFFIER_KEYRING", "none")
+        .env("GREFFIER_PASSWORD", PASSWORD)
+        .env("GREFFIER_RECOVERY", RECOVERY);
+    for (key, value) in env {
+        if value.is_empty() {
+            command.env_remove(key);
+        } else {
+            command.env(key, value);
+        }
+    }
+    let Output { status, stdout, stderr } = command.output().expect("run greffier");
+    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into_owned(), stderr: String::from_utf8_lossy(&stderr).into_owned() }
+}
+
+fn ok(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let run = greffier(vault, args, env);
+    assert_eq!(run.code, 0, "greffier {args:?} failed:\n{}\n{}", run.stdout, run.stderr);
+    run.stdout
+}
+
+/// Runs a command that must fail with `code` (the stable error code printed in brackets) and
+/// leave every file in the vault folder as it was.
+fn refused(vault: &Path, args: &[&str], env: &[(&str, &str)], code: &str) -> String {
+    let before = snapshot(vault);
+    let run = greffier(vault, args, env);
+    assert_eq!(run.code, 1, "greffier {args:?} should fail:\n{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains(&format!("[{code}]")), "expected [{code}] from {args:?}, got:\n{}", run.stderr);
+    assert_eq!(snapshot(vault), before, "greffier {args:?} must not change any file");
+    run.stderr
+}
+
+/// Runs a command that must fail with `code` after the user signed in: the sign-in (and a refusal)
+/// are audited, so the vault file does change.
+fn fails(vault: &Path, args: &[&str], env: &[(&str, &str)], code: &str) -> String {
+    let run = greffier(vault, args, env);
+    assert_eq!(run.code, 1, "greffier {args:?} should fail:\n{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains(&format!("[{code}]")), "expected [{code}] from {args:?}, got:\n{}", run.stderr);
+    run.stderr
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, String> {
+    use sha2::Digest;
+    let mut files = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.path().is_file() {
+                let bytes = std::fs::read(entry.path()).expect("read");
+                files.insert(entry.file_name().to_string_lossy().into_owned(), hex::encode(sha2::Sha256::digest(bytes)));
+            }
+        }
+    }
+    files
+}
+
+fn new_vault() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("coffre été");
+    ok(&vault, &["--user", "admin", "init", "--organisation", "Ville de Québec", "--display-name", "Hélène Côté"], &[]);
+    (dir, vault)
+}
+
+#[test]
+fn init_info_and_check() {
+    let (_dir, vault) = new_vault();
+    let db = std::fs::read(vault.join("vault.db")).expect("vault.db");
+    assert!(!db.starts_with(b"SQLite format 3"));
+    let info = ok(&vault, &["--lang", "en", "vault", "info"], &[]);
+    assert!(info.contains("Ville de Québec") && info.contains("SQLCipher") && info.contains("4."), "{info}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&vault, &["--json", "vault", "info"], &[])).expect("json");
+    assert_eq!(json["pragmas"]["secureDelete"], "1");
+    assert_eq!(json["pragmas"]["journalMode"], "wal");
+    assert_eq!(json["selfCheck"]["secureDelete"], true);
+    assert_eq!(json["vault"]["keySource"], "recovery_passphrase");
+    let check = ok(&vault, &["--user", "admin", "--lang", "fr", "vault", "check"], &[]);
+    assert!(check.contains("Chaîne d'audit intacte"), "{check}");
+    // No keyring and no passphrase: a clear message, in both languages.
+    let en = refused(&vault, &["--lang", "en", "vault", "info"], &[("GREFFIER_RECOVERY", "")], "keyring_unavailable");
+    assert!(en.contains("GREFFIER_RECOVERY"), "{en}");
+    let fr = refused(&vault, &["--lang", "fr", "vault", "info"], &[("GREFFIER_RECOVERY", "")], "keyring_unavailable");
+    assert!(fr.contains("phrase de récupération"), "{fr}");
+}
+
+#[test]
+fn init_refuses_bad_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("v");
+    refused(&vault, &["--user", "admin", "init", "--organisation", "X"], &[("GREFFIER_PASSWORD", "short")], "password_too_short");
+    refused(&vault, &["--user", "admin", "init", "--organisation", "X"], &[("GREFFIER_RECOVERY", "short phrase")], "passphrase_too_short");
+    refused(&vault, &["--user", "two words", "init", "--organisation", "X"], &[], "username_invalid");
+    let missing_user = greffier(&vault, &["init", "--organisation", "X"], &[]);
+    assert!(missing_user.code == 1 && missing_user.stderr.contains("--user"), "{}", missing_user.stderr);
+    assert!(!vault.join("vault.db").exists());
+    ok(&vault, &["--user", "admin", "init", "--organisation", "X"], &[]);
+    refused(&vault, &["--user", "admin", "init", "--organisation", "X"], &[], "vault_already_exists");
+}
+
+#[test]
+fn every_bad_vault_gets_its_own_message_and_stays_untouched() {
+    let (dir, vault) = new_vault();
+    refused(&vault, &["vault", "info"], &[("GREFFIER_RECOVERY", "not the right passphrase")], "wrong_passphrase");
+    let original = std::fs::read(vault.join("vault.db")).expect("read");
+
+    std::fs::write(vault.join("vault.db"), &original[..original.len() / 2 + 7]).expect("truncate");
+    let message = refused(&vault, &["--lang", "en", "vault", "info"], &[], "vault_truncated");
+    assert!(message.contains("truncated") && message.contains("restore"), "{message}");
+
+    let mut damaged = original.clone();
+    for byte in &mut damaged[16..200] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(vault.join("vault.db"), &damaged).expect("corrupt");
+    let message = refused(&vault, &["--lang", "fr", "vault", "info"], &[], "vault_corrupted");
+    assert!(message.contains("endommagé"), "{message}");
+
+    std::fs::remove_file(vault.join("vault.db")).expect("rm");
+    let plain = rusqlite_plain(&vault.join("vault.db"));
+    assert!(plain);
+    refused(&vault, &["vault", "info"], &[], "not_a_vault");
+
+    std::fs::write(vault.join("vault.db"), &original).expect("put back");
+    ok(&vault, &["vault", "info"], &[]);
+
+    let elsewhere = dir.path().join("nothing here");
+    refused(&elsewhere, &["vault", "info"], &[], "vault_not_found");
+}
+
+/// Writes a plain (unencrypted) SQLite file with the sqlite3 header, as another tool would.
+fn rusqlite_plain(path: &Path) -> bool {
+    // The header of a plain SQLite database, page size 4096, followed by zeroed pages.
+    let mut bytes = vec![0u8; 8192];
+    bytes[..16].copy_from_slice(b"SQLite format 3\0");
+    std::fs::write(path, bytes).is_ok()
+}
+
+#[test]
+fn a_vault_from_a_newer_greffier_is_refused() {
+    let (_dir, vault) = new_vault();
+    {
+        let env = greffier_core::VaultEnv {
+            keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
+            clock: std::sync::Arc::new(greffier_core::SystemClock),
+            kdf: greffier_core::KdfProfile::STANDARD,
+        };
+        let opened = greffier_core::Vault::open(&vault, greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)), &env).expect("open");
+        let key = greffier_core::vault::testing::key(&opened);
+        opened.lock();
+        let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
+        raw.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).expect("key");
+        raw.execute("INSERT INTO schema_migrations VALUES (42, '0042_future', 'x', 'later')", []).expect("insert");
+        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    }
+    let message = refused(&vault, &["--lang", "en", "vault", "info"], &[], "newer_schema");
+    assert!(message.contains("schema 42"), "{message}");
+}
+
+#[test]
+fn users_roles_and_passwords() {
+    let (_dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    ok(&vault, &[&admin[..], &["user", "add", "marie", "--role", "archivist", "--display-name", "Marie Tremblay"]].concat(), &[("GREFFIER_NEW_PASSWORD", "marie password 1")]);
+    fails(&vault, &[&admin[..], &["user", "add", "MARIE", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "another password")], "username_taken");
+    fails(&vault, &[&admin[..], &["user", "add", "bob", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "short")], "password_too_short");
+    let bad_role = greffier(&vault, &[&admin[..], &["user", "add", "bob", "--role", "superuser"]].concat(), &[("GREFFIER_NEW_PASSWORD", "a long password")]);
+    assert_eq!(bad_role.code, 2, "an unknown role is a usage error: {}", bad_role.stderr);
+
+    let list: serde_json::Value = serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "user", "list"]].concat(), &[])).expect("json");
+    let names: Vec<_> = list.as_array().expect("array").iter().map(|u| (u["username"].as_str().unwrap_or("").to_owned(), u["role"].as_str().unwrap_or("").to_owned())).collect();
+    assert_eq!(names, [("admin".into(), "administrator".into()), ("marie".into(), "archivist".into())]);
+
+    let marie = [("GREFFIER_PASSWORD", "marie password 1")];
+    let denied = fails(&vault, &["--user", "marie", "--lang", "en", "user", "list"], &marie, "permission_denied");
+    assert!(denied.contains("view_users"), "{denied}");
+    fails(&vault, &["--user", "marie", "user", "list"], &[("GREFFIER_PASSWORD", "wrong password!")], "invalid_credentials");
+
+    ok(&vault, &["--user", "marie", "user", "passwd"], &[("GREFFIER_PASSWORD", "marie password 1"), ("GREFFIER_NEW_PASSWORD", "marie password 2")]);
+    fails(&vault, &["--user", "marie", "audit", "verify"], &marie, "invalid_credentials");
+    ok(&vault, &[&admin[..], &["user", "reset-password", "marie"]].concat(), &[("GREFFIER_NEW_PASSWORD", "marie password 3")]);
+    ok(&vault, &[&admin[..], &["user", "deactivate", "marie"]].concat(), &[]);
+    fails(&vault, &["--user", "marie", "user", "list"], &[("GREFFIER_PASSWORD", "marie password 3")], "account_disabled");
+    ok(&vault, &[&admin[..], &["user", "reactivate", "marie"]].concat(), &[]);
+    fails(&vault, &[&admin[..], &["user", "deactivate", "admin"]].concat(), &[], "last_administrator");
+
+    // The password can come from standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_greffier"))
+        .args(["--vault"]).arg(&vault).args(["--user", "admin", "--password-stdin", "user", "list"])
+        .env("GREFFIER_KEYRING", "none").env("GREFFIER_RECOVERY", RECOVERY).env_remove("GREFFIER_PASSWORD")
+        .stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped())
+        .spawn().expect("spawn");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let verify = ok(&vault, &[&admin[..], &["--lang", "en", "audit", "verify"]].concat(), &[]);
+    assert!(verify.contains("Audit chain intact"), "{verify}");
+}
+
+#[test]
+fn backup_restore_rekey_and_passphrase() {
+    let (dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    let file = dir.path().join("sauvegarde d'été.greffier");
+    let file_arg = file.to_str().expect("utf-8");
+    let out = ok(&vault, &[&admin[..], &["--json", "vault", "backup", file_arg]].concat(), &[]);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(report["sha256"].as_str().is_some_and(|s| s.len() == 64));
+    fails(&vault, &[&admin[..], &["vault", "backup", file_arg]].concat(), &[], "backup_destination_exists");
+
+    ok(&vault, &[&admin[..], &["user", "add", "later", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "a password long enough")]);
+    fails(&vault, &[&admin[..], &["vault", "rekey"]].concat(), &[("GREFFIER_RECOVERY", "wrong recovery phrase")], "wrong_passphrase");
+    ok(&vault, &[&admin[..], &["vault", "rekey"]].concat(), &[]);
+    ok(&vault, &[&admin[..], &["vault", "change-passphrase"]].concat(), &[("GREFFIER_NEW_RECOVERY", "a brand new recovery passphrase")]);
+    refused(&vault, &["vault", "info"], &[], "wrong_passphrase");
+    let new_recovery = [("GREFFIER_RECOVERY", "a brand new recovery passphrase")];
+    ok(&vault, &["vault", "info"], &new_recovery);
+
+    // Bad backups first: each refused, nothing changed.
+    let bytes = std::fs::read(&file).expect("read");
+    let broken = dir.path().join("broken.greffier");
+    let broken_arg = broken.to_str().expect("utf-8");
+    std::fs::write(&broken, &bytes[..bytes.len() - 100]).expect("write");
+    refused(&vault, &[&admin[..], &["vault", "restore", broken_arg]].concat(), &[], "backup_truncated");
+    let mut flipped = bytes.clone();
+    let at = bytes.len() - 2000;
+    flipped[at] ^= 0x01;
+    std::fs::write(&broken, &flipped).expect("write");
+    refused(&vault, &[&admin[..], &["vault", "restore", broken_arg]].concat(), &[], "backup_corrupted");
+    std::fs::write(&broken, b"hello").expect("write");
+    refused(&vault, &[&admin[..], &["vault", "restore", broken_arg]].concat(), &[], "not_a_backup");
+    // The backup predates the rotation: the current passphrase unwraps only the new key.
+    refused(&vault, &[&admin[..], &["vault", "restore", file_arg]].concat(), &new_recovery, "wrong_passphrase");
+
+    // With the passphrase of the backup's day it restores; with no keyring to hold the current
+    // key, the recovery file comes from the backup, and the command says so.
+    let restored = ok(&vault, &[&admin[..], &["--lang", "en", "vault", "restore", file_arg]].concat(), &[]);
+    assert!(restored.contains("Vault restored") && restored.contains("in force when the backup was made"), "{restored}");
+    let users = ok(&vault, &[&admin[..], &["user", "list"]].concat(), &[]);
+    assert!(!users.contains("later"), "the user added after the backup is gone: {users}");
+    let verify = ok(&vault, &[&admin[..], &["--lang", "en", "audit", "verify"]].concat(), &[]);
+    assert!(verify.contains("intact"), "{verify}");
+    assert!(std::fs::read_dir(&vault).expect("dir").flatten().any(|e| e.file_name().to_string_lossy().starts_with("vault.db.pre-restore-")), "the replaced vault is kept aside");
+}
+
+#[test]
+fn tampering_is_reported_with_exit_code_3() {
+    let (_dir, vault) = new_vault();
+    ok(&vault, &["--user", "admin", "user", "add", "paul", "--role", "auditor"], &[("GREFFIER_NEW_PASSWORD", "paul password 1")]);
+    let env = greffier_core::VaultEnv {
+        keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
+        clock: std::sync::Arc::new(greffier_core::SystemClock),
+        kdf: greffier_core::KdfProfile::STANDARD,
+    };
+    let opened = greffier_core::Vault::open(&vault, greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)), &env).expect("open");
+    let key = greffier_core::vault::testing::key(&opened);
+    opened.lock();
+    let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
+    raw.execute_batch(&format!("PRAGMA key = \"x'{}'\"; DROP TRIGGER audit_events_append_only_update;", key.to_hex().as_str())).expect("key");
+    raw.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3", []).expect("tamper");
+    drop(raw);
+    let run = greffier(&vault, &["--user", "paul", "--lang", "en", "audit", "verify"], &[("GREFFIER_PASSWORD", "paul password 1")]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("BROKEN at event #3"), "{}", run.stdout);
+    let run = greffier(&vault, &["--user", "admin", "vault", "check"], &[]);
+    assert_eq!(run.code, 3, "vault check reports the broken chain too");
+}
+
+#[test]
+fn audit_export_writes_a_csv_file() {
+    let (dir, vault) = new_vault();
+    let file = dir.path().join("audit é.csv");
+    let out = ok(&vault, &["--user", "admin", "--lang", "en", "audit", "export", "--csv", file.to_str().expect("utf-8")], &[]);
+    assert!(out.contains("events exported"), "{out}");
+    let mut reader = csv::Reader::from_path(&file).expect("csv");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(&rows[0][3], "vault.create");
+    assert!(rows.iter().any(|r| &r[3] == "auth.sign_in"));
+    let auditor_denied = greffier(&vault, &["--user", "admin", "audit", "export", "--csv", "/nonexistent-dir/x.csv"], &[]);
+    assert_eq!(auditor_denied.code, 1);
+}
