@@ -96,7 +96,7 @@ impl Context {
             }
         };
         Context {
-            vault_dir: vault.unwrap_or_else(default_vault_dir),
+            vault_dir: vault.unwrap_or_else(greffier_core::vault::default_dir),
             user,
             password_stdin,
             json,
@@ -195,14 +195,4 @@ fn keystore_choice() -> Result<OsKeyStore, String> {
 
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or(text).chars().take(160).collect()
-}
-
-/// `$XDG_DATA_HOME/greffier/vault` or the platform's equivalent.
-fn default_vault_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
-        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("greffier").join("vault")
 }

@@ -32,6 +32,17 @@ pub const MIN_PASSPHRASE_CHARS: usize = 16;
 /// SQLCipher's page size; a vault file is always a whole number of pages.
 const PAGE_SIZE: u64 = 4096;
 
+/// Where a vault lives when none is named: `$XDG_DATA_HOME/greffier/vault`, else
+/// `~/.local/share/greffier/vault`, else `%APPDATA%\greffier\vault`.
+pub fn default_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("greffier").join("vault")
+}
+
 /// The paths of a vault's files.
 #[derive(Debug, Clone)]
 pub struct VaultPaths {

@@ -1,0 +1,49 @@
+# Greffier's single entry point. On a fresh Debian/Ubuntu machine:
+#   make run    installs everything, builds, and launches the desktop app on the default vault
+#   make test   installs everything and runs every test (what .ci/run calls)
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+# System packages the build and the tests need (Debian bookworm names).
+APT_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev \
+	libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
+	libxdo-dev xvfb xauth imagemagick x11-apps webkit2gtk-driver dbus gnome-keyring libsecret-tools \
+	keyutils poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps system-deps ui-deps ui build run test lint
+
+deps: system-deps ui-deps
+
+system-deps:
+	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(APT_PACKAGES) 2>/dev/null | grep -c '^install ok installed')" != "$(words $(APT_PACKAGES))" ]; then \
+		echo "Installing system packages…"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+ui-deps:
+	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+		npm --prefix ui ci --no-audit --no-fund; \
+	fi
+
+ui: ui-deps
+	npm --prefix ui run build
+
+build: deps ui
+	cargo build --workspace
+
+run: build
+	./target/debug/greffier-desktop
+
+lint: deps
+	cargo fmt --all --check
+	npm --prefix ui run check
+	npm --prefix ui run lint
+
+test: deps ui lint
+	npm --prefix ui test
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace
