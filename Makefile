@@ -46,4 +46,5 @@ lint: deps
 test: deps ui lint
 	npm --prefix ui test
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace
+	# nextest ends with one summary line for every Rust test; plain cargo test where it is missing.
+	if cargo nextest --version >/dev/null 2>&1; then cargo nextest run --workspace; else cargo test --workspace; fi

@@ -2,7 +2,8 @@
 
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&["app_status", "set_language"])),
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(&["app_status", "set_language"])),
     )
     .expect("tauri build step");
 }

@@ -6,8 +6,7 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use greffier_core::{KdfProfile, KeyStore, Lang, SelfCheck, SystemClock, Unlock, Vault, VaultEnv};
-use greffier_keystore::OsKeyStore;
+use greffier_core::{KdfProfile, KeyStore, Lang, NoKeyStore, SelfCheck, SystemClock, Unlock, Vault, VaultEnv};
 
 pub struct AppState {
     pub vault_dir: PathBuf,
@@ -24,10 +23,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     /// Runs the self-check and, when the keyring holds the vault's key, unlocks it silently.
     pub fn start() -> AppState {
-        let keystore: Arc<dyn KeyStore> = Arc::new(OsKeyStore::new());
+        let keystore: Arc<dyn KeyStore> = match greffier_keystore::from_env() {
+            Ok(store) => Arc::new(store),
+            Err(reason) => Arc::new(NoKeyStore { reason }),
+        };
         let self_check = greffier_core::self_check(keystore.as_ref());
         let env = VaultEnv { keystore, clock: Arc::new(SystemClock), kdf: KdfProfile::STANDARD };
-        let vault_dir = std::env::var_os("GREFFIER_VAULT").map(PathBuf::from).unwrap_or_else(greffier_core::vault::default_dir);
+        let vault_dir =
+            std::env::var_os("GREFFIER_VAULT").map(PathBuf::from).unwrap_or_else(greffier_core::vault::default_dir);
         let vault = if vault_dir.join(greffier_core::vault::DB_FILE).exists() && self_check.os_keyring_ok() {
             Vault::open(&vault_dir, Unlock::KeyStore, &env).ok()
         } else {

@@ -8,10 +8,9 @@ use std::{
 };
 
 use greffier_core::{
-    ErrorCode, KdfProfile, KeySlot, KeyStore, KeyStoreError, Lang, NoKeyStore, Secret, Session, SystemClock, Unlock, UserMessage,
-    Vault, VaultEnv,
+    ErrorCode, KdfProfile, KeyStore, KeyStoreError, Lang, NoKeyStore, Secret, Session, SystemClock, Unlock,
+    UserMessage, Vault, VaultEnv,
 };
-use greffier_keystore::OsKeyStore;
 
 use crate::args::LangArg;
 
@@ -34,15 +33,21 @@ impl UserMessage for CliError {
     fn code(&self) -> ErrorCode {
         match self {
             CliError::Core(e) => e.code(),
-            CliError::MissingUser | CliError::MissingSecret { .. } => ErrorCode::InvalidCredentials,
+            CliError::MissingUser => ErrorCode::MissingUser,
+            CliError::MissingSecret { .. } => ErrorCode::MissingSecret,
             CliError::Stdin(_) | CliError::Write { .. } => ErrorCode::Io,
         }
     }
     fn french(&self) -> String {
         match self {
             CliError::Core(e) => e.french(),
-            CliError::MissingUser => "Cette commande a besoin de l'utilisateur qui agit : passez --user NOM (ou définissez GREFFIER_USER).".into(),
-            CliError::MissingSecret { var } => format!("Cette commande a besoin que {var} soit défini dans l'environnement."),
+            CliError::MissingUser => {
+                "Cette commande a besoin de l'utilisateur qui agit : passez --user NOM (ou définissez GREFFIER_USER)."
+                    .into()
+            }
+            CliError::MissingSecret { var } => {
+                format!("Cette commande a besoin que {var} soit défini dans l'environnement.")
+            }
             CliError::Stdin(e) => format!("Impossible de lire le mot de passe sur l'entrée standard : {e}."),
             CliError::Write { path, reason } => format!("Impossible d'écrire {path} : {reason}."),
         }
@@ -82,7 +87,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(vault: Option<PathBuf>, user: Option<String>, password_stdin: bool, json: bool, lang: Lang) -> Context {
-        let (keystore, keyring): (Arc<dyn KeyStore>, bool) = match keystore_choice() {
+        let (keystore, keyring): (Arc<dyn KeyStore>, bool) = match greffier_keystore::from_env() {
             Ok(store) => (Arc::new(store), true),
             Err(reason) => {
                 eprintln!(
@@ -151,7 +156,14 @@ impl Context {
     pub fn open(&self) -> Result<Vault, CliError> {
         let mut options = self.unlock_options().into_iter().peekable();
         if options.peek().is_none() {
-            return Err(if self.keyring { CliError::MissingSecret { var: "GREFFIER_RECOVERY" } } else { greffier_core::Error::from(greffier_core::KeyStoreError::Unavailable { reason: "GREFFIER_RECOVERY is not set".into() }).into() });
+            return Err(if self.keyring {
+                CliError::MissingSecret { var: "GREFFIER_RECOVERY" }
+            } else {
+                greffier_core::Error::from(greffier_core::KeyStoreError::Unavailable {
+                    reason: "GREFFIER_RECOVERY is not set".into(),
+                })
+                .into()
+            });
         }
         let mut last = None;
         for unlock in options {
@@ -177,22 +189,9 @@ impl Context {
 fn keyring_miss(error: &greffier_core::Error) -> bool {
     matches!(
         error.code(),
-        ErrorCode::KeyringEntryMissing | ErrorCode::KeyringKeyMismatch | ErrorCode::KeyringUnavailable | ErrorCode::KeyringFailure
+        ErrorCode::KeyringEntryMissing
+            | ErrorCode::KeyringKeyMismatch
+            | ErrorCode::KeyringUnavailable
+            | ErrorCode::KeyringFailure
     )
-}
-
-/// The OS keyring if it answers; else why not.
-fn keystore_choice() -> Result<OsKeyStore, String> {
-    if std::env::var("GREFFIER_KEYRING").is_ok_and(|v| v == "none") {
-        return Err("GREFFIER_KEYRING=none".into());
-    }
-    let store = OsKeyStore::new();
-    match store.load(&KeySlot::current("probe")) {
-        Ok(_) => Ok(store),
-        Err(KeyStoreError::Unavailable { reason } | KeyStoreError::Failure { reason }) => Err(first_line(&reason)),
-    }
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or(text).chars().take(160).collect()
 }

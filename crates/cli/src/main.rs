@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         Ok(run::Outcome::ProblemFound) => ExitCode::from(3),
         Err(error) => {
             eprintln!("{}: {}", lang.pick("erreur", "error"), error.message(lang));
-            eprintln!("  [{}]", serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+            eprintln!(
+                "  [{}]",
+                serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            );
             ExitCode::FAILURE
         }
     }

@@ -2,9 +2,7 @@
 
 use std::{fs::File, io::Write, path::Path};
 
-use greffier_core::{
-    backup, self_check, Credentials, Lang, NewUser, Progress, Role, Vault, VaultSetup,
-};
+use greffier_core::{backup, self_check, Credentials, Lang, NewUser, Progress, Role, Vault, VaultSetup};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -52,9 +50,16 @@ fn done(ctx: &Context, fr: &str, en: &str) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
-fn progress_bar(lang: Lang, what_fr: &'static str, what_en: &'static str) -> (ProgressBar, impl FnMut(Progress) -> bool) {
+fn progress_bar(
+    lang: Lang,
+    what_fr: &'static str,
+    what_en: &'static str,
+) -> (ProgressBar, impl FnMut(Progress) -> bool) {
     let bar = ProgressBar::new(1);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {percent:>3} %").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {percent:>3} %")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     bar.set_message(lang.pick(what_fr, what_en));
     let handle = bar.clone();
     (bar, move |p: Progress| {
@@ -67,17 +72,28 @@ fn progress_bar(lang: Lang, what_fr: &'static str, what_en: &'static str) -> (Pr
 fn init(ctx: &Context, organisation: &str, display_name: &str) -> Result<Outcome, CliError> {
     let setup = VaultSetup {
         organisation: organisation.to_owned(),
-        admin: NewUser { username: ctx.username()?.to_owned(), display_name: display_name.to_owned(), role: Role::Administrator, password: ctx.password()? },
+        admin: NewUser {
+            username: ctx.username()?.to_owned(),
+            display_name: display_name.to_owned(),
+            role: Role::Administrator,
+            password: ctx.password()?,
+        },
         recovery_passphrase: Context::require_secret("GREFFIER_RECOVERY")?,
     };
     let (vault, report) = Vault::create(&ctx.vault_dir, setup, &ctx.env)?;
     let keyring_saved = report.keystore.is_ok();
     if ctx.json {
-        print_json(&serde_json::json!({ "vaultId": vault.vault_id(), "dir": ctx.vault_dir, "keyringSaved": keyring_saved }));
+        print_json(
+            &serde_json::json!({ "vaultId": vault.vault_id(), "dir": ctx.vault_dir, "keyringSaved": keyring_saved }),
+        );
     } else {
         println!("{} {}", ctx.lang.pick("Coffre créé :", "Vault created:"), ctx.vault_dir.display());
         if keyring_saved {
-            println!("{}", ctx.lang.pick("La clé du coffre est dans le trousseau du système.", "The vault key is in the OS keyring."));
+            println!(
+                "{}",
+                ctx.lang
+                    .pick("La clé du coffre est dans le trousseau du système.", "The vault key is in the OS keyring.")
+            );
         } else {
             println!(
                 "{}",
@@ -139,7 +155,10 @@ fn check(ctx: &Context) -> Result<Outcome, CliError> {
     } else {
         let l = ctx.lang;
         println!("integrity_check        {}", report.integrity.join("; "));
-        println!("cipher_integrity_check {}", if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") });
+        println!(
+            "cipher_integrity_check {}",
+            if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") }
+        );
         print_verify(l, &report.audit);
     }
     Ok(if report.is_sound() { Outcome::Success } else { Outcome::ProblemFound })
@@ -174,7 +193,13 @@ fn backup_to(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
     if ctx.json {
         print_json(&report);
     } else {
-        println!("{} {} ({} {})", ctx.lang.pick("Sauvegarde écrite :", "Backup written:"), report.path.display(), report.bytes, ctx.lang.pick("octets", "bytes"));
+        println!(
+            "{} {} ({} {})",
+            ctx.lang.pick("Sauvegarde écrite :", "Backup written:"),
+            report.path.display(),
+            report.bytes,
+            ctx.lang.pick("octets", "bytes")
+        );
         println!("SHA-256 {}", report.sha256);
         println!("{} {}", ctx.lang.pick("Tête de la chaîne d'audit", "Audit chain head"), report.chain_head);
     }
@@ -198,12 +223,27 @@ fn restore_from(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
         print_json(&report);
     } else {
         let l = ctx.lang;
-        println!("{} {} ({})", l.pick("Coffre restauré depuis la sauvegarde du", "Vault restored from the backup of"), report.backup_created_at, report.backup_chain_head);
+        println!(
+            "{} {} ({})",
+            l.pick("Coffre restauré depuis la sauvegarde du", "Vault restored from the backup of"),
+            report.backup_created_at,
+            report.backup_chain_head
+        );
         if let Some(previous) = &report.previous_saved_as {
-            println!("{} {}", l.pick("Le coffre remplacé est conservé sous", "The replaced vault is kept as"), previous.display());
+            println!(
+                "{} {}",
+                l.pick("Le coffre remplacé est conservé sous", "The replaced vault is kept as"),
+                previous.display()
+            );
         }
         if report.recovery_file_from_backup {
-            println!("{}", l.pick("La phrase de récupération est celle en vigueur à la date de la sauvegarde.", "The recovery passphrase is the one in force when the backup was made."));
+            println!(
+                "{}",
+                l.pick(
+                    "La phrase de récupération est celle en vigueur à la date de la sauvegarde.",
+                    "The recovery passphrase is the one in force when the backup was made."
+                )
+            );
         }
     }
     vault.lock();
@@ -214,7 +254,11 @@ fn rekey(ctx: &Context) -> Result<Outcome, CliError> {
     let passphrase = Context::require_secret("GREFFIER_RECOVERY")?;
     let (mut vault, session) = ctx.open_session()?;
     vault.rekey(&session, &passphrase)?;
-    done(ctx, "Clé du coffre remplacée ; le trousseau et le fichier de récupération sont à jour.", "Vault key rotated; the keyring and the recovery file are up to date.")
+    done(
+        ctx,
+        "Clé du coffre remplacée ; le trousseau et le fichier de récupération sont à jour.",
+        "Vault key rotated; the keyring and the recovery file are up to date.",
+    )
 }
 
 fn change_passphrase(ctx: &Context) -> Result<Outcome, CliError> {
@@ -240,7 +284,11 @@ fn user(ctx: &Context, command: UserCommand) -> Result<Outcome, CliError> {
                 print_json(&user);
                 Ok(Outcome::Success)
             } else {
-                done(ctx, &format!("Utilisateur {} ajouté ({}).", user.username, role.label(Lang::Fr)), &format!("User {} added ({}).", user.username, role.label(Lang::En)))
+                done(
+                    ctx,
+                    &format!("Utilisateur {} ajouté ({}).", user.username, role.label(Lang::Fr)),
+                    &format!("User {} added ({}).", user.username, role.label(Lang::En)),
+                )
             }
         }
         UserCommand::List => {
@@ -257,7 +305,11 @@ fn user(ctx: &Context, command: UserCommand) -> Result<Outcome, CliError> {
         }
         UserCommand::ResetPassword { username } => {
             vault.reset_password(&session, &username, &Context::require_secret("GREFFIER_NEW_PASSWORD")?)?;
-            done(ctx, &format!("Mot de passe de {username} réinitialisé ; nouvelle clé de signature."), &format!("Password of {username} reset; new signing key."))
+            done(
+                ctx,
+                &format!("Mot de passe de {username} réinitialisé ; nouvelle clé de signature."),
+                &format!("Password of {username} reset; new signing key."),
+            )
         }
         UserCommand::Passwd => {
             vault.change_password(&session, &ctx.password()?, &Context::require_secret("GREFFIER_NEW_PASSWORD")?)?;
@@ -287,6 +339,8 @@ fn verify(ctx: &Context) -> Result<Outcome, CliError> {
 
 fn export(ctx: &Context, path: &Path) -> Result<Outcome, CliError> {
     let (vault, session) = ctx.open_session()?;
+    // Refuse before the file is created, so a refusal never leaves an empty or clobbered file.
+    vault.require(&session, greffier_core::Permission::ExportAudit)?;
     let count = if path.as_os_str() == "-" {
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
@@ -294,7 +348,8 @@ fn export(ctx: &Context, path: &Path) -> Result<Outcome, CliError> {
         lock.flush().map_err(|e| CliError::Write { path: "-".into(), reason: e.to_string() })?;
         return Ok(Outcome::Success);
     } else {
-        let mut file = File::create(path).map_err(|e| CliError::Write { path: path.display().to_string(), reason: e.to_string() })?;
+        let mut file = File::create(path)
+            .map_err(|e| CliError::Write { path: path.display().to_string(), reason: e.to_string() })?;
         let count = vault.export_audit_csv(&session, &mut file)?;
         file.sync_all().map_err(|e| CliError::Write { path: path.display().to_string(), reason: e.to_string() })?;
         count

@@ -36,7 +36,11 @@ fn greffier(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         }
     }
     let Output { status, stdout, stderr } = command.output().expect("run greffier");
-    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into_owned(), stderr: String::from_utf8_lossy(&stderr).into_owned() }
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
 }
 
 fn ok(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
@@ -72,7 +76,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, String> {
         for entry in entries.flatten() {
             if entry.path().is_file() {
                 let bytes = std::fs::read(entry.path()).expect("read");
-                files.insert(entry.file_name().to_string_lossy().into_owned(), hex::encode(sha2::Sha256::digest(bytes)));
+                files
+                    .insert(entry.file_name().to_string_lossy().into_owned(), hex::encode(sha2::Sha256::digest(bytes)));
             }
         }
     }
@@ -111,8 +116,18 @@ fn init_info_and_check() {
 fn init_refuses_bad_input() {
     let dir = tempfile::tempdir().expect("tempdir");
     let vault = dir.path().join("v");
-    refused(&vault, &["--user", "admin", "init", "--organisation", "X"], &[("GREFFIER_PASSWORD", "short")], "password_too_short");
-    refused(&vault, &["--user", "admin", "init", "--organisation", "X"], &[("GREFFIER_RECOVERY", "short phrase")], "passphrase_too_short");
+    refused(
+        &vault,
+        &["--user", "admin", "init", "--organisation", "X"],
+        &[("GREFFIER_PASSWORD", "short")],
+        "password_too_short",
+    );
+    refused(
+        &vault,
+        &["--user", "admin", "init", "--organisation", "X"],
+        &[("GREFFIER_RECOVERY", "short phrase")],
+        "passphrase_too_short",
+    );
     refused(&vault, &["--user", "two words", "init", "--organisation", "X"], &[], "username_invalid");
     let missing_user = greffier(&vault, &["init", "--organisation", "X"], &[]);
     assert!(missing_user.code == 1 && missing_user.stderr.contains("--user"), "{}", missing_user.stderr);
@@ -168,7 +183,12 @@ fn a_vault_from_a_newer_greffier_is_refused() {
             clock: std::sync::Arc::new(greffier_core::SystemClock),
             kdf: greffier_core::KdfProfile::STANDARD,
         };
-        let opened = greffier_core::Vault::open(&vault, greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)), &env).expect("open");
+        let opened = greffier_core::Vault::open(
+            &vault,
+            greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)),
+            &env,
+        )
+        .expect("open");
         let key = greffier_core::vault::testing::key(&opened);
         opened.lock();
         let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
@@ -184,35 +204,84 @@ fn a_vault_from_a_newer_greffier_is_refused() {
 fn users_roles_and_passwords() {
     let (_dir, vault) = new_vault();
     let admin = ["--user", "admin"];
-    ok(&vault, &[&admin[..], &["user", "add", "marie", "--role", "archivist", "--display-name", "Marie Tremblay"]].concat(), &[("GREFFIER_NEW_PASSWORD", "marie password 1")]);
-    fails(&vault, &[&admin[..], &["user", "add", "MARIE", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "another password")], "username_taken");
-    fails(&vault, &[&admin[..], &["user", "add", "bob", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "short")], "password_too_short");
-    let bad_role = greffier(&vault, &[&admin[..], &["user", "add", "bob", "--role", "superuser"]].concat(), &[("GREFFIER_NEW_PASSWORD", "a long password")]);
+    ok(
+        &vault,
+        &[&admin[..], &["user", "add", "marie", "--role", "archivist", "--display-name", "Marie Tremblay"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "marie password 1")],
+    );
+    fails(
+        &vault,
+        &[&admin[..], &["user", "add", "MARIE", "--role", "clerk"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "another password")],
+        "username_taken",
+    );
+    fails(
+        &vault,
+        &[&admin[..], &["user", "add", "bob", "--role", "clerk"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "short")],
+        "password_too_short",
+    );
+    let bad_role = greffier(
+        &vault,
+        &[&admin[..], &["user", "add", "bob", "--role", "superuser"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "a long password")],
+    );
     assert_eq!(bad_role.code, 2, "an unknown role is a usage error: {}", bad_role.stderr);
 
-    let list: serde_json::Value = serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "user", "list"]].concat(), &[])).expect("json");
-    let names: Vec<_> = list.as_array().expect("array").iter().map(|u| (u["username"].as_str().unwrap_or("").to_owned(), u["role"].as_str().unwrap_or("").to_owned())).collect();
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "user", "list"]].concat(), &[])).expect("json");
+    let names: Vec<_> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|u| (u["username"].as_str().unwrap_or("").to_owned(), u["role"].as_str().unwrap_or("").to_owned()))
+        .collect();
     assert_eq!(names, [("admin".into(), "administrator".into()), ("marie".into(), "archivist".into())]);
 
     let marie = [("GREFFIER_PASSWORD", "marie password 1")];
     let denied = fails(&vault, &["--user", "marie", "--lang", "en", "user", "list"], &marie, "permission_denied");
     assert!(denied.contains("view_users"), "{denied}");
-    fails(&vault, &["--user", "marie", "user", "list"], &[("GREFFIER_PASSWORD", "wrong password!")], "invalid_credentials");
+    fails(
+        &vault,
+        &["--user", "marie", "user", "list"],
+        &[("GREFFIER_PASSWORD", "wrong password!")],
+        "invalid_credentials",
+    );
 
-    ok(&vault, &["--user", "marie", "user", "passwd"], &[("GREFFIER_PASSWORD", "marie password 1"), ("GREFFIER_NEW_PASSWORD", "marie password 2")]);
+    ok(
+        &vault,
+        &["--user", "marie", "user", "passwd"],
+        &[("GREFFIER_PASSWORD", "marie password 1"), ("GREFFIER_NEW_PASSWORD", "marie password 2")],
+    );
     fails(&vault, &["--user", "marie", "audit", "verify"], &marie, "invalid_credentials");
-    ok(&vault, &[&admin[..], &["user", "reset-password", "marie"]].concat(), &[("GREFFIER_NEW_PASSWORD", "marie password 3")]);
+    ok(
+        &vault,
+        &[&admin[..], &["user", "reset-password", "marie"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "marie password 3")],
+    );
     ok(&vault, &[&admin[..], &["user", "deactivate", "marie"]].concat(), &[]);
-    fails(&vault, &["--user", "marie", "user", "list"], &[("GREFFIER_PASSWORD", "marie password 3")], "account_disabled");
+    fails(
+        &vault,
+        &["--user", "marie", "user", "list"],
+        &[("GREFFIER_PASSWORD", "marie password 3")],
+        "account_disabled",
+    );
     ok(&vault, &[&admin[..], &["user", "reactivate", "marie"]].concat(), &[]);
     fails(&vault, &[&admin[..], &["user", "deactivate", "admin"]].concat(), &[], "last_administrator");
 
     // The password can come from standard input.
     let mut child = Command::new(env!("CARGO_BIN_EXE_greffier"))
-        .args(["--vault"]).arg(&vault).args(["--user", "admin", "--password-stdin", "user", "list"])
-        .env("GREFFIER_KEYRING", "none").env("GREFFIER_RECOVERY", RECOVERY).env_remove("GREFFIER_PASSWORD")
-        .stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped())
-        .spawn().expect("spawn");
+        .args(["--vault"])
+        .arg(&vault)
+        .args(["--user", "admin", "--password-stdin", "user", "list"])
+        .env("GREFFIER_KEYRING", "none")
+        .env("GREFFIER_RECOVERY", RECOVERY)
+        .env_remove("GREFFIER_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
     use std::io::Write;
     child.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write");
     let output = child.wait_with_output().expect("wait");
@@ -233,10 +302,23 @@ fn backup_restore_rekey_and_passphrase() {
     assert!(report["sha256"].as_str().is_some_and(|s| s.len() == 64));
     fails(&vault, &[&admin[..], &["vault", "backup", file_arg]].concat(), &[], "backup_destination_exists");
 
-    ok(&vault, &[&admin[..], &["user", "add", "later", "--role", "clerk"]].concat(), &[("GREFFIER_NEW_PASSWORD", "a password long enough")]);
-    fails(&vault, &[&admin[..], &["vault", "rekey"]].concat(), &[("GREFFIER_RECOVERY", "wrong recovery phrase")], "wrong_passphrase");
+    ok(
+        &vault,
+        &[&admin[..], &["user", "add", "later", "--role", "clerk"]].concat(),
+        &[("GREFFIER_NEW_PASSWORD", "a password long enough")],
+    );
+    fails(
+        &vault,
+        &[&admin[..], &["vault", "rekey"]].concat(),
+        &[("GREFFIER_RECOVERY", "wrong recovery phrase")],
+        "wrong_passphrase",
+    );
     ok(&vault, &[&admin[..], &["vault", "rekey"]].concat(), &[]);
-    ok(&vault, &[&admin[..], &["vault", "change-passphrase"]].concat(), &[("GREFFIER_NEW_RECOVERY", "a brand new recovery passphrase")]);
+    ok(
+        &vault,
+        &[&admin[..], &["vault", "change-passphrase"]].concat(),
+        &[("GREFFIER_NEW_RECOVERY", "a brand new recovery passphrase")],
+    );
     refused(&vault, &["vault", "info"], &[], "wrong_passphrase");
     let new_recovery = [("GREFFIER_RECOVERY", "a brand new recovery passphrase")];
     ok(&vault, &["vault", "info"], &new_recovery);
@@ -260,31 +342,63 @@ fn backup_restore_rekey_and_passphrase() {
     // With the passphrase of the backup's day it restores; with no keyring to hold the current
     // key, the recovery file comes from the backup, and the command says so.
     let restored = ok(&vault, &[&admin[..], &["--lang", "en", "vault", "restore", file_arg]].concat(), &[]);
-    assert!(restored.contains("Vault restored") && restored.contains("in force when the backup was made"), "{restored}");
+    assert!(
+        restored.contains("Vault restored") && restored.contains("in force when the backup was made"),
+        "{restored}"
+    );
     let users = ok(&vault, &[&admin[..], &["user", "list"]].concat(), &[]);
     assert!(!users.contains("later"), "the user added after the backup is gone: {users}");
     let verify = ok(&vault, &[&admin[..], &["--lang", "en", "audit", "verify"]].concat(), &[]);
     assert!(verify.contains("intact"), "{verify}");
-    assert!(std::fs::read_dir(&vault).expect("dir").flatten().any(|e| e.file_name().to_string_lossy().starts_with("vault.db.pre-restore-")), "the replaced vault is kept aside");
+    let names: Vec<String> = std::fs::read_dir(&vault)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("vault.db.pre-restore-") && !n.ends_with(".json")),
+        "the replaced vault is kept aside: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with(".recovery.json")),
+        "with its recovery file, so it still opens: {names:?}"
+    );
 }
 
 #[test]
 fn tampering_is_reported_with_exit_code_3() {
     let (_dir, vault) = new_vault();
-    ok(&vault, &["--user", "admin", "user", "add", "paul", "--role", "auditor"], &[("GREFFIER_NEW_PASSWORD", "paul password 1")]);
+    ok(
+        &vault,
+        &["--user", "admin", "user", "add", "paul", "--role", "auditor"],
+        &[("GREFFIER_NEW_PASSWORD", "paul password 1")],
+    );
     let env = greffier_core::VaultEnv {
         keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
         clock: std::sync::Arc::new(greffier_core::SystemClock),
         kdf: greffier_core::KdfProfile::STANDARD,
     };
-    let opened = greffier_core::Vault::open(&vault, greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)), &env).expect("open");
+    let opened = greffier_core::Vault::open(
+        &vault,
+        greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)),
+        &env,
+    )
+    .expect("open");
     let key = greffier_core::vault::testing::key(&opened);
     opened.lock();
     let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
-    raw.execute_batch(&format!("PRAGMA key = \"x'{}'\"; DROP TRIGGER audit_events_append_only_update;", key.to_hex().as_str())).expect("key");
+    raw.execute_batch(&format!(
+        "PRAGMA key = \"x'{}'\"; DROP TRIGGER audit_events_append_only_update;",
+        key.to_hex().as_str()
+    ))
+    .expect("key");
     raw.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3", []).expect("tamper");
     drop(raw);
-    let run = greffier(&vault, &["--user", "paul", "--lang", "en", "audit", "verify"], &[("GREFFIER_PASSWORD", "paul password 1")]);
+    let run = greffier(
+        &vault,
+        &["--user", "paul", "--lang", "en", "audit", "verify"],
+        &[("GREFFIER_PASSWORD", "paul password 1")],
+    );
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("BROKEN at event #3"), "{}", run.stdout);
     let run = greffier(&vault, &["--user", "admin", "vault", "check"], &[]);
@@ -295,12 +409,17 @@ fn tampering_is_reported_with_exit_code_3() {
 fn audit_export_writes_a_csv_file() {
     let (dir, vault) = new_vault();
     let file = dir.path().join("audit é.csv");
-    let out = ok(&vault, &["--user", "admin", "--lang", "en", "audit", "export", "--csv", file.to_str().expect("utf-8")], &[]);
+    let out = ok(
+        &vault,
+        &["--user", "admin", "--lang", "en", "audit", "export", "--csv", file.to_str().expect("utf-8")],
+        &[],
+    );
     assert!(out.contains("events exported"), "{out}");
     let mut reader = csv::Reader::from_path(&file).expect("csv");
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(&rows[0][3], "vault.create");
     assert!(rows.iter().any(|r| &r[3] == "auth.sign_in"));
-    let auditor_denied = greffier(&vault, &["--user", "admin", "audit", "export", "--csv", "/nonexistent-dir/x.csv"], &[]);
+    let auditor_denied =
+        greffier(&vault, &["--user", "admin", "audit", "export", "--csv", "/nonexistent-dir/x.csv"], &[]);
     assert_eq!(auditor_denied.code, 1);
 }

@@ -27,7 +27,8 @@ impl SecretService {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(home.path().join("runtime"), std::fs::Permissions::from_mode(0o700)).expect("chmod");
+            std::fs::set_permissions(home.path().join("runtime"), std::fs::Permissions::from_mode(0o700))
+                .expect("chmod");
         }
         let mut bus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])
@@ -83,7 +84,14 @@ impl SecretService {
         loop {
             let reply = self
                 .command("dbus-send")
-                .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
                 .output()
                 .expect("dbus-send");
             if String::from_utf8_lossy(&reply.stdout).contains("boolean true") {
@@ -101,7 +109,11 @@ impl SecretService {
             command.env("GREFFIER_RECOVERY", RECOVERY);
         }
         let out = command.output().expect("greffier");
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 }
 
@@ -119,7 +131,8 @@ fn the_vault_key_lives_in_the_real_secret_service() {
     let dir = tempfile::tempdir().expect("tempdir");
     let vault: PathBuf = dir.path().join("vault");
 
-    let (code, out, err) = service.greffier(&vault, &["--user", "admin", "--json", "init", "--organisation", "CIUSSS de test"], true);
+    let (code, out, err) =
+        service.greffier(&vault, &["--user", "admin", "--json", "init", "--organisation", "CIUSSS de test"], true);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!err.contains("no OS keyring"), "the keyring must answer here: {err}");
     let created: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -132,15 +145,27 @@ fn the_vault_key_lives_in_the_real_secret_service() {
     let info: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(info["vault"]["keySource"], "key_store");
     assert_eq!(info["selfCheck"]["keystore"]["osStore"], true);
-    assert!(info["selfCheck"]["keystoreRoundTrip"].get("Ok").is_some(), "the OS store keeps a key across processes: {}", info["selfCheck"]);
+    assert!(
+        info["selfCheck"]["keystoreRoundTrip"].get("Ok").is_some(),
+        "the OS store keeps a key across processes: {}",
+        info["selfCheck"]
+    );
 
     // The entry is really in gnome-keyring.
-    let lookup = service.command("secret-tool").args(["lookup", "service", "greffier", "username", &format!("vault-{vault_id}")]).output().expect("secret-tool");
+    let lookup = service
+        .command("secret-tool")
+        .args(["lookup", "service", "greffier", "username", &format!("vault-{vault_id}")])
+        .output()
+        .expect("secret-tool");
     assert_eq!(String::from_utf8_lossy(&lookup.stdout).trim().len(), 64, "a 32-byte key in hex");
 
     // Remove the entry: without the passphrase the vault no longer opens, with it, it does and
     // the entry comes back.
-    let clear = service.command("secret-tool").args(["clear", "service", "greffier", "username", &format!("vault-{vault_id}")]).status().expect("secret-tool");
+    let clear = service
+        .command("secret-tool")
+        .args(["clear", "service", "greffier", "username", &format!("vault-{vault_id}")])
+        .status()
+        .expect("secret-tool");
     assert!(clear.success());
     let (code, _, err) = service.greffier(&vault, &["vault", "info"], false);
     assert_eq!(code, 1);
@@ -153,7 +178,11 @@ fn the_vault_key_lives_in_the_real_secret_service() {
     // A rotation updates the keyring entry.
     let (code, out, err) = service.greffier(&vault, &["--user", "admin", "vault", "rekey"], true);
     assert_eq!(code, 0, "{out}{err}");
-    let after = service.command("secret-tool").args(["lookup", "service", "greffier", "username", &format!("vault-{vault_id}")]).output().expect("secret-tool");
+    let after = service
+        .command("secret-tool")
+        .args(["lookup", "service", "greffier", "username", &format!("vault-{vault_id}")])
+        .output()
+        .expect("secret-tool");
     assert_ne!(after.stdout, lookup.stdout, "the keyring holds the new key");
     let (code, out, err) = service.greffier(&vault, &["--user", "admin", "audit", "verify"], false);
     assert_eq!(code, 0, "{out}{err}");

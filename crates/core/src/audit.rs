@@ -199,9 +199,7 @@ pub(crate) const GENESIS_HASH: [u8; 32] = [0; 32];
 
 /// The chain head as recorded in `vault_meta`.
 pub(crate) fn recorded_head(conn: &Connection) -> rusqlite::Result<(u64, Vec<u8>)> {
-    conn.query_row("SELECT head_seq, head_hash FROM vault_meta WHERE id = 1", [], |row| {
-        Ok((row.get(0)?, row.get(1)?))
-    })
+    conn.query_row("SELECT head_seq, head_hash FROM vault_meta WHERE id = 1", [], |row| Ok((row.get(0)?, row.get(1)?)))
 }
 
 pub(crate) fn head(conn: &Connection) -> Result<ChainHead, Error> {
@@ -268,7 +266,9 @@ pub(crate) fn details(conn: &Connection, seq: u64) -> Result<Option<serde_json::
         .query_row("SELECT details_commitment FROM audit_events WHERE seq = ?1", [seq], |row| row.get(0))
         .optional()?
         .flatten();
-    let Some(commitment) = commitment else { return Ok(None) };
+    let Some(commitment) = commitment else {
+        return Ok(None);
+    };
     match open_details(conn, seq, &commitment)? {
         DetailsState::Present(value) => Ok(Some(value)),
         DetailsState::Erased => Ok(None),
@@ -295,10 +295,18 @@ fn open_details(conn: &Connection, seq: u64, commitment: &[u8]) -> Result<Detail
             Ok((blob(row, 0)?, blob(row, 1)?, blob(row, 2)?))
         })
         .optional()?;
-    let Some(stored) = stored else { return Ok(DetailsState::Erased) };
-    let (Some(event_key), Some(nonce), Some(ciphertext)) = stored else { return Ok(DetailsState::Altered) };
-    let Ok(event_key) = <[u8; 32]>::try_from(event_key.as_slice()) else { return Ok(DetailsState::Altered) };
-    let Ok(plain) = crypto::open(&event_key, &nonce, &ciphertext) else { return Ok(DetailsState::Altered) };
+    let Some(stored) = stored else {
+        return Ok(DetailsState::Erased);
+    };
+    let (Some(event_key), Some(nonce), Some(ciphertext)) = stored else {
+        return Ok(DetailsState::Altered);
+    };
+    let Ok(event_key) = <[u8; 32]>::try_from(event_key.as_slice()) else {
+        return Ok(DetailsState::Altered);
+    };
+    let Ok(plain) = crypto::open(&event_key, &nonce, &ciphertext) else {
+        return Ok(DetailsState::Altered);
+    };
     if crypto::hmac_sha256(&event_key, &plain).as_slice() != commitment {
         return Ok(DetailsState::Altered);
     }
@@ -343,9 +351,14 @@ impl ChainFault {
         match self {
             ChainFault::Missing => lang.pick("événement manquant (suppression)", "event missing (deleted)"),
             ChainFault::Edited => lang.pick("contenu modifié", "content edited"),
-            ChainFault::OutOfPlace => lang.pick("hors de sa place (inséré, supprimé ou déplacé)", "out of place (inserted, deleted or moved)"),
+            ChainFault::OutOfPlace => {
+                lang.pick("hors de sa place (inséré, supprimé ou déplacé)", "out of place (inserted, deleted or moved)")
+            }
             ChainFault::BadSignature => lang.pick("signature invalide", "bad signature"),
-            ChainFault::WrongSigner => lang.pick("signé par une clé qui n'était pas celle de l'auteur", "signed by a key that was not its actor's"),
+            ChainFault::WrongSigner => lang.pick(
+                "signé par une clé qui n'était pas celle de l'auteur",
+                "signed by a key that was not its actor's",
+            ),
             ChainFault::DetailsAltered => lang.pick("détails modifiés", "details altered"),
             ChainFault::Truncated => lang.pick("fin de la chaîne supprimée", "end of the chain removed"),
         }
@@ -382,7 +395,8 @@ impl VerifyReport {
 /// Walks the whole chain: numbering, hashes, links, signatures, signers' keys, details.
 /// Stops at the first fault and names its sequence number.
 pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
-    let system_key: Vec<u8> = conn.query_row("SELECT system_public_key FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
+    let system_key: Vec<u8> =
+        conn.query_row("SELECT system_public_key FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
     let (recorded_seq, recorded_hash) = recorded_head(conn)?;
     let mut report = VerifyReport { events: 0, head: None, system_signed: 0, erased_details: 0, problem: None };
     let mut keys: HashMap<i64, Vec<u8>> = HashMap::new();
@@ -423,12 +437,18 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         // A key enters the chain in the first event (the first administrator's, self-introduced at
         // the vault's creation) or in an event signed by another, established user.
         if let Some(introduced) = &event.introduced_key {
-            let subject = if event.seq == 1 { event.actor_id } else { event.object_id.parse::<i64>().ok().filter(|_| event.object_type == "user") };
+            let subject = if event.seq == 1 {
+                event.actor_id
+            } else {
+                event.object_id.parse::<i64>().ok().filter(|_| event.object_type == "user")
+            };
             let Some(subject) = subject else {
                 fail(&mut report, event.seq, ChainFault::WrongSigner);
                 return Ok(report);
             };
-            if event.seq != 1 && event.actor_id == Some(subject) {
+            // A self-introduction after the first event, or one signed by the vault's system key
+            // (which any key holder can use), would let a key holder act as that user.
+            if event.seq != 1 && (event.actor_id == Some(subject) || event.actor_id.is_none()) {
                 fail(&mut report, event.seq, ChainFault::WrongSigner);
                 return Ok(report);
             }
@@ -491,7 +511,18 @@ pub(crate) fn export_csv(conn: &Connection, out: &mut dyn Write) -> Result<u64, 
         crate::IoError::new("write", "the audit export", std::io::Error::other(e.to_string())).into()
     };
     writer
-        .write_record(["seq", "at", "actor", "action", "object_type", "object_id", "details", "hash", "prev_hash", "signer_key"])
+        .write_record([
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "details",
+            "hash",
+            "prev_hash",
+            "signer_key",
+        ])
         .map_err(io)?;
     let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq"))?;
     let mut rows = stmt.query([])?;

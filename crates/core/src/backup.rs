@@ -22,8 +22,8 @@ use crate::{
     recovery::{self, RecoveryFile},
     users,
     vault::{self, connect, KeySource, VaultPaths},
-    AccessError, AuthError, Error, ErrorCode, IoError, KeySlot, Permission, Secret, Unlock, UserMessage, Vault, VaultEnv,
-    VaultError, VaultKey,
+    AccessError, AuthError, Error, ErrorCode, IoError, KeySlot, Permission, Secret, Unlock, UserMessage, Vault,
+    VaultEnv, VaultError, VaultKey,
 };
 
 const MAGIC: &[u8; 16] = b"GREFFIER-BACKUP\n";
@@ -68,7 +68,8 @@ pub struct BackupReport {
 pub struct RestoreReport {
     pub backup_created_at: String,
     pub backup_chain_head: ChainHead,
-    /// Where the vault that was replaced was kept, if there was one.
+    /// Where the vault that was replaced was kept, if there was one. When the recovery file was
+    /// replaced too, the old one sits beside it as `<that name>.recovery.json`.
     pub previous_saved_as: Option<PathBuf>,
     /// True when the recovery file was taken from the backup: the recovery passphrase is then the
     /// one in force when the backup was made.
@@ -169,7 +170,12 @@ fn hash_file(path: &Path) -> Result<(String, u64), IoError> {
 
 impl Vault {
     /// Writes an encrypted backup to `dest`, which must not exist yet. Audited.
-    pub fn backup(&self, session: &users::Session, dest: &Path, progress: ProgressFn<'_>) -> Result<BackupReport, Error> {
+    pub fn backup(
+        &self,
+        session: &users::Session,
+        dest: &Path,
+        progress: ProgressFn<'_>,
+    ) -> Result<BackupReport, Error> {
         self.require(session, Permission::ManageVault)?;
         if dest.exists() {
             return Err(BackupError::DestinationExists { path: dest.to_owned() }.into());
@@ -274,7 +280,9 @@ pub fn read_header(path: &Path) -> Result<BackupHeader, Error> {
         return Err(BackupError::Truncated { path: path.to_owned() }.into());
     }
     if size > expected {
-        return Err(BackupError::Corrupted { path: path.to_owned(), detail: "it has bytes after its end".into() }.into());
+        return Err(
+            BackupError::Corrupted { path: path.to_owned(), detail: "it has bytes after its end".into() }.into()
+        );
     }
     Ok(header)
 }
@@ -301,7 +309,9 @@ pub fn restore(
     let target_recovery = RecoveryFile::load(&paths.recovery)?;
     if let Some(target) = &target_recovery {
         if target.vault_id != header.vault_id {
-            return Err(BackupError::OtherVault { backup: header.vault_id.clone(), target: target.vault_id.clone() }.into());
+            return Err(
+                BackupError::OtherVault { backup: header.vault_id.clone(), target: target.vault_id.clone() }.into()
+            );
         }
     }
     let (backup_key, target_key) = restore_keys(&header, target_recovery.as_ref(), &unlock, env)?;
@@ -369,6 +379,11 @@ pub fn restore(
     staged.disarm();
     let recovery_file_from_backup = target_key.is_none();
     if recovery_file_from_backup {
+        // The replaced vault's recovery file goes aside with it, so that copy still opens.
+        if let (Some(aside), true) = (&previous_saved_as, paths.recovery.exists()) {
+            let to = PathBuf::from(format!("{}.recovery.json", aside.display()));
+            std::fs::rename(&paths.recovery, &to).map_err(|e| IoError::new("rename", &paths.recovery, e))?;
+        }
         header.recovery.save(&paths.recovery)?;
     }
     fsutil::sync_dir(dir)?;
@@ -402,7 +417,12 @@ pub fn restore(
 }
 
 /// The backup's key, and the key of the vault being replaced when it can be had.
-fn restore_keys(header: &BackupHeader, target: Option<&RecoveryFile>, unlock: &Unlock, env: &VaultEnv) -> Result<(VaultKey, Option<VaultKey>), Error> {
+fn restore_keys(
+    header: &BackupHeader,
+    target: Option<&RecoveryFile>,
+    unlock: &Unlock,
+    env: &VaultEnv,
+) -> Result<(VaultKey, Option<VaultKey>), Error> {
     let matching = |file: &RecoveryFile, key: &VaultKey| recovery::key_check(key) == file.current.key_check;
     match unlock {
         Unlock::KeyStore => {
@@ -413,7 +433,8 @@ fn restore_keys(header: &BackupHeader, target: Option<&RecoveryFile>, unlock: &U
             if keys.is_empty() {
                 return Err(VaultError::KeyringEntryMissing.into());
             }
-            let backup_key = keys.iter().find(|k| matching(&header.recovery, k)).cloned().ok_or(VaultError::KeyringKeyMismatch)?;
+            let backup_key =
+                keys.iter().find(|k| matching(&header.recovery, k)).cloned().ok_or(VaultError::KeyringKeyMismatch)?;
             let target_key = target.and_then(|t| keys.iter().find(|k| matching(t, k)).cloned());
             Ok((backup_key, target_key))
         }
@@ -422,7 +443,9 @@ fn restore_keys(header: &BackupHeader, target: Option<&RecoveryFile>, unlock: &U
             let backup_key = match header.recovery.unwrap(passphrase) {
                 Ok(unwrapped) => unwrapped.current,
                 // The passphrase was changed since the backup, but the key was not rotated.
-                Err(_) => target_key.clone().filter(|k| matching(&header.recovery, k)).ok_or(VaultError::WrongPassphrase)?,
+                Err(_) => {
+                    target_key.clone().filter(|k| matching(&header.recovery, k)).ok_or(VaultError::WrongPassphrase)?
+                }
             };
             Ok((backup_key, target_key))
         }
@@ -434,7 +457,8 @@ fn extract_payload(backup: &Path, header: &BackupHeader, to: &Path, progress: Pr
     let mut skip = [0u8; 20];
     input.read_exact(&mut skip).map_err(|e| IoError::new("read", backup, e))?;
     let header_len = u32::from_le_bytes([skip[16], skip[17], skip[18], skip[19]]) as u64;
-    std::io::copy(&mut (&mut input).take(header_len), &mut std::io::sink()).map_err(|e| IoError::new("read", backup, e))?;
+    std::io::copy(&mut (&mut input).take(header_len), &mut std::io::sink())
+        .map_err(|e| IoError::new("read", backup, e))?;
     let mut out = BufWriter::new(File::create(to).map_err(|e| IoError::new("create", to, e))?);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -455,7 +479,11 @@ fn extract_payload(backup: &Path, header: &BackupHeader, to: &Path, progress: Pr
     out.flush().map_err(|e| IoError::new("write", to, e))?;
     out.get_ref().sync_all().map_err(|e| IoError::new("write", to, e))?;
     if hex::encode(hasher.finalize()) != header.db_sha256 {
-        return Err(BackupError::Corrupted { path: backup.to_owned(), detail: "its content does not match its SHA-256".into() }.into());
+        return Err(BackupError::Corrupted {
+            path: backup.to_owned(),
+            detail: "its content does not match its SHA-256".into(),
+        }
+        .into());
     }
     Ok(())
 }

@@ -32,8 +32,8 @@ impl KdfParams {
     pub const PASSWORD: KdfParams = KdfParams { m_cost: 19_456, t_cost: 2, p_cost: 1 };
 
     fn argon2(&self) -> Result<Argon2<'static>, CryptoError> {
-        let params = Params::new(self.m_cost, self.t_cost, self.p_cost, Some(32))
-            .map_err(|_| CryptoError::BadParameters)?;
+        let params =
+            Params::new(self.m_cost, self.t_cost, self.p_cost, Some(32)).map_err(|_| CryptoError::BadParameters)?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
@@ -57,11 +57,7 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// Derives a 32-byte key-encryption key from a passphrase.
-pub(crate) fn derive_kek(
-    secret: &Secret,
-    salt: &[u8],
-    params: KdfParams,
-) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+pub(crate) fn derive_kek(secret: &Secret, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
     let mut out = Zeroizing::new([0u8; 32]);
     params
         .argon2()?
@@ -81,9 +77,7 @@ pub(crate) fn seal(key: &[u8; 32], plaintext: &[u8]) -> Sealed {
     let cipher = XChaCha20Poly1305::new(key.into());
     let nonce = random_bytes::<24>();
     // Encryption with a valid key and a fresh nonce cannot fail for in-memory buffers.
-    let ciphertext = cipher
-        .encrypt(XNonce::from_slice(&nonce), plaintext)
-        .unwrap_or_default();
+    let ciphertext = cipher.encrypt(XNonce::from_slice(&nonce), plaintext).unwrap_or_default();
     Sealed { nonce, ciphertext }
 }
 
@@ -92,10 +86,7 @@ pub(crate) fn open(key: &[u8; 32], nonce: &[u8], ciphertext: &[u8]) -> Result<Ze
         return Err(CryptoError::Open);
     }
     let cipher = XChaCha20Poly1305::new(key.into());
-    cipher
-        .decrypt(XNonce::from_slice(nonce), ciphertext)
-        .map(Zeroizing::new)
-        .map_err(|_| CryptoError::Open)
+    cipher.decrypt(XNonce::from_slice(nonce), ciphertext).map(Zeroizing::new).map_err(|_| CryptoError::Open)
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
@@ -124,9 +115,7 @@ pub(crate) fn hash_password(password: &Secret, params: KdfParams) -> Result<Stri
 pub(crate) fn verify_password(password: &Secret, phc: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.expose().as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -141,7 +130,10 @@ mod tests {
     fn sealed_boxes_open_only_with_their_key() {
         let key = random_bytes::<32>();
         let sealed = seal(&key, b"before/after");
-        assert_eq!(open(&key, &sealed.nonce, &sealed.ciphertext).as_deref().map(|v| v.as_slice()), Ok(&b"before/after"[..]));
+        assert_eq!(
+            open(&key, &sealed.nonce, &sealed.ciphertext).as_deref().map(|v| v.as_slice()),
+            Ok(&b"before/after"[..])
+        );
         let other = random_bytes::<32>();
         assert_eq!(open(&other, &sealed.nonce, &sealed.ciphertext), Err(CryptoError::Open));
         let mut altered = sealed.ciphertext.clone();
@@ -155,7 +147,8 @@ mod tests {
         let again = derive_kek(&Secret::new("passphrase"), b"salt-salt-salt-1", FAST).expect("derive");
         let other_salt = derive_kek(&Secret::new("passphrase"), b"salt-salt-salt-2", FAST).expect("derive");
         let other_pass = derive_kek(&Secret::new("Passphrase"), b"salt-salt-salt-1", FAST).expect("derive");
-        let other_cost = derive_kek(&Secret::new("passphrase"), b"salt-salt-salt-1", KdfParams { t_cost: 2, ..FAST }).expect("derive");
+        let other_cost = derive_kek(&Secret::new("passphrase"), b"salt-salt-salt-1", KdfParams { t_cost: 2, ..FAST })
+            .expect("derive");
         assert_eq!(a, again);
         assert_ne!(a, other_salt);
         assert_ne!(a, other_pass);

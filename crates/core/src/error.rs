@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::{
-    access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError,
-    migrations::MigrationError, users::AuthError, vault::VaultError, Lang, UserMessage,
+    access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
+    users::AuthError, vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
@@ -29,6 +29,9 @@ pub enum ErrorCode {
     MigrationChanged,
     MigrationFailed,
     PassphraseTooShort,
+    OrganisationMissing,
+    MissingUser,
+    MissingSecret,
     SecureDeleteOff,
     InvalidCredentials,
     AccountDisabled,
@@ -116,7 +119,9 @@ impl Error {
 /// An unexpected database failure. Expected ones (wrong key, corruption at open) have their own
 /// variants in [`VaultError`].
 #[derive(Debug, thiserror::Error)]
-#[error("The vault's database failed: {0}. Run `greffier vault check`; if it reports damage, restore the latest backup.")]
+#[error(
+    "The vault's database failed: {0}. Run `greffier vault check`; if it reports damage, restore the latest backup."
+)]
 pub struct DatabaseError(#[source] pub rusqlite::Error);
 
 impl UserMessage for DatabaseError {

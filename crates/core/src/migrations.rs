@@ -22,7 +22,9 @@ pub fn latest_version() -> u32 {
 pub enum MigrationError {
     #[error("Migration {name} was changed after it was applied to this vault (checksum {applied} recorded, {embedded} in this build). This build cannot be trusted with this vault: use the build that created it.")]
     Changed { name: String, applied: String, embedded: String },
-    #[error("Migration {name} failed: {source}. Nothing was changed; restore the vault from a backup if this persists.")]
+    #[error(
+        "Migration {name} failed: {source}. Nothing was changed; restore the vault from a backup if this persists."
+    )]
     Failed {
         name: String,
         #[source]
@@ -75,18 +77,20 @@ pub(crate) fn migrate(conn: &mut Connection, applied_at: &str) -> Result<u32, Mi
     migrate_with(conn, EMBEDDED, applied_at)
 }
 
-fn migrate_with(conn: &mut Connection, migrations: &[EmbeddedMigration], applied_at: &str) -> Result<u32, MigrationError> {
+fn migrate_with(
+    conn: &mut Connection,
+    migrations: &[EmbeddedMigration],
+    applied_at: &str,
+) -> Result<u32, MigrationError> {
     fn failed(name: &str) -> impl Fn(rusqlite::Error) -> MigrationError + '_ {
         move |source| MigrationError::Failed { name: name.to_owned(), source }
     }
     let mut applied = 0;
     for migration in migrations {
         let recorded: Option<String> = conn
-            .query_row(
-                "SELECT checksum FROM schema_migrations WHERE version = ?1",
-                [migration.version],
-                |row| row.get(0),
-            )
+            .query_row("SELECT checksum FROM schema_migrations WHERE version = ?1", [migration.version], |row| {
+                row.get(0)
+            })
             .optional()
             .or_else(|e| match e {
                 // Before the first migration the bookkeeping table does not exist yet.
@@ -102,9 +106,7 @@ fn migrate_with(conn: &mut Connection, migrations: &[EmbeddedMigration], applied
             }
             None => {}
         }
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(failed(migration.name))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed(migration.name))?;
         tx.execute_batch(BOOKKEEPING).map_err(failed(migration.name))?;
         tx.execute_batch(migration.sql).map_err(failed(migration.name))?;
         tx.execute(
@@ -123,9 +125,8 @@ mod tests {
     use super::*;
 
     fn version_and_tables(conn: &Connection) -> (u32, Vec<String>) {
-        let mut stmt = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .expect("prepare");
+        let mut stmt =
+            conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").expect("prepare");
         let tables = stmt.query_map([], |row| row.get(0)).expect("query").map(|r| r.expect("row")).collect();
         (applied_version(conn).expect("version"), tables)
     }
@@ -143,7 +144,11 @@ mod tests {
     fn applies_each_migration_once_and_records_it() {
         let mut conn = Connection::open_in_memory().expect("open");
         assert_eq!(migrate(&mut conn, "2026-11-23T00:00:00.000Z").expect("migrate"), EMBEDDED.len() as u32);
-        assert_eq!(migrate(&mut conn, "2026-11-24T00:00:00.000Z").expect("migrate again"), 0, "a second run applies nothing");
+        assert_eq!(
+            migrate(&mut conn, "2026-11-24T00:00:00.000Z").expect("migrate again"),
+            0,
+            "a second run applies nothing"
+        );
         let (version, tables) = version_and_tables(&conn);
         assert_eq!(version, latest_version());
         for table in ["audit_events", "audit_details", "schema_migrations", "users", "user_keys", "vault_meta"] {
@@ -172,6 +177,9 @@ mod tests {
         assert!(matches!(err, MigrationError::Failed { ref name, .. } if name == "0002_bad"));
         let (version, tables) = version_and_tables(&conn);
         assert_eq!(version, 1, "the failed migration must not be recorded");
-        assert!(!tables.iter().any(|t| t == "half"), "the failed migration's first statement must be rolled back: {tables:?}");
+        assert!(
+            !tables.iter().any(|t| t == "half"),
+            "the failed migration's first statement must be rolled back: {tables:?}"
+        );
     }
 }

@@ -80,7 +80,12 @@ impl WrappedKey {
 
 impl RecoveryFile {
     /// Wraps `key` under a new salt derived from `passphrase`.
-    pub fn new(vault_id: &str, key: &VaultKey, passphrase: &Secret, params: KdfParams) -> Result<RecoveryFile, crypto::CryptoError> {
+    pub fn new(
+        vault_id: &str,
+        key: &VaultKey,
+        passphrase: &Secret,
+        params: KdfParams,
+    ) -> Result<RecoveryFile, crypto::CryptoError> {
         let salt = crypto::random_bytes::<16>();
         let kek = crypto::derive_kek(passphrase, &salt, params)?;
         Ok(RecoveryFile {
@@ -127,9 +132,7 @@ impl RecoveryFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(IoError::new("read", path, e)),
         };
-        Ok(serde_json::from_slice::<RecoveryFile>(&bytes)
-            .ok()
-            .filter(|file| file.format == FORMAT))
+        Ok(serde_json::from_slice::<RecoveryFile>(&bytes).ok().filter(|file| file.format == FORMAT))
     }
 
     pub fn save(&self, path: &Path) -> Result<(), IoError> {

@@ -112,7 +112,9 @@ pub enum AuthError {
     UnknownUser { username: String },
     #[error("The signing key of {username} cannot be unwrapped: their key record is damaged. An administrator can reset their password to give them a new key.")]
     SigningKeyDamaged { username: String },
-    #[error("This would leave the vault without an active administrator. Give another user the administrator role first.")]
+    #[error(
+        "This would leave the vault without an active administrator. Give another user the administrator role first."
+    )]
     LastAdministrator,
 }
 
@@ -177,11 +179,9 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 }
 
 pub(crate) fn find(conn: &Connection, username: &str) -> rusqlite::Result<Option<(User, String)>> {
-    conn.query_row(
-        &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
-        [username],
-        |row| Ok((user_from_row(row)?, row.get(6)?)),
-    )
+    conn.query_row(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"), [username], |row| {
+        Ok((user_from_row(row)?, row.get(6)?))
+    })
     .optional()
 }
 
@@ -197,34 +197,64 @@ pub(crate) fn active_administrators(conn: &Connection) -> rusqlite::Result<u32> 
 
 /// Inserts a user and a fresh signing key wrapped under their password. Returns the public key,
 /// which the caller records in the audit event that introduces it.
-pub(crate) fn insert(conn: &Connection, new: &NewUser, params: KdfParams, now: &str) -> Result<(User, [u8; 32]), crate::Error> {
+pub(crate) fn insert(
+    conn: &Connection,
+    new: &NewUser,
+    params: KdfParams,
+    now: &str,
+) -> Result<(User, [u8; 32]), crate::Error> {
     validate_username(&new.username)?;
     validate_password(&new.password)?;
     if find(conn, &new.username)?.is_some() {
         return Err(AuthError::UsernameTaken { username: new.username.clone() }.into());
     }
     let hash = crypto::hash_password(&new.password, params).map_err(|_| AuthError::InvalidCredentials)?;
-    let display_name = if new.display_name.trim().is_empty() { new.username.clone() } else { new.display_name.trim().to_owned() };
+    let display_name =
+        if new.display_name.trim().is_empty() { new.username.clone() } else { new.display_name.trim().to_owned() };
     conn.execute(
         "INSERT INTO users (username, display_name, role, password_hash, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
         params![new.username, display_name, new.role.as_str(), hash, now],
     )?;
     let id = conn.last_insert_rowid();
     let public = add_key(conn, id, &new.password, params, now)?;
-    let user = User { id: UserId(id), username: new.username.clone(), display_name, role: new.role, active: true, created_at: now.to_owned() };
+    let user = User {
+        id: UserId(id),
+        username: new.username.clone(),
+        display_name,
+        role: new.role,
+        active: true,
+        created_at: now.to_owned(),
+    };
     Ok((user, public))
 }
 
 /// Gives a user a new signing key, retiring the one they had.
-pub(crate) fn add_key(conn: &Connection, user_id: i64, password: &Secret, params: KdfParams, now: &str) -> Result<[u8; 32], crate::Error> {
+pub(crate) fn add_key(
+    conn: &Connection,
+    user_id: i64,
+    password: &Secret,
+    params: KdfParams,
+    now: &str,
+) -> Result<[u8; 32], crate::Error> {
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    conn.execute("UPDATE user_keys SET retired_at = ?2 WHERE user_id = ?1 AND retired_at IS NULL", params![user_id, now])?;
+    conn.execute(
+        "UPDATE user_keys SET retired_at = ?2 WHERE user_id = ?1 AND retired_at IS NULL",
+        params![user_id, now],
+    )?;
     store_key(conn, user_id, &key, password, params, now, None)?;
     Ok(key.verifying_key().to_bytes())
 }
 
 /// Wraps `key` under `password`; replaces the wrapping of an existing row when `row` is given.
-fn store_key(conn: &Connection, user_id: i64, key: &SigningKey, password: &Secret, params: KdfParams, now: &str, row: Option<i64>) -> Result<(), crate::Error> {
+fn store_key(
+    conn: &Connection,
+    user_id: i64,
+    key: &SigningKey,
+    password: &Secret,
+    params: KdfParams,
+    now: &str,
+    row: Option<i64>,
+) -> Result<(), crate::Error> {
     let salt = crypto::random_bytes::<16>();
     let kek = crypto::derive_kek(password, &salt, params).map_err(|_| AuthError::InvalidCredentials)?;
     let sealed = crypto::seal(&kek, key.as_bytes());
@@ -245,16 +275,33 @@ fn store_key(conn: &Connection, user_id: i64, key: &SigningKey, password: &Secre
 /// Unwraps the user's current signing key with their password.
 pub(crate) fn unwrap_key(conn: &Connection, user: &User, password: &Secret) -> Result<(i64, SigningKey), crate::Error> {
     let damaged = || AuthError::SigningKeyDamaged { username: user.username.clone() };
-    let row: Option<(i64, Vec<u8>, Vec<u8>, u32, u32, u32, Vec<u8>, Vec<u8>)> = conn
+    struct KeyRow {
+        id: i64,
+        public: Vec<u8>,
+        salt: Vec<u8>,
+        params: KdfParams,
+        nonce: Vec<u8>,
+        wrapped: Vec<u8>,
+    }
+    let row = conn
         .query_row(
             "SELECT id, public_key, kdf_salt, kdf_m_cost, kdf_t_cost, kdf_p_cost, nonce, wrapped_secret
              FROM user_keys WHERE user_id = ?1 AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
             [user.id.0],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?, row.get(7)?)),
+            |row| {
+                Ok(KeyRow {
+                    id: row.get(0)?,
+                    public: row.get(1)?,
+                    salt: row.get(2)?,
+                    params: KdfParams { m_cost: row.get(3)?, t_cost: row.get(4)?, p_cost: row.get(5)? },
+                    nonce: row.get(6)?,
+                    wrapped: row.get(7)?,
+                })
+            },
         )
         .optional()?;
-    let (row_id, public, salt, m_cost, t_cost, p_cost, nonce, wrapped) = row.ok_or_else(damaged)?;
-    let kek = crypto::derive_kek(password, &salt, KdfParams { m_cost, t_cost, p_cost }).map_err(|_| damaged())?;
+    let KeyRow { id: row_id, public, salt, params, nonce, wrapped } = row.ok_or_else(damaged)?;
+    let kek = crypto::derive_kek(password, &salt, params).map_err(|_| damaged())?;
     let secret = crypto::open(&kek, &nonce, &wrapped).map_err(|_| damaged())?;
     let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| damaged())?;
     let key = SigningKey::from_bytes(&bytes);
@@ -265,11 +312,25 @@ pub(crate) fn unwrap_key(conn: &Connection, user: &User, password: &Secret) -> R
 }
 
 /// Re-wraps the user's current key under a new password (a change by the user, who knows the old one).
-pub(crate) fn rewrap_key(conn: &Connection, user_id: i64, row: i64, key: &SigningKey, password: &Secret, params: KdfParams, now: &str) -> Result<(), crate::Error> {
+pub(crate) fn rewrap_key(
+    conn: &Connection,
+    user_id: i64,
+    row: i64,
+    key: &SigningKey,
+    password: &Secret,
+    params: KdfParams,
+    now: &str,
+) -> Result<(), crate::Error> {
     store_key(conn, user_id, key, password, params, now, Some(row))
 }
 
-pub(crate) fn set_password_hash(conn: &Connection, user_id: i64, password: &Secret, params: KdfParams, now: &str) -> Result<(), crate::Error> {
+pub(crate) fn set_password_hash(
+    conn: &Connection,
+    user_id: i64,
+    password: &Secret,
+    params: KdfParams,
+    now: &str,
+) -> Result<(), crate::Error> {
     let hash = crypto::hash_password(password, params).map_err(|_| AuthError::InvalidCredentials)?;
     conn.execute("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", params![user_id, hash, now])?;
     Ok(())
@@ -278,8 +339,10 @@ pub(crate) fn set_password_hash(conn: &Connection, user_id: i64, password: &Secr
 /// Spends the time of a password check when the user does not exist, so that timing does not
 /// tell which user names exist.
 pub(crate) fn dummy_verify(password: &Secret, params: KdfParams) {
-    if let Ok(hash) = crypto::hash_password(&Secret::new("dummy password"), params) {
-        let _ = crypto::verify_password(password, &hash);
+    static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    // Hashed once per process, so each later call costs one Argon2 run, like a real check.
+    if let Some(hash) = DUMMY.get_or_init(|| crypto::hash_password(&Secret::new("dummy password"), params).ok()) {
+        let _ = crypto::verify_password(password, hash);
     }
 }
 

@@ -20,7 +20,7 @@ use crate::{
     migrations,
     recovery::RecoveryFile,
     users::{self, AuthError, NewUser, Session, User},
-    Error, ErrorCode, IoError, Lang, Permission, Secret, UserMessage, VaultKey,
+    Error, ErrorCode, IoError, Permission, Secret, UserMessage, VaultKey,
 };
 
 /// The database file inside a vault folder.
@@ -130,7 +130,9 @@ pub enum VaultError {
     Truncated { path: PathBuf, size: u64 },
     #[error("The vault file {} is damaged ({detail}). Restore the latest backup with `greffier vault restore`.", path.display())]
     Corrupted { path: PathBuf, detail: String },
-    #[error("Wrong recovery passphrase. Type it again exactly as it was given when the vault was created or last changed.")]
+    #[error(
+        "Wrong recovery passphrase. Type it again exactly as it was given when the vault was created or last changed."
+    )]
     WrongPassphrase,
     #[error("The OS keyring holds no key for this vault (it may have been created on another machine or by another user). Open it with the recovery passphrase (GREFFIER_RECOVERY).")]
     KeyringEntryMissing,
@@ -160,7 +162,7 @@ impl UserMessage for VaultError {
             VaultError::KeyringKeyMismatch => ErrorCode::KeyringKeyMismatch,
             VaultError::NewerSchema { .. } => ErrorCode::NewerSchema,
             VaultError::PassphraseTooShort { .. } => ErrorCode::PassphraseTooShort,
-            VaultError::OrganisationMissing => ErrorCode::UsernameInvalid,
+            VaultError::OrganisationMissing => ErrorCode::OrganisationMissing,
             VaultError::SecureDeleteOff => ErrorCode::SecureDeleteOff,
         }
     }
@@ -283,11 +285,16 @@ pub fn self_check(keystore: &dyn KeyStore) -> SelfCheck {
     let (sqlcipher_version, secure_delete) = encryption.unwrap_or((None, false));
     let probe = KeySlot { vault_id: "self-check".into(), pending: false };
     let key = VaultKey::generate();
-    let keystore_round_trip = keystore
-        .store(&probe, &key)
-        .and_then(|()| keystore.load(&probe))
-        .map_err(|e| e.to_string())
-        .and_then(|loaded| if loaded.as_ref() == Some(&key) { Ok(()) } else { Err("the key read back differs".to_owned()) });
+    let keystore_round_trip =
+        keystore.store(&probe, &key).and_then(|()| keystore.load(&probe)).map_err(|e| e.to_string()).and_then(
+            |loaded| {
+                if loaded.as_ref() == Some(&key) {
+                    Ok(())
+                } else {
+                    Err("the key read back differs".to_owned())
+                }
+            },
+        );
     let _ = keystore.remove(&probe);
     SelfCheck { sqlcipher_version, secure_delete, keystore: keystore.info(), keystore_round_trip }
 }
@@ -348,7 +355,9 @@ fn inspect_file(paths: &VaultPaths) -> Result<(), Error> {
         .and_then(|mut file| file.read(&mut header))
         .map_err(|e| IoError::new("read", &paths.db, e))?;
     if read == 16 && &header == b"SQLite format 3\0" {
-        return Err(VaultError::NotAVault { path: paths.db.clone(), reason: "a plain, unencrypted SQLite database" }.into());
+        return Err(
+            VaultError::NotAVault { path: paths.db.clone(), reason: "a plain, unencrypted SQLite database" }.into()
+        );
     }
     let wal_pending = std::fs::metadata(paths.wal()).map(|m| m.len() > 0).unwrap_or(false);
     // After a crash the pages may still be in the WAL; only a settled file must be whole pages.
@@ -441,7 +450,8 @@ impl Vault {
         // Settle everything into the main file now, so the vault is whole even if the process dies.
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         let keystore = env.keystore.store(&KeySlot::current(&vault_id), &key);
-        let vault = Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source: KeySource::Created };
+        let vault =
+            Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source: KeySource::Created };
         Ok((vault, CreateReport { keystore }))
     }
 
@@ -454,7 +464,11 @@ impl Vault {
         let recovery = match RecoveryFile::load(&paths.recovery)? {
             Some(recovery) => recovery,
             None if paths.recovery.exists() => {
-                return Err(VaultError::NotAVault { path: paths.recovery.clone(), reason: "the recovery file is not Greffier's" }.into())
+                return Err(VaultError::NotAVault {
+                    path: paths.recovery.clone(),
+                    reason: "the recovery file is not Greffier's",
+                }
+                .into())
             }
             None => return Err(VaultError::RecoveryFileMissing { path: paths.recovery.clone() }.into()),
         };
@@ -468,13 +482,19 @@ impl Vault {
                     break;
                 }
                 Err(ProbeFailure::NotThisKey) => continue,
-                Err(ProbeFailure::Corrupt(detail)) => return Err(VaultError::Corrupted { path: paths.db.clone(), detail }.into()),
+                Err(ProbeFailure::Corrupt(detail)) => {
+                    return Err(VaultError::Corrupted { path: paths.db.clone(), detail }.into())
+                }
                 Err(ProbeFailure::Other(e)) => return Err(e.into()),
             }
         }
         // The key is the vault's (its check matched), yet page 1 does not decrypt: the file is damaged.
         let Some((key, version)) = opened else {
-            return Err(VaultError::Corrupted { path: paths.db.clone(), detail: "the first page does not decrypt with the vault's key".into() }.into());
+            return Err(VaultError::Corrupted {
+                path: paths.db.clone(),
+                detail: "the first page does not decrypt with the vault's key".into(),
+            }
+            .into());
         };
         if version > migrations::latest_version() {
             return Err(VaultError::NewerSchema { found: version, supported: migrations::latest_version() }.into());
@@ -485,7 +505,12 @@ impl Vault {
     }
 
     /// Opens with a key already known to be the vault's, applying pending migrations.
-    pub(crate) fn open_with_key(paths: &VaultPaths, key: VaultKey, key_source: KeySource, env: &VaultEnv) -> Result<Vault, Error> {
+    pub(crate) fn open_with_key(
+        paths: &VaultPaths,
+        key: VaultKey,
+        key_source: KeySource,
+        env: &VaultEnv,
+    ) -> Result<Vault, Error> {
         let mut conn = connect(&paths.db, &key)?;
         migrations::migrate(&mut conn, &stamp(env.clock.now()))?;
         let vault_id: String = conn.query_row("SELECT vault_id FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
@@ -538,7 +563,9 @@ impl Vault {
 
     pub fn info(&self) -> Result<VaultInfo, Error> {
         let (organisation, created_at): (String, String) =
-            self.conn.query_row("SELECT organisation, created_at FROM vault_meta WHERE id = 1", [], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            self.conn.query_row("SELECT organisation, created_at FROM vault_meta WHERE id = 1", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
         let sqlcipher_version: String = self.conn.query_row("PRAGMA cipher_version", [], |row| row.get(0))?;
         let users: u32 = self.conn.query_row("SELECT count(*) FROM users", [], |row| row.get(0))?;
         let db_bytes = std::fs::metadata(&self.paths.db).map(|m| m.len()).unwrap_or(0);
@@ -568,8 +595,12 @@ impl Vault {
                 users::dummy_verify(password, self.env.kdf.password);
                 Some((AuthError::InvalidCredentials, "unknown user"))
             }
-            Some((_, hash)) if !crate::crypto::verify_password(password, hash) => Some((AuthError::InvalidCredentials, "wrong password")),
-            Some((user, _)) if !user.active => Some((AuthError::AccountDisabled { username: user.username.clone() }, "account deactivated")),
+            Some((_, hash)) if !crate::crypto::verify_password(password, hash) => {
+                Some((AuthError::InvalidCredentials, "wrong password"))
+            }
+            Some((user, _)) if !user.active => {
+                Some((AuthError::AccountDisabled { username: user.username.clone() }, "account deactivated"))
+            }
             Some(_) => None,
         };
         if let Some((error, reason)) = failure {
@@ -579,7 +610,9 @@ impl Vault {
             self.append_as_system(event)?;
             return Err(error.into());
         }
-        let Some((user, _)) = found else { return Err(AuthError::InvalidCredentials.into()) };
+        let Some((user, _)) = found else {
+            return Err(AuthError::InvalidCredentials.into());
+        };
         let (_, key) = users::unwrap_key(&self.conn, &user, password)?;
         let session = Session { user, key };
         self.record(&session, NewEvent::new(AuditAction::SignIn, "user", session.user.id.0.to_string()))?;
@@ -624,7 +657,8 @@ impl Vault {
     pub fn reset_password(&mut self, session: &Session, username: &str, password: &Secret) -> Result<(), Error> {
         self.require(session, Permission::ManageUsers)?;
         users::validate_password(password)?;
-        let (user, _) = users::find(&self.conn, username)?.ok_or_else(|| AuthError::UnknownUser { username: username.to_owned() })?;
+        let (user, _) = users::find(&self.conn, username)?
+            .ok_or_else(|| AuthError::UnknownUser { username: username.to_owned() })?;
         let now = self.env.clock.now();
         let params = self.env.kdf.password;
         let tx = self.conn.transaction()?;
@@ -651,7 +685,12 @@ impl Vault {
         let tx = self.conn.transaction()?;
         users::set_password_hash(&tx, session.user.id.0, new, params, &stamp(now))?;
         users::rewrap_key(&tx, session.user.id.0, row, &key, new, params, &stamp(now))?;
-        audit::append(&tx, &signer(session), NewEvent::new(AuditAction::UserPasswordChange, "user", session.user.id.0.to_string()), now)?;
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(AuditAction::UserPasswordChange, "user", session.user.id.0.to_string()),
+            now,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -659,15 +698,29 @@ impl Vault {
     /// Deactivates or reactivates an account. Users are never deleted: the trail names them.
     pub fn set_user_active(&mut self, session: &Session, username: &str, active: bool) -> Result<(), Error> {
         self.require(session, Permission::ManageUsers)?;
-        let (user, _) = users::find(&self.conn, username)?.ok_or_else(|| AuthError::UnknownUser { username: username.to_owned() })?;
-        if !active && user.role == crate::Role::Administrator && user.active && users::active_administrators(&self.conn)? <= 1 {
+        let (user, _) = users::find(&self.conn, username)?
+            .ok_or_else(|| AuthError::UnknownUser { username: username.to_owned() })?;
+        if !active
+            && user.role == crate::Role::Administrator
+            && user.active
+            && users::active_administrators(&self.conn)? <= 1
+        {
             return Err(AuthError::LastAdministrator.into());
         }
         let now = self.env.clock.now();
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![user.id.0, active, stamp(now)])?;
+        tx.execute(
+            "UPDATE users SET active = ?2, updated_at = ?3 WHERE id = ?1",
+            rusqlite::params![user.id.0, active, stamp(now)],
+        )?;
         let action = if active { AuditAction::UserReactivate } else { AuditAction::UserDeactivate };
-        audit::append(&tx, &signer(session), NewEvent::new(action, "user", user.id.0.to_string()).details(serde_json::json!({ "username": user.username })), now)?;
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(action, "user", user.id.0.to_string())
+                .details(serde_json::json!({ "username": user.username })),
+            now,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -683,10 +736,15 @@ impl Vault {
     }
 
     fn append_as_system(&self, event: NewEvent) -> Result<u64, Error> {
-        let secret: Vec<u8> = self.conn.query_row("SELECT system_secret_key FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
-        let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| VaultError::Corrupted { path: self.paths.db.clone(), detail: "the system signing key is damaged".into() })?;
+        let secret: Vec<u8> =
+            self.conn.query_row("SELECT system_secret_key FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
+        let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| VaultError::Corrupted {
+            path: self.paths.db.clone(),
+            detail: "the system signing key is damaged".into(),
+        })?;
         let tx = self.conn.unchecked_transaction()?;
-        let seq = audit::append(&tx, &Signer::System { key: SigningKey::from_bytes(&bytes) }, event, self.env.clock.now())?;
+        let seq =
+            audit::append(&tx, &Signer::System { key: SigningKey::from_bytes(&bytes) }, event, self.env.clock.now())?;
         tx.commit()?;
         Ok(seq)
     }
@@ -697,7 +755,8 @@ impl Vault {
         let report = audit::verify(&self.conn)?;
         self.record(
             session,
-            NewEvent::new(AuditAction::AuditVerify, "audit", "chain").details(serde_json::json!({ "events": report.events, "intact": report.is_intact() })),
+            NewEvent::new(AuditAction::AuditVerify, "audit", "chain")
+                .details(serde_json::json!({ "events": report.events, "intact": report.is_intact() })),
         )?;
         Ok(report)
     }
@@ -709,7 +768,8 @@ impl Vault {
         let count = audit::export_csv(&self.conn, out)?;
         self.record(
             session,
-            NewEvent::new(AuditAction::AuditExport, "audit", "chain").details(serde_json::json!({ "events": count, "head": head })),
+            NewEvent::new(AuditAction::AuditExport, "audit", "chain")
+                .details(serde_json::json!({ "events": count, "head": head })),
         )?;
         Ok(count)
     }
@@ -728,11 +788,13 @@ impl Vault {
     /// The connection's settings, as SQLite reports them (for `vault info` and the tests).
     pub fn pragmas(&self) -> Result<Pragmas, Error> {
         let text = |name: &str| -> Result<String, Error> {
-            Ok(self.conn.query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                other => format!("{other:?}"),
-            })?)
+            Ok(self.conn.query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, rusqlite::types::Value>(0)).map(
+                |v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                },
+            )?)
         };
         Ok(Pragmas {
             journal_mode: text("journal_mode")?,
@@ -756,7 +818,8 @@ impl Vault {
         let report = integrity(&self.conn)?;
         self.record(
             session,
-            NewEvent::new(AuditAction::VaultCheck, "vault", &self.vault_id).details(serde_json::json!({ "sound": report.is_sound() })),
+            NewEvent::new(AuditAction::VaultCheck, "vault", &self.vault_id)
+                .details(serde_json::json!({ "sound": report.is_sound() })),
         )?;
         Ok(report)
     }
@@ -772,7 +835,8 @@ impl Vault {
         if unwrapped.current != self.key {
             return Err(VaultError::WrongPassphrase.into());
         }
-        let replaced = RecoveryFile::new(&self.vault_id, &self.key, new, self.env.kdf.recovery).map_err(|_| VaultError::WrongPassphrase)?;
+        let replaced = RecoveryFile::new(&self.vault_id, &self.key, new, self.env.kdf.recovery)
+            .map_err(|_| VaultError::WrongPassphrase)?;
         self.record(session, NewEvent::new(AuditAction::VaultPassphraseChange, "vault", &self.vault_id))?;
         replaced.save(&self.paths.recovery)?;
         Ok(())
@@ -830,11 +894,6 @@ impl Vault {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
-
-    /// The language-independent part of a message for logs.
-    pub fn describe_error(error: &Error, lang: Lang) -> String {
-        error.message(lang)
-    }
 }
 
 pub(crate) fn signer(session: &Session) -> Signer<'_> {
@@ -856,7 +915,11 @@ pub(crate) fn integrity(conn: &Connection) -> Result<CheckReport, Error> {
 
 /// The keys to try, in order: for a rotation in progress, the current key first (an interrupted
 /// rekey rolls back to it), then the pending one.
-fn candidate_keys(recovery: &RecoveryFile, unlock: &Unlock, keystore: &dyn KeyStore) -> Result<(Vec<VaultKey>, KeySource), Error> {
+fn candidate_keys(
+    recovery: &RecoveryFile,
+    unlock: &Unlock,
+    keystore: &dyn KeyStore,
+) -> Result<(Vec<VaultKey>, KeySource), Error> {
     match unlock {
         Unlock::Passphrase(passphrase) => {
             let unwrapped = recovery.unwrap(passphrase).map_err(|_| VaultError::WrongPassphrase)?;
@@ -901,8 +964,10 @@ pub mod testing {
     /// with it: what a key holder forging that user's events would write.
     pub fn append_self_introduction(vault: &Vault, user_id: i64, name: &str) -> u64 {
         let key = SigningKey::generate(&mut rand::rngs::OsRng);
-        let event = NewEvent::new(AuditAction::UserPasswordReset, "user", user_id.to_string()).introducing(key.verifying_key().to_bytes());
-        audit::append(&vault.conn, &Signer::User { id: user_id, name, key: &key }, event, vault.env.clock.now()).expect("append")
+        let event = NewEvent::new(AuditAction::UserPasswordReset, "user", user_id.to_string())
+            .introducing(key.verifying_key().to_bytes());
+        audit::append(&vault.conn, &Signer::User { id: user_id, name, key: &key }, event, vault.env.clock.now())
+            .expect("append")
     }
 
     /// The vault key, for tests that play a key holder editing the file by hand.

@@ -13,7 +13,15 @@ fn chain() -> (Fixture, Vault, String) {
     let mut vault = fixture.create();
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     vault
-        .add_user(&admin, NewUser { username: "paul".into(), display_name: "Paul".into(), role: Role::Auditor, password: Secret::new("paul's password") })
+        .add_user(
+            &admin,
+            NewUser {
+                username: "paul".into(),
+                display_name: "Paul".into(),
+                role: Role::Auditor,
+                password: Secret::new("paul's password"),
+            },
+        )
         .expect("add");
     let paul = vault.sign_in("paul", &Secret::new("paul's password")).expect("paul");
     let _ = vault.sign_in("paul", &Secret::new("wrong password!"));
@@ -28,7 +36,8 @@ fn chain() -> (Fixture, Vault, String) {
 fn check(tamper: &str) -> Option<(u64, ChainFault)> {
     let (fixture, vault, id) = chain();
     let raw = fixture.raw(&id);
-    raw.execute_batch("DROP TRIGGER audit_events_append_only_update; DROP TRIGGER audit_events_append_only_delete;").expect("drop triggers");
+    raw.execute_batch("DROP TRIGGER audit_events_append_only_update; DROP TRIGGER audit_events_append_only_delete;")
+        .expect("drop triggers");
     raw.execute_batch(tamper).expect("tamper");
     drop(raw);
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
@@ -52,7 +61,8 @@ fn the_trail_is_append_only_for_sql_too() {
 
 #[test]
 fn each_kind_of_tampering_names_the_first_bad_event() {
-    let cases: &[(&str, &str, Option<(u64, ChainFault)>)] = &[
+    type Case<'a> = (&'a str, &'a str, Option<(u64, ChainFault)>);
+    let cases: &[Case<'_>] = &[
         ("edited field", "UPDATE audit_events SET object_id = '99' WHERE seq = 3", Some((3, ChainFault::Edited))),
         ("edited time", "UPDATE audit_events SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 4", Some((4, ChainFault::Edited))),
         ("deleted in the middle", "DELETE FROM audit_events WHERE seq = 5", Some((5, ChainFault::Missing))),
@@ -87,15 +97,15 @@ fn a_key_holder_cannot_forge_another_users_event() {
     let raw = fixture.raw(&id);
     raw.execute_batch("DROP TRIGGER audit_events_append_only_update;").expect("drop");
     let forger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-    let paul_event: i64 = raw.query_row("SELECT seq FROM audit_events WHERE actor = 'paul' ORDER BY seq LIMIT 1", [], |r| r.get(0)).expect("paul's event");
+    let paul_event: i64 = raw
+        .query_row("SELECT seq FROM audit_events WHERE actor = 'paul' ORDER BY seq LIMIT 1", [], |r| r.get(0))
+        .expect("paul's event");
     // Recompute a consistent hash and signature under the forger's key for paul's event.
-    let canonical_hash: Vec<u8> = raw.query_row("SELECT hash FROM audit_events WHERE seq = ?1", [paul_event], |r| r.get(0)).expect("hash");
+    let canonical_hash: Vec<u8> =
+        raw.query_row("SELECT hash FROM audit_events WHERE seq = ?1", [paul_event], |r| r.get(0)).expect("hash");
     let signature = forger.sign(&canonical_hash).to_bytes().to_vec();
-    raw.execute(
-        "UPDATE audit_events SET signature = ?2 WHERE seq = ?1",
-        rusqlite::params![paul_event, signature],
-    )
-    .expect("forge");
+    raw.execute("UPDATE audit_events SET signature = ?2 WHERE seq = ?1", rusqlite::params![paul_event, signature])
+        .expect("forge");
     drop(raw);
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     let report = vault.verify_audit(&admin).expect("verify");
@@ -107,7 +117,8 @@ fn a_self_introduced_key_is_refused() {
     // A key holder appends a well-formed event in which "paul" introduces a key of their making
     // for himself and signs with it: hash and signature are valid, the signer is not.
     let (fixture, vault, id) = chain();
-    let paul_id: i64 = fixture.raw(&id).query_row("SELECT id FROM users WHERE username = 'paul'", [], |r| r.get(0)).expect("paul");
+    let paul_id: i64 =
+        fixture.raw(&id).query_row("SELECT id FROM users WHERE username = 'paul'", [], |r| r.get(0)).expect("paul");
     let forged = greffier_core::vault::testing::append_self_introduction(&vault, paul_id, "paul");
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     let report = vault.verify_audit(&admin).expect("verify");
@@ -141,5 +152,9 @@ fn the_export_is_a_real_csv_with_every_event() {
     assert_eq!(rows.len() as u64, count);
     assert_eq!(&rows[0][3], "vault.create");
     assert!(rows[0][6].contains("Ville de Saint-Exemple"), "details are decrypted in the export: {:?}", &rows[0][6]);
-    assert_eq!(vault.recent_audit(&admin, 1).expect("recent")[0].action, "audit.export", "the export itself is audited");
+    assert_eq!(
+        vault.recent_audit(&admin, 1).expect("recent")[0].action,
+        "audit.export",
+        "the export itself is audited"
+    );
 }

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use greffier_core::{backup, Credentials, ErrorCode, KeySlot, KeyStore, NewUser, Progress, Role, Secret, Unlock, UserMessage, Vault};
+use greffier_core::{
+    backup, Credentials, ErrorCode, KeySlot, KeyStore, NewUser, Progress, Role, Secret, Unlock, UserMessage, Vault,
+};
 
 fn admin_credentials(password: &Secret) -> Credentials<'_> {
     Credentials { username: ADMIN, password }
@@ -22,7 +24,15 @@ fn users(vault: &Vault) -> Vec<String> {
 fn add(vault: &mut Vault, name: &str) {
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     vault
-        .add_user(&admin, NewUser { username: name.into(), display_name: String::new(), role: Role::Archivist, password: Secret::new("a password long enough") })
+        .add_user(
+            &admin,
+            NewUser {
+                username: name.into(),
+                display_name: String::new(),
+                role: Role::Archivist,
+                password: Secret::new("a password long enough"),
+            },
+        )
         .expect("add");
 }
 
@@ -30,12 +40,13 @@ fn backup_of(fixture: &Fixture, vault: &Vault, name: &str) -> std::path::PathBuf
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     let path = fixture.dir.path().join(name);
     let mut steps = 0;
-    let report = vault.backup(&admin, &path, &mut |p: Progress| {
-        steps += 1;
-        assert!(p.done <= p.total);
-        true
-    })
-    .expect("backup");
+    let report = vault
+        .backup(&admin, &path, &mut |p: Progress| {
+            steps += 1;
+            assert!(p.done <= p.total);
+            true
+        })
+        .expect("backup");
     assert!(steps >= 2, "progress is reported");
     assert_eq!(report.path, path);
     path
@@ -56,8 +67,15 @@ fn backup_then_restore_brings_the_vault_back() {
     vault.lock();
 
     let password = Secret::new(ADMIN_PASSWORD);
-    let (restored, report) =
-        backup::restore(&file, &fixture.vault_dir(), Unlock::KeyStore, admin_credentials(&password), &fixture.env, &mut no_progress()).expect("restore");
+    let (restored, report) = backup::restore(
+        &file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        admin_credentials(&password),
+        &fixture.env,
+        &mut no_progress(),
+    )
+    .expect("restore");
     assert_eq!(users(&restored), ["admin", "before"], "the vault is as it was at the backup");
     assert!(report.previous_saved_as.as_ref().is_some_and(|p| p.exists()), "the replaced vault is kept aside");
     assert!(!report.recovery_file_from_backup);
@@ -73,14 +91,25 @@ fn a_backup_refuses_to_overwrite_and_needs_the_permission() {
     let mut vault = fixture.create();
     let file = backup_of(&fixture, &vault, "one.greffier");
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
-    assert_eq!(vault.backup(&admin, &file, &mut no_progress()).expect_err("exists").code(), ErrorCode::BackupDestinationExists);
-    let cancelled = vault.backup(&admin, &fixture.dir.path().join("two.greffier"), &mut |_| false).expect_err("cancelled");
+    assert_eq!(
+        vault.backup(&admin, &file, &mut no_progress()).expect_err("exists").code(),
+        ErrorCode::BackupDestinationExists
+    );
+    let cancelled =
+        vault.backup(&admin, &fixture.dir.path().join("two.greffier"), &mut |_| false).expect_err("cancelled");
     assert_eq!(cancelled.code(), ErrorCode::Cancelled);
-    let leftovers: Vec<_> = std::fs::read_dir(fixture.dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(fixture.dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
     assert_eq!(leftovers.len(), 2, "a cancelled backup leaves no file behind: {leftovers:?}");
     add(&mut vault, "clerk");
     let clerk = vault.sign_in("clerk", &Secret::new("a password long enough")).expect("clerk");
-    assert_eq!(vault.backup(&clerk, &fixture.dir.path().join("three.greffier"), &mut no_progress()).expect_err("denied").code(), ErrorCode::PermissionDenied);
+    assert_eq!(
+        vault
+            .backup(&clerk, &fixture.dir.path().join("three.greffier"), &mut no_progress())
+            .expect_err("denied")
+            .code(),
+        ErrorCode::PermissionDenied
+    );
 }
 
 #[test]
@@ -95,9 +124,16 @@ fn bad_backups_are_refused_and_the_vault_is_untouched() {
         let path = fixture.dir.path().join("attempt.greffier");
         std::fs::write(&path, bytes).expect("write");
         let before = snapshot(&fixture.vault_dir());
-        let error = backup::restore(&path, &fixture.vault_dir(), unlock, Credentials { username: ADMIN, password }, &fixture.env, &mut no_progress())
-            .err()
-            .expect("must be refused");
+        let error = backup::restore(
+            &path,
+            &fixture.vault_dir(),
+            unlock,
+            Credentials { username: ADMIN, password },
+            &fixture.env,
+            &mut no_progress(),
+        )
+        .err()
+        .expect("must be refused");
         assert_eq!(snapshot(&fixture.vault_dir()), before, "a refused restore changes nothing ({error})");
         error.code()
     };
@@ -107,14 +143,24 @@ fn bad_backups_are_refused_and_the_vault_is_untouched() {
     assert_eq!(attempt(&flipped, Unlock::KeyStore, &password), ErrorCode::BackupCorrupted);
     assert_eq!(attempt(&good[..good.len() - 4096], Unlock::KeyStore, &password), ErrorCode::BackupTruncated);
     assert_eq!(attempt(b"just some text", Unlock::KeyStore, &password), ErrorCode::NotABackup);
-    assert_eq!(attempt(&good, Unlock::Passphrase(Secret::new("not the recovery phrase")), &password), ErrorCode::WrongPassphrase);
+    assert_eq!(
+        attempt(&good, Unlock::Passphrase(Secret::new("not the recovery phrase")), &password),
+        ErrorCode::WrongPassphrase
+    );
     assert_eq!(attempt(&good, Unlock::KeyStore, &Secret::new("not the password")), ErrorCode::InvalidCredentials);
 
     // A backup of another vault.
-    let other = Fixture { keystore: fixture.keystore.clone(), env: fixture.env.clone(), dir: tempfile::tempdir().expect("dir") };
+    let other = Fixture {
+        keystore: fixture.keystore.clone(),
+        env: fixture.env.clone(),
+        dir: tempfile::tempdir().expect("dir"),
+    };
     let other_vault = other.create();
     let other_file = backup_of(&other, &other_vault, "other.greffier");
-    assert_eq!(attempt(&std::fs::read(other_file).expect("read"), Unlock::KeyStore, &password), ErrorCode::BackupOfAnotherVault);
+    assert_eq!(
+        attempt(&std::fs::read(other_file).expect("read"), Unlock::KeyStore, &password),
+        ErrorCode::BackupOfAnotherVault
+    );
 }
 
 #[test]
@@ -127,9 +173,16 @@ fn restore_on_a_new_machine_with_the_passphrase_only() {
     // Another machine: an empty key store and an empty folder.
     let elsewhere = Fixture::new();
     let password = Secret::new(ADMIN_PASSWORD);
-    let keyring_error = backup::restore(&file, &elsewhere.vault_dir(), Unlock::KeyStore, admin_credentials(&password), &elsewhere.env, &mut no_progress())
-        .err()
-        .expect("no key here");
+    let keyring_error = backup::restore(
+        &file,
+        &elsewhere.vault_dir(),
+        Unlock::KeyStore,
+        admin_credentials(&password),
+        &elsewhere.env,
+        &mut no_progress(),
+    )
+    .err()
+    .expect("no key here");
     assert_eq!(keyring_error.code(), ErrorCode::KeyringEntryMissing);
     let (restored, report) = backup::restore(
         &file,
@@ -143,8 +196,12 @@ fn restore_on_a_new_machine_with_the_passphrase_only() {
     assert!(report.recovery_file_from_backup);
     assert_eq!(restored.vault_id(), id);
     restored.lock();
-    Vault::open(&elsewhere.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &elsewhere.env).expect("opens with the passphrase").lock();
-    Vault::open(&elsewhere.vault_dir(), Unlock::KeyStore, &elsewhere.env).expect("and the keyring now has the key").lock();
+    Vault::open(&elsewhere.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &elsewhere.env)
+        .expect("opens with the passphrase")
+        .lock();
+    Vault::open(&elsewhere.vault_dir(), Unlock::KeyStore, &elsewhere.env)
+        .expect("and the keyring now has the key")
+        .lock();
 }
 
 #[test]
@@ -173,7 +230,9 @@ fn restoring_an_old_backup_after_a_rotation_keeps_the_current_key() {
     restored.lock();
     assert_eq!(fixture.keystore.load(&KeySlot::current(&id)).expect("load"), Some(current));
     Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("opens with the current key").lock();
-    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env).expect("and the passphrase").lock();
+    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env)
+        .expect("and the passphrase")
+        .lock();
 }
 
 #[test]
@@ -184,8 +243,15 @@ fn only_an_administrator_of_the_backup_may_restore_it() {
     let file = backup_of(&fixture, &vault, "b.greffier");
     vault.lock();
     let password = Secret::new("a password long enough");
-    let error = backup::restore(&file, &fixture.vault_dir(), Unlock::KeyStore, Credentials { username: "archiviste", password: &password }, &fixture.env, &mut no_progress())
-        .err()
-        .expect("denied");
+    let error = backup::restore(
+        &file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        Credentials { username: "archiviste", password: &password },
+        &fixture.env,
+        &mut no_progress(),
+    )
+    .err()
+    .expect("denied");
     assert_eq!(error.code(), ErrorCode::PermissionDenied, "{}", error.message(greffier_core::Lang::En));
 }

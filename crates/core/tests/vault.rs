@@ -20,7 +20,10 @@ fn check_refused(fixture: &Fixture, unlock: Unlock, code: ErrorCode) {
     let before = snapshot(&fixture.vault_dir());
     let error = open_error(fixture, unlock);
     assert_eq!(error.code(), code, "wrong error: {error}");
-    assert!(!error.message(Lang::Fr).is_empty() && error.message(Lang::Fr) != error.message(Lang::En), "the message must exist in French too");
+    assert!(
+        !error.message(Lang::Fr).is_empty() && error.message(Lang::Fr) != error.message(Lang::En),
+        "the message must exist in French too"
+    );
     assert_eq!(snapshot(&fixture.vault_dir()), before, "a refused open must not modify, add or remove any file");
 }
 
@@ -32,17 +35,27 @@ fn a_new_vault_is_encrypted_and_opens_both_ways() {
     vault.lock();
     let bytes = std::fs::read(fixture.vault_dir().join("vault.db")).expect("read");
     assert!(!bytes.starts_with(b"SQLite format 3"), "the vault file must not be a plain SQLite file");
-    assert!(!bytes.windows(22).any(|w| w == b"Ville de Saint-Exemple"), "the organisation's name must not appear in clear");
+    assert!(
+        !bytes.windows(22).any(|w| w == b"Ville de Saint-Exemple"),
+        "the organisation's name must not appear in clear"
+    );
     let recovery = std::fs::read_to_string(fixture.vault_dir().join("recovery.json")).expect("recovery file");
     assert!(!recovery.contains(fixture.key(&id).to_hex().as_str()), "the recovery file must not hold the key in clear");
 
     let by_keyring = Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("open with keyring");
     assert_eq!(by_keyring.organisation().expect("organisation"), "Ville de Saint-Exemple");
     by_keyring.lock();
-    let by_passphrase = Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env).expect("open with passphrase");
+    let by_passphrase = Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env)
+        .expect("open with passphrase");
     let pragmas = by_passphrase.pragmas().expect("pragmas");
     assert_eq!(
-        (pragmas.journal_mode.as_str(), pragmas.synchronous.as_str(), pragmas.foreign_keys.as_str(), pragmas.secure_delete.as_str(), pragmas.temp_store.as_str()),
+        (
+            pragmas.journal_mode.as_str(),
+            pragmas.synchronous.as_str(),
+            pragmas.foreign_keys.as_str(),
+            pragmas.secure_delete.as_str(),
+            pragmas.temp_store.as_str()
+        ),
         ("wal", "2", "1", "1", "2"),
         "WAL, synchronous=FULL, foreign keys, secure_delete, temp store in memory"
     );
@@ -54,11 +67,16 @@ fn creation_refuses_bad_input_and_leaves_nothing_behind() {
     let fixture = Fixture::new();
     let setup = |org: &str, user: &str, password: &str, passphrase: &str| greffier_core::VaultSetup {
         organisation: org.into(),
-        admin: NewUser { username: user.into(), display_name: String::new(), role: Role::Administrator, password: Secret::new(password) },
+        admin: NewUser {
+            username: user.into(),
+            display_name: String::new(),
+            role: Role::Administrator,
+            password: Secret::new(password),
+        },
         recovery_passphrase: Secret::new(passphrase),
     };
     let cases = [
-        (setup("", ADMIN, ADMIN_PASSWORD, RECOVERY), ErrorCode::UsernameInvalid),
+        (setup("", ADMIN, ADMIN_PASSWORD, RECOVERY), ErrorCode::OrganisationMissing),
         (setup("Org", "bad name", ADMIN_PASSWORD, RECOVERY), ErrorCode::UsernameInvalid),
         (setup("Org", ADMIN, "short", RECOVERY), ErrorCode::PasswordTooShort),
         (setup("Org", ADMIN, ADMIN_PASSWORD, "too short"), ErrorCode::PassphraseTooShort),
@@ -69,7 +87,9 @@ fn creation_refuses_bad_input_and_leaves_nothing_behind() {
         assert!(!fixture.vault_dir().join("vault.db").exists(), "nothing may be created for bad input");
     }
     fixture.create().lock();
-    let again = Vault::create(&fixture.vault_dir(), setup("Org", ADMIN, ADMIN_PASSWORD, RECOVERY), &fixture.env).err().expect("exists");
+    let again = Vault::create(&fixture.vault_dir(), setup("Org", ADMIN, ADMIN_PASSWORD, RECOVERY), &fixture.env)
+        .err()
+        .expect("exists");
     assert_eq!(again.code(), ErrorCode::VaultAlreadyExists);
 }
 
@@ -88,7 +108,9 @@ fn every_bad_open_has_its_own_error_and_changes_nothing() {
     fixture.keystore.remove(&KeySlot::current(&id)).expect("remove");
     check_refused(&fixture, Unlock::KeyStore, ErrorCode::KeyringEntryMissing);
     // The passphrase still opens it, and puts the key back in the keyring.
-    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env).expect("recovery").lock();
+    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env)
+        .expect("recovery")
+        .lock();
     Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("keyring entry restored").lock();
 
     let original = std::fs::read(&db).expect("read");
@@ -109,7 +131,10 @@ fn every_bad_open_has_its_own_error_and_changes_nothing() {
 
     // A plain SQLite database in its place.
     std::fs::remove_file(&db).expect("remove");
-    rusqlite::Connection::open(&db).expect("plain").execute_batch("CREATE TABLE t (a); INSERT INTO t VALUES (1);").expect("plain");
+    rusqlite::Connection::open(&db)
+        .expect("plain")
+        .execute_batch("CREATE TABLE t (a); INSERT INTO t VALUES (1);")
+        .expect("plain");
     check_refused(&fixture, Unlock::KeyStore, ErrorCode::NotAVault);
 
     // Something that is not a database at all.
@@ -158,10 +183,22 @@ fn committed_data_in_the_wal_survives_a_crash() {
     let mut vault = fixture.create();
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     vault
-        .add_user(&admin, NewUser { username: "marie".into(), display_name: "Marie".into(), role: Role::Archivist, password: Secret::new("marie's password") })
+        .add_user(
+            &admin,
+            NewUser {
+                username: "marie".into(),
+                display_name: "Marie".into(),
+                role: Role::Archivist,
+                password: Secret::new("marie's password"),
+            },
+        )
         .expect("add");
     // Simulate a process killed before any checkpoint: copy the files as they are on disk now.
-    let crashed = Fixture { keystore: fixture.keystore.clone(), env: fixture.env.clone(), dir: tempfile::tempdir().expect("dir") };
+    let crashed = Fixture {
+        keystore: fixture.keystore.clone(),
+        env: fixture.env.clone(),
+        dir: tempfile::tempdir().expect("dir"),
+    };
     std::fs::create_dir_all(crashed.vault_dir()).expect("mkdir");
     for name in ["vault.db", "vault.db-wal", "recovery.json"] {
         let from = fixture.vault_dir().join(name);
@@ -169,7 +206,10 @@ fn committed_data_in_the_wal_survives_a_crash() {
             std::fs::copy(&from, crashed.vault_dir().join(name)).expect("copy");
         }
     }
-    assert!(crashed.vault_dir().join("vault.db-wal").metadata().expect("wal").len() > 0, "the test needs the commit to sit in the WAL");
+    assert!(
+        crashed.vault_dir().join("vault.db-wal").metadata().expect("wal").len() > 0,
+        "the test needs the commit to sit in the WAL"
+    );
     drop(admin);
     let reopened = Vault::open(&crashed.vault_dir(), Unlock::KeyStore, &crashed.env).expect("open after crash");
     let admin = reopened.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
@@ -185,10 +225,26 @@ fn users_sign_in_and_permissions_are_enforced_and_audited() {
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("admin signs in");
     let clerk_password = Secret::new("clerk password 1");
     vault
-        .add_user(&admin, NewUser { username: "paul".into(), display_name: "Paul".into(), role: Role::Clerk, password: clerk_password.clone() })
+        .add_user(
+            &admin,
+            NewUser {
+                username: "paul".into(),
+                display_name: "Paul".into(),
+                role: Role::Clerk,
+                password: clerk_password.clone(),
+            },
+        )
         .expect("add clerk");
     let duplicate = vault
-        .add_user(&admin, NewUser { username: "PAUL".into(), display_name: String::new(), role: Role::Clerk, password: clerk_password.clone() })
+        .add_user(
+            &admin,
+            NewUser {
+                username: "PAUL".into(),
+                display_name: String::new(),
+                role: Role::Clerk,
+                password: clerk_password.clone(),
+            },
+        )
         .expect_err("user names are unique, whatever the case");
     assert_eq!(duplicate.code(), ErrorCode::UsernameTaken);
 
@@ -202,20 +258,40 @@ fn users_sign_in_and_permissions_are_enforced_and_audited() {
     assert_eq!(denied.code(), ErrorCode::PermissionDenied);
     assert!(denied.message(Lang::En).contains("view_users"), "the error names the permission: {denied}");
     let denied = vault
-        .add_user(&clerk, NewUser { username: "eve".into(), display_name: String::new(), role: Role::Administrator, password: Secret::new("eve's long password") })
+        .add_user(
+            &clerk,
+            NewUser {
+                username: "eve".into(),
+                display_name: String::new(),
+                role: Role::Administrator,
+                password: Secret::new("eve's long password"),
+            },
+        )
         .expect_err("a clerk may not add users");
     assert!(denied.message(Lang::Fr).contains("manage_users"), "{}", denied.message(Lang::Fr));
 
     vault.set_user_active(&admin, "paul", false).expect("deactivate");
     assert_eq!(vault.sign_in("paul", &clerk_password).expect_err("disabled").code(), ErrorCode::AccountDisabled);
-    assert_eq!(vault.set_user_active(&admin, ADMIN, false).expect_err("last admin").code(), ErrorCode::LastAdministrator);
+    assert_eq!(
+        vault.set_user_active(&admin, ADMIN, false).expect_err("last admin").code(),
+        ErrorCode::LastAdministrator
+    );
 
-    let events: Vec<String> = vault.recent_audit(&admin, 100).expect("audit").into_iter().rev().map(|e| e.action).collect();
+    let events: Vec<String> =
+        vault.recent_audit(&admin, 100).expect("audit").into_iter().rev().map(|e| e.action).collect();
     assert_eq!(
         events,
         [
-            "vault.create", "auth.sign_in", "user.create", "auth.sign_in_failed", "auth.sign_in_failed", "auth.sign_in",
-            "access.denied", "access.denied", "user.deactivate", "auth.sign_in_failed",
+            "vault.create",
+            "auth.sign_in",
+            "user.create",
+            "auth.sign_in_failed",
+            "auth.sign_in_failed",
+            "auth.sign_in",
+            "access.denied",
+            "access.denied",
+            "user.deactivate",
+            "auth.sign_in_failed",
         ],
         "every sign-in, failure, refusal and user change is in the trail"
     );
@@ -231,11 +307,22 @@ fn password_changes_and_resets_keep_the_chain_verifiable() {
     let mut vault = fixture.create();
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     vault
-        .add_user(&admin, NewUser { username: "auditrice".into(), display_name: "Ana".into(), role: Role::Auditor, password: Secret::new("first password!") })
+        .add_user(
+            &admin,
+            NewUser {
+                username: "auditrice".into(),
+                display_name: "Ana".into(),
+                role: Role::Auditor,
+                password: Secret::new("first password!"),
+            },
+        )
         .expect("add");
     let ana = vault.sign_in("auditrice", &Secret::new("first password!")).expect("sign in");
     vault.change_password(&ana, &Secret::new("first password!"), &Secret::new("second password!")).expect("change");
-    assert_eq!(vault.sign_in("auditrice", &Secret::new("first password!")).expect_err("old password").code(), ErrorCode::InvalidCredentials);
+    assert_eq!(
+        vault.sign_in("auditrice", &Secret::new("first password!")).expect_err("old password").code(),
+        ErrorCode::InvalidCredentials
+    );
     let ana = vault.sign_in("auditrice", &Secret::new("second password!")).expect("new password");
     // She forgets it; an administrator resets it, which gives her a new signing key.
     vault.reset_password(&admin, "auditrice", &Secret::new("third password!!")).expect("reset");
@@ -243,7 +330,10 @@ fn password_changes_and_resets_keep_the_chain_verifiable() {
     let ana = vault.sign_in("auditrice", &Secret::new("third password!!")).expect("after reset");
     let report = vault.verify_audit(&ana).expect("auditors verify");
     assert!(report.is_intact(), "events signed with the old and the new key both verify: {report:?}");
-    assert_eq!(vault.reset_password(&admin, "ghost", &Secret::new("ghost password!")).expect_err("unknown").code(), ErrorCode::UnknownUser);
+    assert_eq!(
+        vault.reset_password(&admin, "ghost", &Secret::new("ghost password!")).expect_err("unknown").code(),
+        ErrorCode::UnknownUser
+    );
 }
 
 #[test]
@@ -254,7 +344,10 @@ fn rotating_the_key_survives_an_interruption_at_every_step() {
     let id = vault.vault_id().to_owned();
     let old = fixture.key(&id);
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
-    assert_eq!(vault.rekey(&admin, &Secret::new("wrong recovery phrase")).expect_err("wrong").code(), ErrorCode::WrongPassphrase);
+    assert_eq!(
+        vault.rekey(&admin, &Secret::new("wrong recovery phrase")).expect_err("wrong").code(),
+        ErrorCode::WrongPassphrase
+    );
     vault.rekey(&admin, &Secret::new(RECOVERY)).expect("rekey");
     drop(admin);
     vault.lock();
@@ -262,7 +355,9 @@ fn rotating_the_key_survives_an_interruption_at_every_step() {
     assert_ne!(old, new, "the keyring holds the new key");
     assert!(fixture.keystore.load(&KeySlot::pending(&id)).expect("load").is_none(), "no pending key is left");
     Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("keyring").lock();
-    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env).expect("passphrase").lock();
+    Vault::open(&fixture.vault_dir(), Unlock::Passphrase(Secret::new(RECOVERY)), &fixture.env)
+        .expect("passphrase")
+        .lock();
     let recovery = std::fs::read_to_string(fixture.vault_dir().join("recovery.json")).expect("read");
     assert!(!recovery.contains("pending"), "the recovery file is settled: {recovery}");
 
@@ -273,7 +368,8 @@ fn rotating_the_key_survives_an_interruption_at_every_step() {
         let new_key = vault_rekey_until(&vault, stop_after_database);
         drop(vault); // the process dies here
         for unlock in [Unlock::KeyStore, Unlock::Passphrase(Secret::new(RECOVERY))] {
-            let reopened = Vault::open(&fixture.vault_dir(), unlock, &fixture.env).expect("opens after an interrupted rotation");
+            let reopened =
+                Vault::open(&fixture.vault_dir(), unlock, &fixture.env).expect("opens after an interrupted rotation");
             let admin = reopened.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
             assert!(reopened.verify_audit(&admin).expect("verify").is_intact());
             drop(admin);

@@ -20,6 +20,21 @@ impl OsKeyStore {
     }
 }
 
+/// The OS keyring when it answers here, else why not. `GREFFIER_KEYRING=none` keeps it out (a
+/// server, a test): the vault then opens with the recovery passphrase only.
+pub fn from_env() -> Result<OsKeyStore, String> {
+    if std::env::var("GREFFIER_KEYRING").is_ok_and(|v| v == "none") {
+        return Err("GREFFIER_KEYRING=none".into());
+    }
+    let store = OsKeyStore::new();
+    match store.load(&KeySlot::current("probe")) {
+        Ok(_) => Ok(store),
+        Err(KeyStoreError::Unavailable { reason } | KeyStoreError::Failure { reason }) => {
+            Err(reason.lines().next().unwrap_or(&reason).chars().take(160).collect())
+        }
+    }
+}
+
 fn description() -> &'static str {
     if cfg!(target_os = "linux") {
         "Secret Service (GNOME Keyring, KWallet…)"
@@ -35,21 +50,26 @@ fn description() -> &'static str {
 fn map_error(error: keyring::Error) -> KeyStoreError {
     match error {
         keyring::Error::PlatformFailure(e) => KeyStoreError::Unavailable { reason: e.to_string() },
-        keyring::Error::NoStorageAccess(e) => KeyStoreError::Unavailable { reason: format!("the keyring is locked or refused access: {e}") },
+        keyring::Error::NoStorageAccess(e) => {
+            KeyStoreError::Unavailable { reason: format!("the keyring is locked or refused access: {e}") }
+        }
         other => KeyStoreError::Failure { reason: other.to_string() },
     }
 }
 
 impl KeyStore for OsKeyStore {
     fn info(&self) -> KeyStoreInfo {
-        KeyStoreInfo { os_store: cfg!(any(target_os = "linux", target_os = "macos", target_os = "windows")), description: description().into() }
+        KeyStoreInfo {
+            os_store: cfg!(any(target_os = "linux", target_os = "macos", target_os = "windows")),
+            description: description().into(),
+        }
     }
 
     fn load(&self, slot: &KeySlot) -> Result<Option<VaultKey>, KeyStoreError> {
         match OsKeyStore::entry(slot)?.get_password() {
-            Ok(text) => VaultKey::from_hex(&text)
-                .map(Some)
-                .ok_or_else(|| KeyStoreError::Failure { reason: format!("the entry {} does not hold a key", slot.account()) }),
+            Ok(text) => VaultKey::from_hex(&text).map(Some).ok_or_else(|| KeyStoreError::Failure {
+                reason: format!("the entry {} does not hold a key", slot.account()),
+            }),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
         }

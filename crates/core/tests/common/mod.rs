@@ -7,8 +7,8 @@ use std::{collections::BTreeMap, path::Path, sync::Arc};
 
 use chrono::TimeZone;
 use greffier_core::{
-    FixedClock, KdfParams, KdfProfile, KeySlot, KeyStore, MemoryKeyStore, NewUser, Role, Secret, Vault, VaultEnv, VaultKey,
-    VaultSetup,
+    FixedClock, KdfParams, KdfProfile, KeySlot, KeyStore, MemoryKeyStore, NewUser, Role, Secret, Vault, VaultEnv,
+    VaultKey, VaultSetup,
 };
 
 pub const ADMIN: &str = "admin";
@@ -24,6 +24,12 @@ pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub keystore: Arc<MemoryKeyStore>,
     pub env: VaultEnv,
+}
+
+impl Default for Fixture {
+    fn default() -> Fixture {
+        Fixture::new()
+    }
 }
 
 impl Fixture {
@@ -44,7 +50,12 @@ impl Fixture {
     pub fn create(&self) -> Vault {
         let setup = VaultSetup {
             organisation: "Ville de Saint-Exemple".into(),
-            admin: NewUser { username: ADMIN.into(), display_name: "Hélène Côté".into(), role: Role::Administrator, password: Secret::new(ADMIN_PASSWORD) },
+            admin: NewUser {
+                username: ADMIN.into(),
+                display_name: "Hélène Côté".into(),
+                role: Role::Administrator,
+                password: Secret::new(ADMIN_PASSWORD),
+            },
             recovery_passphrase: Secret::new(RECOVERY),
         };
         let (vault, report) = Vault::create(&self.vault_dir(), setup, &self.env).expect("create vault");
@@ -59,7 +70,11 @@ impl Fixture {
     /// A raw connection with the key, to play the administrator who edits the file by hand.
     pub fn raw(&self, vault_id: &str) -> rusqlite::Connection {
         let conn = rusqlite::Connection::open(self.vault_dir().join("vault.db")).expect("open raw");
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA foreign_keys = OFF;", self.key(vault_id).to_hex().as_str())).expect("key");
+        conn.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA foreign_keys = OFF;",
+            self.key(vault_id).to_hex().as_str()
+        ))
+        .expect("key");
         conn
     }
 }
