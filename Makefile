@@ -13,6 +13,8 @@ APT_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev libwebk
 	keyutils poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+TAURI_DRIVER := .tools/bin/tauri-driver
+
 .PHONY: deps system-deps ui-deps ui build run test lint
 
 deps: system-deps ui-deps
@@ -43,8 +45,14 @@ lint: deps
 	npm --prefix ui run check
 	npm --prefix ui run lint
 
-test: deps ui lint
+# WebDriver for the end-to-end tests, kept inside the clone (git-ignored), not in ~/.cargo.
+$(TAURI_DRIVER):
+	cargo install tauri-driver --locked --version 2.1.0 --root .tools
+
+test: deps ui lint $(TAURI_DRIVER)
 	npm --prefix ui test
 	cargo clippy --workspace --all-targets -- -D warnings
+	# The desktop binary the end-to-end test drives; same crate selection as the tests, so one build.
+	cargo build --workspace
 	# nextest ends with one summary line for every Rust test; plain cargo test where it is missing.
 	if cargo nextest --version >/dev/null 2>&1; then cargo nextest run --workspace; else cargo test --workspace; fi

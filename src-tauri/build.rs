@@ -1,9 +1,31 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
+const COMMANDS: [&str; 20] = [
+    "app_status",
+    "set_language",
+    "set_idle_lock",
+    "choose_file",
+    "create_vault",
+    "unlock_with_keyring",
+    "unlock_with_passphrase",
+    "lock_vault",
+    "backup_vault",
+    "restore_vault",
+    "cancel_operation",
+    "rotate_key",
+    "change_passphrase",
+    "check_vault",
+    "sign_in",
+    "sign_out",
+    "list_users",
+    "add_user",
+    "reset_password",
+    "set_user_active",
+];
+
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["app_status", "set_language"])),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&COMMANDS)),
     )
     .expect("tauri build step");
 }

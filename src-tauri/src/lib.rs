@@ -12,7 +12,28 @@ pub fn run() {
     let state = AppState::start();
     let result = tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app::app_status, commands::app::set_language])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::app::set_language,
+            commands::app::set_idle_lock,
+            commands::app::choose_file,
+            commands::vault::create_vault,
+            commands::vault::unlock_with_keyring,
+            commands::vault::unlock_with_passphrase,
+            commands::vault::lock_vault,
+            commands::vault::backup_vault,
+            commands::vault::restore_vault,
+            commands::vault::cancel_operation,
+            commands::vault::rotate_key,
+            commands::vault::change_passphrase,
+            commands::vault::check_vault,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::users::list_users,
+            commands::users::add_user,
+            commands::users::reset_password,
+            commands::users::set_user_active,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("Greffier could not start its window: {error}");

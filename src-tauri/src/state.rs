@@ -1,27 +1,66 @@
-//! The managed state: the vault folder, the open vault (if unlocked), the language, and what the
-//! build's self-check found at start.
+//! The one managed state: the vault folder, the open vault and its signed-in session, the
+//! language, the cancel flag of the running operation, and the build's self-check.
 
 use std::{
     path::PathBuf,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex, MutexGuard, TryLockError,
+    },
 };
 
-use greffier_core::{KdfProfile, KeyStore, Lang, NoKeyStore, SelfCheck, SystemClock, Unlock, Vault, VaultEnv};
+use greffier_core::{
+    KdfProfile, KeyStore, Lang, NoKeyStore, Permission, Role, SelfCheck, Session, SystemClock, Unlock, Vault, VaultEnv,
+};
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+
+use crate::error::{CommandError, ShellCode};
+
+/// An unlocked vault and, once someone signed in, their session.
+pub struct OpenVault {
+    pub vault: Vault,
+    pub session: Option<Session>,
+}
 
 pub struct AppState {
     pub vault_dir: PathBuf,
     pub env: VaultEnv,
     pub self_check: SelfCheck,
-    vault: Mutex<Option<Vault>>,
+    open: Mutex<Option<OpenVault>>,
     lang: Mutex<Lang>,
+    cancel: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    username: String,
+    display_name: String,
+    role: Role,
+    permissions: &'static [Permission],
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    version: &'static str,
+    vault_dir: String,
+    vault_exists: bool,
+    unlocked: bool,
+    organisation: Option<String>,
+    keyring: greffier_core::KeyStoreInfo,
+    sqlcipher_version: Option<String>,
+    session: Option<SessionInfo>,
+    idle_lock_minutes: u32,
+}
+
 impl AppState {
-    /// Runs the self-check and, when the keyring holds the vault's key, unlocks it silently.
+    /// Runs the self-check; the UI asks for the silent keyring unlock itself.
     pub fn start() -> AppState {
         let keystore: Arc<dyn KeyStore> = match greffier_keystore::from_env() {
             Ok(store) => Arc::new(store),
@@ -31,12 +70,14 @@ impl AppState {
         let env = VaultEnv { keystore, clock: Arc::new(SystemClock), kdf: KdfProfile::STANDARD };
         let vault_dir =
             std::env::var_os("GREFFIER_VAULT").map(PathBuf::from).unwrap_or_else(greffier_core::vault::default_dir);
-        let vault = if vault_dir.join(greffier_core::vault::DB_FILE).exists() && self_check.os_keyring_ok() {
-            Vault::open(&vault_dir, Unlock::KeyStore, &env).ok()
-        } else {
-            None
-        };
-        AppState { vault_dir, env, self_check, vault: Mutex::new(vault), lang: Mutex::new(Lang::Fr) }
+        AppState {
+            vault_dir,
+            env,
+            self_check,
+            open: Mutex::new(None),
+            lang: Mutex::new(Lang::Fr),
+            cancel: AtomicBool::new(false),
+        }
     }
 
     pub fn lang(&self) -> Lang {
@@ -47,7 +88,96 @@ impl AppState {
         *lock(&self.lang) = lang;
     }
 
-    pub fn vault(&self) -> MutexGuard<'_, Option<Vault>> {
-        lock(&self.vault)
+    pub fn core_error(&self, error: &impl greffier_core::UserMessage) -> CommandError {
+        CommandError::core(error, self.lang())
     }
+
+    pub fn shell_error(&self, code: ShellCode) -> CommandError {
+        CommandError::shell(code, self.lang())
+    }
+
+    /// The open vault slot; `busy` rather than waiting while a long operation holds it.
+    pub fn slot(&self) -> Result<MutexGuard<'_, Option<OpenVault>>, CommandError> {
+        match self.open.try_lock() {
+            Ok(guard) => Ok(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(self.shell_error(ShellCode::Busy)),
+        }
+    }
+
+    /// Runs `f` on the open vault.
+    pub fn with_vault<T>(&self, f: impl FnOnce(&mut OpenVault) -> Result<T, CommandError>) -> Result<T, CommandError> {
+        let mut slot = self.slot()?;
+        let open = slot.as_mut().ok_or_else(|| self.shell_error(ShellCode::NotUnlocked))?;
+        f(open)
+    }
+
+    /// Runs `f` with the vault and the signed-in session; core errors are translated.
+    pub fn with_session<T>(
+        &self,
+        f: impl FnOnce(&mut Vault, &Session) -> Result<T, greffier_core::Error>,
+    ) -> Result<T, CommandError> {
+        self.with_vault(|open| {
+            let session = open.session.as_ref().ok_or_else(|| self.shell_error(ShellCode::NotSignedIn))?;
+            f(&mut open.vault, session).map_err(|e| self.core_error(&e))
+        })
+    }
+
+    pub fn unlock(&self, unlock: Unlock) -> Result<AppStatus, CommandError> {
+        let vault = Vault::open(&self.vault_dir, unlock, &self.env).map_err(|e| self.core_error(&e))?;
+        *self.slot()? = Some(OpenVault { vault, session: None });
+        self.status()
+    }
+
+    pub fn begin_operation(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
+    }
+
+    pub fn cancel_operation(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    pub fn status(&self) -> Result<AppStatus, CommandError> {
+        let slot = self.slot()?;
+        let open = slot.as_ref();
+        let organisation = open.map(|o| o.vault.organisation()).transpose().map_err(|e| self.core_error(&e))?;
+        let idle_lock_minutes = match open {
+            Some(o) => o.vault.idle_lock_minutes().map_err(|e| self.core_error(&e))?,
+            None => greffier_core::vault::DEFAULT_IDLE_LOCK_MINUTES,
+        };
+        let session = open.and_then(|o| o.session.as_ref()).map(|s| SessionInfo {
+            username: s.user().username.clone(),
+            display_name: s.user().display_name.clone(),
+            role: s.user().role,
+            permissions: s.user().role.permissions(),
+        });
+        let mut keyring = self.self_check.keystore.clone();
+        keyring.os_store = self.self_check.os_keyring_ok();
+        Ok(AppStatus {
+            version: env!("CARGO_PKG_VERSION"),
+            vault_dir: self.vault_dir.display().to_string(),
+            vault_exists: self.vault_dir.join(greffier_core::vault::DB_FILE).exists(),
+            unlocked: open.is_some(),
+            organisation,
+            keyring,
+            sqlcipher_version: self.self_check.sqlcipher_version.clone(),
+            session,
+            idle_lock_minutes,
+        })
+    }
+}
+
+/// Runs blocking work (Argon2, SQLCipher, file copies) off the window's thread.
+pub async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState) -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&handle.state::<AppState>()))
+        .await
+        .unwrap_or_else(|_| Err(app.state::<AppState>().shell_error(ShellCode::Internal)))
 }

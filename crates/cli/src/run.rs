@@ -216,7 +216,7 @@ fn restore_from(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
     // The passphrase, when given, is the surer way: the keyring may hold another key.
     let unlock = if options.len() > 1 { options.remove(1) } else { options.remove(0) };
     let (bar, mut progress) = progress_bar(ctx.lang, "Restauration", "Restore");
-    let result = backup::restore(file, &ctx.vault_dir, unlock, credentials, &ctx.env, &mut progress);
+    let result = backup::restore(file, &ctx.vault_dir, unlock, None, credentials, &ctx.env, &mut progress);
     bar.finish_and_clear();
     let (vault, report) = result?;
     if ctx.json {

@@ -4,102 +4,21 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    process::Command,
 };
 
 const PASSWORD: &str = "admin password 1";
 const RECOVERY: &str = "the recovery passphrase";
 
-/// A D-Bus session bus with an unlocked gnome-keyring on it, private to this test.
-struct SecretService {
-    bus: Child,
-    address: String,
-    home: tempfile::TempDir,
-}
+struct SecretService(greffier_testkit::SecretService);
 
 impl SecretService {
     fn start() -> SecretService {
-        let home = tempfile::tempdir().expect("tempdir");
-        for dir in ["data", "runtime", "config"] {
-            std::fs::create_dir_all(home.path().join(dir)).expect("mkdir");
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(home.path().join("runtime"), std::fs::Permissions::from_mode(0o700))
-                .expect("chmod");
-        }
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon must be installed (package dbus); `make test` installs it");
-        let mut address = String::new();
-        {
-            use std::io::BufRead;
-            let stdout = bus.stdout.take().expect("stdout");
-            std::io::BufReader::new(stdout).read_line(&mut address).expect("bus address");
-        }
-        let service = SecretService { bus, address: address.trim().to_owned(), home };
-        let mut keyring = service
-            .command("gnome-keyring-daemon")
-            .args(["--unlock", "--components=secrets"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("gnome-keyring-daemon must be installed (package gnome-keyring)");
-        {
-            use std::io::Write;
-            keyring.stdin.take().expect("stdin").write_all(b"test keyring password\n").expect("unlock");
-        }
-        keyring.wait().expect("gnome-keyring-daemon");
-        service.wait_for_secrets();
-        service
-    }
-
-    fn env(&self) -> Vec<(&'static str, String)> {
-        let dir = |name: &str| self.home.path().join(name).display().to_string();
-        vec![
-            ("DBUS_SESSION_BUS_ADDRESS", self.address.clone()),
-            ("XDG_DATA_HOME", dir("data")),
-            ("XDG_RUNTIME_DIR", dir("runtime")),
-            ("XDG_CONFIG_HOME", dir("config")),
-            ("HOME", self.home.path().display().to_string()),
-        ]
+        SecretService(greffier_testkit::SecretService::start())
     }
 
     fn command(&self, program: &str) -> Command {
-        let mut command = Command::new(program);
-        command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-        for (key, value) in self.env() {
-            command.env(key, value);
-        }
-        command
-    }
-
-    /// Polls the bus until the Secret Service answers (readiness, not a delay).
-    fn wait_for_secrets(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let reply = self
-                .command("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .output()
-                .expect("dbus-send");
-            if String::from_utf8_lossy(&reply.stdout).contains("boolean true") {
-                return;
-            }
-            assert!(Instant::now() < deadline, "the Secret Service did not come up on the private bus");
-            std::thread::yield_now();
-        }
+        self.0.command(program)
     }
 
     fn greffier(&self, vault: &Path, args: &[&str], recovery: bool) -> (i32, String, String) {
@@ -114,14 +33,6 @@ impl SecretService {
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
-    }
-}
-
-impl Drop for SecretService {
-    fn drop(&mut self) {
-        // gnome-keyring-daemon leaves when its bus goes away.
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
     }
 }
 

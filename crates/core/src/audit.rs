@@ -31,6 +31,7 @@ pub enum AuditAction {
     AccessDenied,
     AuditVerify,
     AuditExport,
+    SettingChange,
 }
 
 impl AuditAction {
@@ -52,6 +53,7 @@ impl AuditAction {
             AuditAction::AccessDenied => "access.denied",
             AuditAction::AuditVerify => "audit.verify",
             AuditAction::AuditExport => "audit.export",
+            AuditAction::SettingChange => "setting.change",
         }
     }
 }

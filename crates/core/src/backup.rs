@@ -22,8 +22,8 @@ use crate::{
     recovery::{self, RecoveryFile},
     users,
     vault::{self, connect, KeySource, VaultPaths},
-    AccessError, AuthError, Error, ErrorCode, IoError, KeySlot, Permission, Secret, Unlock, UserMessage, Vault,
-    VaultEnv, VaultError, VaultKey,
+    AccessError, AuthError, Error, ErrorCode, IoError, KeySlot, LockedVault, Permission, Secret, Unlock, UserMessage,
+    Vault, VaultEnv, VaultError, VaultKey,
 };
 
 const MAGIC: &[u8; 16] = b"GREFFIER-BACKUP\n";
@@ -300,6 +300,7 @@ pub fn restore(
     backup: &Path,
     dir: &Path,
     unlock: Unlock,
+    current: Option<&LockedVault>,
     credentials: Credentials<'_>,
     env: &VaultEnv,
     progress: ProgressFn<'_>,
@@ -314,7 +315,19 @@ pub fn restore(
             );
         }
     }
-    let (backup_key, target_key) = restore_keys(&header, target_recovery.as_ref(), &unlock, env)?;
+    let (backup_key, target_key) = match current.map(|locked| &locked.key) {
+        // The vault being replaced was open: its key is known, and is the backup's too unless it
+        // was rotated since.
+        Some(known) if target_recovery.as_ref().is_some_and(|t| recovery::key_check(known) == t.current.key_check) => {
+            let backup_key = if recovery::key_check(known) == header.recovery.current.key_check {
+                known.clone()
+            } else {
+                restore_keys(&header, None, &unlock, env)?.0
+            };
+            (backup_key, Some(known.clone()))
+        }
+        _ => restore_keys(&header, target_recovery.as_ref(), &unlock, env)?,
+    };
     std::fs::create_dir_all(dir).map_err(|e| IoError::new("create", dir, e))?;
 
     // 1. Extract the payload beside the vault, hashing as we go.

@@ -29,6 +29,6 @@ pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStor
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};
 pub use vault::{
-    self_check, CheckReport, CreateReport, KdfProfile, KeySource, Pragmas, SelfCheck, Unlock, Vault, VaultEnv,
-    VaultError, VaultInfo, VaultPaths, VaultSetup,
+    self_check, CheckReport, CreateReport, KdfProfile, KeySource, LockedVault, Pragmas, SelfCheck, Unlock, Vault,
+    VaultEnv, VaultError, VaultInfo, VaultPaths, VaultSetup,
 };

@@ -9,7 +9,7 @@ use std::{
 };
 
 use ed25519_dalek::SigningKey;
-use rusqlite::{ffi, Connection, OpenFlags};
+use rusqlite::{ffi, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::{
@@ -29,6 +29,8 @@ pub const DB_FILE: &str = "vault.db";
 pub const RECOVERY_FILE: &str = "recovery.json";
 /// The shortest recovery passphrase accepted.
 pub const MIN_PASSPHRASE_CHARS: usize = 16;
+/// The idle lock of a new vault, in minutes.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
 /// SQLCipher's page size; a vault file is always a whole number of pages.
 const PAGE_SIZE: u64 = 4096;
 
@@ -202,6 +204,21 @@ pub struct Vault {
     pub(crate) vault_id: String,
     pub(crate) env: VaultEnv,
     pub(crate) key_source: KeySource,
+}
+
+/// A closed vault whose key is still held in memory (zeroed when dropped).
+pub struct LockedVault {
+    pub(crate) paths: VaultPaths,
+    pub(crate) key: VaultKey,
+    key_source: KeySource,
+    env: VaultEnv,
+}
+
+impl LockedVault {
+    /// Opens the vault again with the key it had.
+    pub fn reopen(self) -> Result<Vault, Error> {
+        Vault::open_with_key(&self.paths, self.key, self.key_source, &self.env)
+    }
 }
 
 /// What `vault info` shows.
@@ -539,6 +556,13 @@ impl Vault {
         Ok(())
     }
 
+    /// Closes the database but keeps what it takes to open it again, for an operation that must
+    /// close it first and may have to give it back (a restore that fails its verification).
+    pub fn into_locked(self) -> LockedVault {
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        LockedVault { paths: self.paths, key: self.key, key_source: self.key_source, env: self.env }
+    }
+
     /// Closes the database and forgets the key.
     pub fn lock(self) {
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
@@ -804,6 +828,36 @@ impl Vault {
             temp_store: text("temp_store")?,
             cipher_version: text("cipher_version")?,
         })
+    }
+
+    /// Minutes of inactivity after which the desktop app locks the vault; 0 means never.
+    pub fn idle_lock_minutes(&self) -> Result<u32, Error> {
+        let value: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'idle_lock_minutes'", [], |row| row.get(0))
+            .optional()?;
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+    }
+
+    /// Sets the idle lock (at most a day). Audited.
+    pub fn set_idle_lock_minutes(&self, session: &Session, minutes: u32) -> Result<(), Error> {
+        self.require(session, Permission::ManageVault)?;
+        let minutes = minutes.min(24 * 60);
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('idle_lock_minutes', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [minutes.to_string()],
+        )?;
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(AuditAction::SettingChange, "setting", "idle_lock_minutes")
+                .details(serde_json::json!({ "minutes": minutes })),
+            self.env.clock.now(),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn chain_head(&self) -> Result<ChainHead, Error> {

@@ -71,6 +71,7 @@ fn backup_then_restore_brings_the_vault_back() {
         &file,
         &fixture.vault_dir(),
         Unlock::KeyStore,
+        None,
         admin_credentials(&password),
         &fixture.env,
         &mut no_progress(),
@@ -128,6 +129,7 @@ fn bad_backups_are_refused_and_the_vault_is_untouched() {
             &path,
             &fixture.vault_dir(),
             unlock,
+            None,
             Credentials { username: ADMIN, password },
             &fixture.env,
             &mut no_progress(),
@@ -177,6 +179,7 @@ fn restore_on_a_new_machine_with_the_passphrase_only() {
         &file,
         &elsewhere.vault_dir(),
         Unlock::KeyStore,
+        None,
         admin_credentials(&password),
         &elsewhere.env,
         &mut no_progress(),
@@ -188,6 +191,7 @@ fn restore_on_a_new_machine_with_the_passphrase_only() {
         &file,
         &elsewhere.vault_dir(),
         Unlock::Passphrase(Secret::new(RECOVERY)),
+        None,
         admin_credentials(&password),
         &elsewhere.env,
         &mut no_progress(),
@@ -221,6 +225,7 @@ fn restoring_an_old_backup_after_a_rotation_keeps_the_current_key() {
         &file,
         &fixture.vault_dir(),
         Unlock::Passphrase(Secret::new(RECOVERY)),
+        None,
         admin_credentials(&password),
         &fixture.env,
         &mut no_progress(),
@@ -247,6 +252,7 @@ fn only_an_administrator_of_the_backup_may_restore_it() {
         &file,
         &fixture.vault_dir(),
         Unlock::KeyStore,
+        None,
         Credentials { username: "archiviste", password: &password },
         &fixture.env,
         &mut no_progress(),
@@ -254,4 +260,45 @@ fn only_an_administrator_of_the_backup_may_restore_it() {
     .err()
     .expect("denied");
     assert_eq!(error.code(), ErrorCode::PermissionDenied, "{}", error.message(greffier_core::Lang::En));
+}
+
+#[test]
+fn the_desktop_restores_over_the_open_vault_and_gets_it_back_on_failure() {
+    let fixture = Fixture::new();
+    let mut vault = fixture.create();
+    let id = vault.vault_id().to_owned();
+    let file = backup_of(&fixture, &vault, "desk.greffier");
+    add(&mut vault, "later");
+    // The keyring entry is gone: the open vault's own key is all there is.
+    fixture.keystore.remove(&KeySlot::current(&id)).expect("remove");
+    let locked = vault.into_locked();
+    let password = Secret::new(ADMIN_PASSWORD);
+    let wrong = Secret::new("not the password");
+    let error = backup::restore(
+        &file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        Some(&locked),
+        admin_credentials(&wrong),
+        &fixture.env,
+        &mut no_progress(),
+    )
+    .err()
+    .expect("wrong credentials");
+    assert_eq!(error.code(), ErrorCode::InvalidCredentials);
+    let vault = locked.reopen().expect("the vault comes back after a refused restore");
+    assert_eq!(users(&vault), ["admin", "later"]);
+    let locked = vault.into_locked();
+    let (restored, report) = backup::restore(
+        &file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        Some(&locked),
+        admin_credentials(&password),
+        &fixture.env,
+        &mut no_progress(),
+    )
+    .expect("restore with the open vault's key");
+    assert!(!report.recovery_file_from_backup);
+    assert_eq!(users(&restored), ["admin"]);
 }

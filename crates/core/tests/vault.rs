@@ -391,6 +391,34 @@ fn vault_rekey_until(vault: &Vault, through_database: bool) -> greffier_core::Va
 }
 
 #[test]
+fn the_idle_lock_is_a_vault_setting_only_administrators_change() {
+    let fixture = Fixture::new();
+    let mut vault = fixture.create();
+    assert_eq!(vault.idle_lock_minutes().expect("read"), greffier_core::vault::DEFAULT_IDLE_LOCK_MINUTES);
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    vault.set_idle_lock_minutes(&admin, 5).expect("set");
+    assert_eq!(vault.idle_lock_minutes().expect("read"), 5);
+    vault.set_idle_lock_minutes(&admin, 100_000).expect("set");
+    assert_eq!(vault.idle_lock_minutes().expect("read"), 1440, "capped at a day");
+    vault
+        .add_user(
+            &admin,
+            NewUser {
+                username: "ana".into(),
+                display_name: String::new(),
+                role: Role::Auditor,
+                password: Secret::new("ana's password!"),
+            },
+        )
+        .expect("add");
+    let ana = vault.sign_in("ana", &Secret::new("ana's password!")).expect("ana");
+    assert_eq!(
+        vault.set_idle_lock_minutes(&ana, 0).expect_err("auditors change nothing").code(),
+        ErrorCode::PermissionDenied
+    );
+}
+
+#[test]
 fn self_check_tells_an_os_keyring_from_memory() {
     let check = greffier_core::self_check(&greffier_core::MemoryKeyStore::new());
     assert!(check.encryption_ok(), "{check:?}");

@@ -1,44 +1,73 @@
-//! The application's status and language.
+//! The application's status, language, idle lock and file chooser.
 
-use greffier_core::{KeyStoreInfo, Lang};
-use serde::Serialize;
-use tauri::State;
+use greffier_core::Lang;
+use serde::Deserialize;
+use tauri::{AppHandle, State};
 
-use crate::{AppState, CommandError};
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppStatus {
-    version: &'static str,
-    vault_dir: String,
-    vault_exists: bool,
-    unlocked: bool,
-    organisation: Option<String>,
-    keyring: KeyStoreInfo,
-    sqlcipher_version: Option<String>,
-}
+use crate::{
+    error::ShellCode,
+    state::{blocking, AppStatus},
+    AppState, CommandError,
+};
 
 #[tauri::command]
-pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
-    let vault = state.vault();
-    let organisation = match vault.as_ref() {
-        Some(vault) => Some(vault.organisation().map_err(|e| CommandError::from_core(&e, state.lang()))?),
-        None => None,
-    };
-    let mut keyring = state.self_check.keystore.clone();
-    keyring.os_store = state.self_check.os_keyring_ok();
-    Ok(AppStatus {
-        version: env!("CARGO_PKG_VERSION"),
-        vault_dir: state.vault_dir.display().to_string(),
-        vault_exists: state.vault_dir.join(greffier_core::vault::DB_FILE).exists(),
-        unlocked: vault.is_some(),
-        organisation,
-        keyring,
-        sqlcipher_version: state.self_check.sqlcipher_version.clone(),
-    })
+pub async fn app_status(app: AppHandle) -> Result<AppStatus, CommandError> {
+    blocking(app, |state| state.status()).await
 }
 
 #[tauri::command]
 pub fn set_language(state: State<'_, AppState>, lang: Lang) {
     state.set_lang(lang);
+}
+
+#[tauri::command]
+pub async fn set_idle_lock(app: AppHandle, minutes: u32) -> Result<AppStatus, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.set_idle_lock_minutes(session, minutes))?;
+        state.status()
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePurpose {
+    Backup,
+    Restore,
+}
+
+/// Asks the user where to save a backup or which one to restore (a native dialog, on the main
+/// thread as GTK requires). `None` when they cancel.
+#[tauri::command]
+pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<String>, CommandError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let lang = app_lang(&app);
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let shown = app.run_on_main_thread(move || {
+        let dialog = rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
+        let chosen = match purpose {
+            FilePurpose::Backup => dialog
+                .set_title(lang.pick("Enregistrer la sauvegarde", "Save the backup"))
+                .set_file_name(format!("greffier-{today}.greffier"))
+                .save_file(),
+            FilePurpose::Restore => dialog
+                .set_title(lang.pick("Choisir la sauvegarde à restaurer", "Choose the backup to restore"))
+                .pick_file(),
+        };
+        let _ = tx.send(chosen);
+    });
+    let state_error = |app: &AppHandle| CommandError::shell(ShellCode::DialogUnavailable, app_lang(app));
+    if shown.is_err() {
+        return Err(state_error(&app));
+    }
+    let chosen = tauri::async_runtime::spawn_blocking(move || rx.recv()).await;
+    match chosen {
+        Ok(Ok(path)) => Ok(path.map(|p| p.display().to_string())),
+        _ => Err(state_error(&app)),
+    }
+}
+
+fn app_lang(app: &AppHandle) -> Lang {
+    use tauri::Manager;
+    app.state::<AppState>().lang()
 }

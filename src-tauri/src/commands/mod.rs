@@ -1,3 +1,7 @@
-//! The commands, one module per area.
+//! The commands, one module per area. Each unpacks its arguments, makes one core call off the
+//! window's thread, and maps the result or the error.
 
 pub mod app;
+pub mod session;
+pub mod users;
+pub mod vault;

@@ -1,0 +1,252 @@
+//! The real desktop app, built by `cargo build --workspace`, under Xvfb, driven through
+//! tauri-driver and WebKitWebDriver, with a real Secret Service (gnome-keyring on a private bus).
+//! Each screen is saved as a PNG under `target/e2e/`.
+//!
+//! Needs `.tools/bin/tauri-driver` (`make test` installs it) and the packages xvfb, dbus,
+//! gnome-keyring, libsecret-tools and webkit2gtk-driver.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use greffier_testkit::{Display, SecretService};
+
+const ORGANISATION: &str = "Ville de Saint-Exemple";
+const ADMIN: &str = "hcote";
+const ADMIN_NAME: &str = "Hélène Côté";
+const PASSWORD: &str = "mot de passe solide";
+const PASSPHRASE: &str = "les archives de la ville sont en sûreté";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// tauri-driver, stopped with SIGTERM (SIGKILL would leave WebKitWebDriver holding its port).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(service: &SecretService, display: &Display, vault: &Path, log: &Path) -> Driver {
+        let root = workspace();
+        let binary =
+            std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| root.join(".tools/bin/tauri-driver"));
+        assert!(
+            binary.exists(),
+            "{} is missing: run `make test`, which installs tauri-driver into .tools/",
+            binary.display()
+        );
+        let (port, native_port) = (free_port(), free_port());
+        let log = std::fs::File::create(log).expect("driver log");
+        let child = service
+            .command(&binary)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display.name)
+            .env("GREFFIER_VAULT", vault)
+            .env("LANG", "C.UTF-8")
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+struct App {
+    client: Client,
+    shots: PathBuf,
+    count: u32,
+}
+
+impl App {
+    async fn launch(driver: &Driver) -> App {
+        let application = workspace().join("target/debug/greffier-desktop");
+        assert!(application.exists(), "build the app first: cargo build --workspace");
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": application }));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("WebDriver session");
+        let shots = workspace().join("target/e2e");
+        std::fs::create_dir_all(&shots).expect("screenshot folder");
+        App { client, shots, count: 0 }
+    }
+
+    fn id(test_id: &str) -> Locator<'_> {
+        Locator::Css(Box::leak(format!("[data-testid=\"{test_id}\"]").into_boxed_str()))
+    }
+
+    async fn find(&self, test_id: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(App::id(test_id))
+            .await
+            .unwrap_or_else(|e| panic!("no element {test_id}: {e}"))
+    }
+
+    async fn screen(&mut self, screen: &str, name: &str) {
+        self.find(&format!("screen-{screen}")).await;
+        self.shot(name).await;
+    }
+
+    async fn shot(&mut self, name: &str) {
+        self.count += 1;
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.count)), png).expect("write screenshot");
+    }
+
+    async fn type_into(&self, test_id: &str, text: &str) {
+        let field = self.find(test_id).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    async fn click(&self, test_id: &str) {
+        self.find(test_id).await.click().await.unwrap_or_else(|e| panic!("click {test_id}: {e}"));
+    }
+
+    async fn text(&self, test_id: &str) -> String {
+        self.find(test_id).await.text().await.expect("text")
+    }
+
+    /// Waits until an element's text is non-empty and returns it.
+    async fn message(&self, test_id: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = self.text(test_id).await;
+            if !text.trim().is_empty() {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{test_id} stayed empty");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn sign_in(&self, password: &str) {
+        self.type_into("signin-username", ADMIN).await;
+        self.type_into("signin-password", password).await;
+        self.click("signin-submit").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
+    let service = SecretService::start();
+    let display = Display::start();
+    let vault_dir = tempfile::tempdir().expect("vault dir");
+    let vault = vault_dir.path().join("coffre");
+    std::fs::create_dir_all(workspace().join("target/e2e")).expect("mkdir");
+    let driver = Driver::start(&service, &display, &vault, &workspace().join("target/e2e/tauri-driver.log"));
+    let mut app = App::launch(&driver).await;
+
+    // First run: the wizard, in French by default.
+    app.screen("wizard", "wizard-fr").await;
+    app.type_into("wizard-organisation", ORGANISATION).await;
+    app.type_into("wizard-admin-username", ADMIN).await;
+    app.type_into("wizard-admin-name", ADMIN_NAME).await;
+    app.type_into("wizard-password", PASSWORD).await;
+    app.type_into("wizard-password-confirm", PASSWORD).await;
+    app.shot("wizard-administrator").await;
+    app.click("wizard-next").await;
+    app.type_into("wizard-passphrase", PASSPHRASE).await;
+    app.click("wizard-next").await;
+    let shown = app.message("wizard-passphrase-shown").await;
+    assert!(shown.contains(PASSPHRASE), "the passphrase is shown once for the user to write down: {shown}");
+    app.shot("wizard-passphrase-shown").await;
+    app.type_into("wizard-passphrase-retype", PASSPHRASE).await;
+    app.click("wizard-stored-checkbox").await;
+    app.click("wizard-create").await;
+
+    // The vault exists, encrypted, and its key is in the real keyring.
+    app.screen("signin", "signin").await;
+    let recovery: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vault.join("recovery.json")).expect("recovery.json")).expect("json");
+    let account = format!("vault-{}", recovery["vault_id"].as_str().expect("vault id"));
+    assert_eq!(service.lookup(&account).len(), 64, "the vault key is in gnome-keyring");
+    let db = std::fs::read(vault.join("vault.db")).expect("vault.db");
+    assert!(!db.starts_with(b"SQLite format 3"), "the vault is encrypted");
+
+    // A wrong password is refused next to the form.
+    app.sign_in("pas le bon mot de passe").await;
+    let error = app.message("signin-error").await;
+    assert!(error.contains("mot de passe"), "a French message: {error}");
+    app.shot("signin-wrong-password").await;
+
+    app.sign_in(PASSWORD).await;
+    app.screen("home", "home-fr").await;
+    assert!(app.text("header-user").await.contains(ADMIN_NAME));
+    let settings_fr = app.text("nav-settings").await;
+
+    // English, then French again.
+    app.click("lang-en").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.text("nav-settings").await == settings_fr {
+        assert!(Instant::now() < deadline, "the labels did not switch to English");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(app.text("nav-settings").await.contains("Settings"));
+    app.shot("home-en").await;
+    app.click("nav-settings").await;
+    app.screen("settings-users", "settings-users-en").await;
+    app.click("settings-tab-vault").await;
+    app.screen("settings-vault", "settings-vault-en").await;
+    app.click("check-start").await;
+    let check = app.message("check-result").await;
+    assert!(check.to_lowercase().contains("ok") || check.contains("intact"), "{check}");
+    app.shot("settings-vault-check-en").await;
+    app.click("lang-fr").await;
+    assert!(app.text("nav-settings").await.contains("Paramètres"));
+    app.shot("settings-vault-fr").await;
+
+    // Lock, then unlock through the keyring.
+    app.click("header-lock").await;
+    app.screen("unlock", "unlock-fr").await;
+    app.click("unlock-keyring").await;
+    app.screen("signin", "signin-after-keyring").await;
+    app.sign_in(PASSWORD).await;
+    app.screen("home", "home-after-keyring").await;
+
+    // The keyring entry is lost: the keyring no longer opens it, the recovery passphrase does.
+    service.clear(&account);
+    app.click("header-lock").await;
+    app.find("screen-unlock").await;
+    app.click("unlock-keyring").await;
+    let error = app.message("unlock-error").await;
+    assert!(error.contains("phrase de récupération"), "{error}");
+    app.shot("unlock-keyring-missing").await;
+    app.type_into("unlock-passphrase", PASSPHRASE).await;
+    app.click("unlock-submit").await;
+    app.screen("signin", "signin-after-passphrase").await;
+    app.sign_in(PASSWORD).await;
+    app.screen("home", "home-after-passphrase").await;
+    assert_eq!(service.lookup(&account).len(), 64, "unlocking with the passphrase put the key back in the keyring");
+
+    app.client.close().await.expect("close session");
+    drop(driver);
+}
