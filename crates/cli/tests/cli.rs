@@ -84,6 +84,23 @@ fn snapshot(dir: &Path) -> BTreeMap<String, String> {
     files
 }
 
+/// A key holder's own connection to the vault file, keyed with the key the recovery passphrase
+/// unwraps: what someone editing the file by hand would use.
+fn raw_connection(vault: &Path) -> rusqlite::Connection {
+    let env = greffier_core::VaultEnv {
+        keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
+        clock: std::sync::Arc::new(greffier_core::SystemClock),
+        kdf: greffier_core::KdfProfile::STANDARD,
+    };
+    let unlock = greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY));
+    let opened = greffier_core::Vault::open(vault, unlock, &env).expect("open");
+    let key = greffier_core::vault::testing::key(&opened);
+    opened.lock();
+    let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
+    raw.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).expect("key");
+    raw
+}
+
 fn new_vault() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let vault = dir.path().join("coffre été");
@@ -178,21 +195,7 @@ fn rusqlite_plain(path: &Path) -> bool {
 fn a_vault_from_a_newer_greffier_is_refused() {
     let (_dir, vault) = new_vault();
     {
-        let env = greffier_core::VaultEnv {
-            keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
-            clock: std::sync::Arc::new(greffier_core::SystemClock),
-            kdf: greffier_core::KdfProfile::STANDARD,
-        };
-        let opened = greffier_core::Vault::open(
-            &vault,
-            greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)),
-            &env,
-        )
-        .expect("open");
-        let key = greffier_core::vault::testing::key(&opened);
-        opened.lock();
-        let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
-        raw.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).expect("key");
+        let raw = raw_connection(&vault);
         raw.execute("INSERT INTO schema_migrations VALUES (42, '0042_future', 'x', 'later')", []).expect("insert");
         raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
     }
@@ -373,25 +376,8 @@ fn tampering_is_reported_with_exit_code_3() {
         &["--user", "admin", "user", "add", "paul", "--role", "auditor"],
         &[("GREFFIER_NEW_PASSWORD", "paul password 1")],
     );
-    let env = greffier_core::VaultEnv {
-        keystore: std::sync::Arc::new(greffier_core::NoKeyStore { reason: "test".into() }),
-        clock: std::sync::Arc::new(greffier_core::SystemClock),
-        kdf: greffier_core::KdfProfile::STANDARD,
-    };
-    let opened = greffier_core::Vault::open(
-        &vault,
-        greffier_core::Unlock::Passphrase(greffier_core::Secret::new(RECOVERY)),
-        &env,
-    )
-    .expect("open");
-    let key = greffier_core::vault::testing::key(&opened);
-    opened.lock();
-    let raw = rusqlite::Connection::open(vault.join("vault.db")).expect("raw");
-    raw.execute_batch(&format!(
-        "PRAGMA key = \"x'{}'\"; DROP TRIGGER audit_events_append_only_update;",
-        key.to_hex().as_str()
-    ))
-    .expect("key");
+    let raw = raw_connection(&vault);
+    raw.execute_batch("DROP TRIGGER audit_events_append_only_update;").expect("drop trigger");
     raw.execute("UPDATE audit_events SET actor = 'someone else' WHERE seq = 3", []).expect("tamper");
     drop(raw);
     let run = greffier(
