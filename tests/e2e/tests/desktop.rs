@@ -97,15 +97,12 @@ impl App {
         App { client, shots, count: 0 }
     }
 
-    fn id(test_id: &str) -> Locator<'_> {
-        Locator::Css(Box::leak(format!("[data-testid=\"{test_id}\"]").into_boxed_str()))
-    }
-
     async fn find(&self, test_id: &str) -> Element {
+        let css = format!("[data-testid=\"{test_id}\"]");
         self.client
             .wait()
             .at_most(Duration::from_secs(30))
-            .for_element(App::id(test_id))
+            .for_element(Locator::Css(&css))
             .await
             .unwrap_or_else(|e| panic!("no element {test_id}: {e}"))
     }
