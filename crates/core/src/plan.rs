@@ -352,6 +352,11 @@ pub(crate) fn class_id(conn: &Connection, code: &str) -> rusqlite::Result<Option
     conn.query_row("SELECT id FROM plan_classes WHERE code = ?1", [code.trim()], |row| row.get(0)).optional()
 }
 
+/// The code as the plan spells it (codes are compared without regard to case).
+pub(crate) fn stored_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT code FROM plan_classes WHERE code = ?1", [code.trim()], |row| row.get(0)).optional()
+}
+
 /// Creates a top-level class for a code a schedule names, titled after the rule.
 pub(crate) fn insert_imported_class(conn: &Connection, code: &str, title: &str, now: &str) -> rusqlite::Result<i64> {
     conn.execute(

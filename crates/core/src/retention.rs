@@ -898,12 +898,11 @@ impl Vault {
         let rule = load_rule(&self.conn, number)?
             .ok_or_else(|| PlanError::UnknownRule { number: number.trim().to_owned() })?;
         let current = rule.current().ok_or_else(|| PlanError::UnknownRule { number: rule.number.clone() })?;
-        let content = revision.content;
+        let mut content = revision.content;
         content.validate(&RuleRef::Number(rule.number.clone()))?;
-        for code in &content.classes {
-            if plan::class_id(&self.conn, code)?.is_none() {
-                return Err(PlanError::UnknownClass { code: code.clone() }.into());
-            }
+        for code in &mut content.classes {
+            *code =
+                plan::stored_code(&self.conn, code)?.ok_or_else(|| PlanError::UnknownClass { code: code.clone() })?;
         }
         if content == current.content {
             return Err(PlanError::RuleUnchanged { number: rule.number.clone() }.into());
@@ -977,6 +976,10 @@ impl Vault {
         }
         for rule in schedule {
             let mut content = rule.content;
+            // As the plan spells them, so that `a120` and `A120` are one class and no change.
+            for code in &mut content.classes {
+                *code = plan::stored_code(&tx, code)?.ok_or_else(|| PlanError::UnknownClass { code: code.clone() })?;
+            }
             match load_rule(&tx, &rule.number)? {
                 None => {
                     tx.execute(

@@ -558,9 +558,12 @@ fn import_export_import_gives_identical_rules_and_every_field_of_the_original() 
     };
     assert_eq!(contents(&second, &second_admin), contents(&vault, &admin), "import → export → import is lossless");
 
-    // Into the same vault: nothing to change.
+    // Into the same vault: nothing to change, even with a code spelt in another case.
     let report = vault.import_schedule_xml(&admin, &exported).expect("again");
     assert_eq!((report.unchanged, report.created, report.revised), (192, 0, 0));
+    let lower = BANQ.replace("<CODECLASS>A120</CODECLASS>", "<CODECLASS>a120</CODECLASS>");
+    let report = vault.import_schedule_xml(&admin, lower.as_bytes()).expect("lower case");
+    assert_eq!((report.unchanged, report.classes_created), (192, 0), "a120 is the class A120");
 
     // The exported XML carries every element of the original, in the same order, with the same
     // text (save the whitespace at either end), for every rule.
@@ -674,4 +677,39 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
     assert_eq!(vault.info().expect("info").schema_version, 2);
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     assert_eq!(import_banq(&mut vault, &admin).created, 192);
+}
+
+#[test]
+fn months_and_triggers_travel_through_greffier_s_own_elements() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = admin_vault(&fixture);
+    import_banq(&mut vault, &admin);
+    let mut content = rule(&vault, &admin, "0003").versions[0].content.clone();
+    content.copies[0].semi_active = Period::Months(18);
+    content.trigger = TriggerEvent::FixedDate { date: NaiveDate::from_ymd_opt(2030, 6, 30).expect("date") };
+    let revision = RuleRevision {
+        effective_date: NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+        note: String::new(),
+        content: content.clone(),
+    };
+    vault.revise_rule(&admin, "0003", revision).expect("revise");
+    let exported = vault.export_schedule_xml(&admin).expect("export");
+    let text = String::from_utf8(exported.clone()).expect("UTF-8");
+    assert!(
+        text.contains(
+            "<PERIOSMACT>2</PERIOSMACT>\n                <GREFFIER_PERIOSMACT_MOIS>18</GREFFIER_PERIOSMACT_MOIS>"
+        ),
+        "18 months: 2 years for other tools, the months for Greffier"
+    );
+    assert!(text.contains("<GREFFIER_DECLENCHEUR>fixed_date:2030-06-30</GREFFIER_DECLENCHEUR>"));
+
+    let other = Fixture::new();
+    let (mut second, second_admin) = admin_vault(&other);
+    second.import_schedule_xml(&second_admin, &exported).expect("import");
+    assert_eq!(rule(&second, &second_admin, "0003").versions[0].content, content);
+
+    let bad = text.replace("fixed_date:2030-06-30", "someday");
+    let error = second.import_schedule_xml(&second_admin, bad.as_bytes()).expect_err("an unknown trigger");
+    assert_eq!(error.code(), ErrorCode::ScheduleInvalidValue);
+    assert!(error.message(Lang::En).contains("rule 0003: GREFFIER_DECLENCHEUR"), "{error}");
 }
