@@ -52,6 +52,12 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The classification plan and the retention schedule.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Rules of the retention schedule.
+    #[command(subcommand)]
+    Rule(RuleCommand),
 }
 
 #[derive(Debug, Args)]
@@ -113,4 +119,34 @@ pub enum AuditCommand {
         #[arg(long, value_name = "FILE")]
         csv: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Import a retention schedule: the XML exchange format of Quebec tools (.xml). The file is
+    /// checked whole first; any bad value refuses it and nothing is written.
+    Import { file: PathBuf },
+    /// Show the plan as a tree: codes, titles and the rules that apply to each class.
+    List,
+    /// Export the current version of every rule.
+    Export {
+        /// The file format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write.
+        file: PathBuf,
+    },
+}
+
+/// Export formats; CSV and XLSX come later.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// The XML exchange format of Quebec retention-schedule tools.
+    Xml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Show a rule: every version and copy, periods in your language.
+    Show { number: String },
 }

@@ -27,6 +27,8 @@ pub enum CliError {
     Stdin(String),
     #[error("Could not write {path}: {reason}.")]
     Write { path: String, reason: String },
+    #[error("Could not read {path}: {reason}. Check the path and that you may read the file.")]
+    Read { path: String, reason: String },
 }
 
 impl UserMessage for CliError {
@@ -35,7 +37,7 @@ impl UserMessage for CliError {
             CliError::Core(e) => e.code(),
             CliError::MissingUser => ErrorCode::MissingUser,
             CliError::MissingSecret { .. } => ErrorCode::MissingSecret,
-            CliError::Stdin(_) | CliError::Write { .. } => ErrorCode::Io,
+            CliError::Stdin(_) | CliError::Write { .. } | CliError::Read { .. } => ErrorCode::Io,
         }
     }
     fn french(&self) -> String {
@@ -50,6 +52,9 @@ impl UserMessage for CliError {
             }
             CliError::Stdin(e) => format!("Impossible de lire le mot de passe sur l'entrée standard : {e}."),
             CliError::Write { path, reason } => format!("Impossible d'écrire {path} : {reason}."),
+            CliError::Read { path, reason } => {
+                format!("Impossible de lire {path} : {reason}. Vérifiez le chemin et que vous pouvez lire le fichier.")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod context;
+mod plan;
 mod run;
 
 use std::process::ExitCode;

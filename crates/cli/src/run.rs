@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::{
-    args::{AuditCommand, Cli, Command, UserCommand, VaultCommand},
+    args::{AuditCommand, Cli, Command, PlanCommand, RuleCommand, UserCommand, VaultCommand},
     context::{CliError, Context},
 };
 
@@ -34,10 +34,18 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
             AuditCommand::Verify => verify(&ctx),
             AuditCommand::Export { csv } => export(&ctx, &csv),
         },
+        Command::Plan(command) => match command {
+            PlanCommand::Import { file } => crate::plan::import(&ctx, &file),
+            PlanCommand::List => crate::plan::list(&ctx),
+            PlanCommand::Export { format, file } => crate::plan::export(&ctx, format, &file),
+        },
+        Command::Rule(command) => match command {
+            RuleCommand::Show { number } => crate::plan::show(&ctx, &number),
+        },
     }
 }
 
-fn print_json(value: &impl Serialize) {
+pub(crate) fn print_json(value: &impl Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 

@@ -409,3 +409,94 @@ fn audit_export_writes_a_csv_file() {
         greffier(&vault, &["--user", "admin", "audit", "export", "--csv", "/nonexistent-dir/x.csv"], &[]);
     assert_eq!(auditor_denied.code, 1);
 }
+
+/// The real BAnQ schedule the core's tests import (see crates/core/tests/data/README.md).
+const BANQ: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/retention-schedule-banq.xml");
+
+#[test]
+fn plan_import_list_export_and_rule_show() {
+    let (dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    // Another format is refused before the vault is even opened.
+    let csv = dir.path().join("calendrier.csv");
+    std::fs::write(&csv, "NUMREGLE;TITRESER\n0002;Mission et mandat\n").expect("write");
+    let message = refused(
+        &vault,
+        &[&admin[..], &["--lang", "en", "plan", "import", csv.to_str().expect("utf-8")]].concat(),
+        &[],
+        "unsupported_format",
+    );
+    assert!(message.contains("“.csv” is not XML") && message.contains("CSV and XLSX will come later"), "{message}");
+    let usage = greffier(&vault, &["plan", "export", "--format", "xlsx", "out.xlsx"], &[]);
+    assert_eq!(usage.code, 2, "an unknown export format is a usage error: {}", usage.stderr);
+
+    // A broken copy of the real file is refused whole, with the rule and the field named.
+    let original = std::fs::read_to_string(BANQ).expect("the real schedule");
+    let start = original.find("<NUMREGLE>0150</NUMREGLE>").expect("rule 0150");
+    let at = start + original[start..].find("<ID_REF_DISPOSITION>D<").expect("disposition");
+    let broken =
+        format!("{}<ID_REF_DISPOSITION>X<{}", &original[..at], &original[at + "<ID_REF_DISPOSITION>D<".len()..]);
+    let broken_file = dir.path().join("calendrier abîmé.xml");
+    std::fs::write(&broken_file, broken).expect("write");
+    let message = fails(
+        &vault,
+        &[&admin[..], &["--lang", "fr", "plan", "import", broken_file.to_str().expect("utf-8")]].concat(),
+        &[],
+        "schedule_invalid_value",
+    );
+    assert!(message.contains("règle 0150, exemplaire 2") && message.contains("ID_REF_DISPOSITION"), "{message}");
+
+    let out = ok(&vault, &[&admin[..], &["--lang", "en", "plan", "import", BANQ]].concat(), &[]);
+    assert!(out.contains("192 rules imported (192 new") && out.contains("405 copies"), "{out}");
+
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "plan", "list"]].concat(), &[])).expect("json");
+    let classes = list.as_array().expect("array");
+    assert_eq!(classes.len(), 192, "one class per CODECLASS code, nothing from the broken file");
+    let a120 = classes.iter().find(|c| c["code"] == "A120").expect("A120");
+    assert_eq!(
+        (&a120["titleFr"], &a120["rules"]),
+        (&serde_json::json!("Mission et mandat"), &serde_json::json!(["0002"]))
+    );
+    let text = ok(&vault, &[&admin[..], &["--lang", "fr", "plan", "list"]].concat(), &[]);
+    assert!(text.lines().any(|l| l.starts_with("A310") && l.contains("[règles 0005, 0006]")), "{text}");
+
+    let show = ok(&vault, &[&admin[..], &["--lang", "en", "rule", "show", "0002"]].concat(), &[]);
+    for needle in [
+        "Rule 0002 — Mission et mandat",
+        "Version 1",
+        "[current]",
+        "principal (P)",
+        "while in use (999)",
+        "5 years",
+        "keep permanently or transfer to archives (C)",
+        "secondary (S)",
+        "0 years",
+        "destroy (D)",
+    ] {
+        assert!(show.contains(needle), "{needle:?} missing from:\n{show}");
+    }
+    let show = ok(&vault, &[&admin[..], &["--lang", "fr", "rule", "show", "0004"]].concat(), &[]);
+    assert!(show.contains("trier ou échantillonner (T)  [R1 : Verser les organigrammes.]"), "{show}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "rule", "show", "0035"]].concat(), &[]))
+            .expect("json");
+    let copies = &json["versions"][0]["content"]["copies"];
+    assert_eq!(copies.as_array().map(Vec::len), Some(3));
+    assert_eq!(copies[0]["active"], serde_json::json!({"unit": "until_event"}));
+    assert_eq!(copies[0]["semiActive"], serde_json::json!({"unit": "years", "count": 75}));
+    assert_eq!(copies[0]["disposition"], "sort");
+    fails(&vault, &[&admin[..], &["rule", "show", "9999"]].concat(), &[], "unknown_rule");
+
+    let export = dir.path().join("calendrier exporté.xml");
+    let out = ok(
+        &vault,
+        &[&admin[..], &["--lang", "en", "plan", "export", "--format", "xml", export.to_str().expect("utf-8")]].concat(),
+        &[],
+    );
+    assert!(out.contains("Schedule exported"), "{out}");
+    let written = std::fs::read_to_string(&export).expect("exported file");
+    assert!(written.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ROWSET>"));
+    assert_eq!(written.matches("<ROW>").count(), 192);
+    assert_eq!(written.matches("<DELAI_ROW>").count(), 405);
+}

@@ -21,6 +21,10 @@ pub enum Permission {
     ViewAudit,
     /// Export the audit trail.
     ExportAudit,
+    /// Read the classification plan and the retention schedule, and export them.
+    ViewPlan,
+    /// Import the schedule, revise its rules, add, edit and retire classes.
+    ManagePlan,
 }
 
 impl Permission {
@@ -32,6 +36,8 @@ impl Permission {
             Permission::CheckVault => "check_vault",
             Permission::ViewAudit => "view_audit",
             Permission::ExportAudit => "export_audit",
+            Permission::ViewPlan => "view_plan",
+            Permission::ManagePlan => "manage_plan",
         }
     }
 }
@@ -41,9 +47,12 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Administrator => &[ManageUsers, ViewUsers, ManageVault, CheckVault, ViewAudit, ExportAudit],
-            Role::Auditor => &[ViewUsers, CheckVault, ViewAudit, ExportAudit],
-            Role::Archivist | Role::AccessOfficer | Role::Clerk => &[],
+            Role::Administrator => {
+                &[ManageUsers, ViewUsers, ManageVault, CheckVault, ViewAudit, ExportAudit, ViewPlan, ManagePlan]
+            }
+            Role::Auditor => &[ViewUsers, CheckVault, ViewAudit, ExportAudit, ViewPlan],
+            Role::Archivist => &[ViewPlan, ManagePlan],
+            Role::AccessOfficer | Role::Clerk => &[ViewPlan],
         }
     }
 
@@ -86,5 +95,14 @@ mod tests {
         assert!(Role::Auditor.grants(Permission::ViewAudit));
         assert!(Role::Auditor.grants(Permission::ExportAudit));
         assert!(!Role::Clerk.grants(Permission::ViewAudit));
+    }
+
+    #[test]
+    fn everyone_reads_the_plan_and_only_archivists_and_administrators_change_it() {
+        for role in Role::ALL {
+            assert!(role.grants(Permission::ViewPlan), "{role:?} reads the plan");
+            let manages = matches!(role, Role::Administrator | Role::Archivist);
+            assert_eq!(role.grants(Permission::ManagePlan), manages, "{role:?}");
+        }
     }
 }

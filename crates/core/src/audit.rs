@@ -32,6 +32,13 @@ pub enum AuditAction {
     AuditVerify,
     AuditExport,
     SettingChange,
+    PlanImport,
+    PlanExport,
+    RuleRevise,
+    ClassCreate,
+    ClassUpdate,
+    ClassRetire,
+    ClassReactivate,
 }
 
 impl AuditAction {
@@ -54,6 +61,13 @@ impl AuditAction {
             AuditAction::AuditVerify => "audit.verify",
             AuditAction::AuditExport => "audit.export",
             AuditAction::SettingChange => "setting.change",
+            AuditAction::PlanImport => "plan.import",
+            AuditAction::PlanExport => "plan.export",
+            AuditAction::RuleRevise => "plan.rule_revise",
+            AuditAction::ClassCreate => "plan.class_create",
+            AuditAction::ClassUpdate => "plan.class_update",
+            AuditAction::ClassRetire => "plan.class_retire",
+            AuditAction::ClassReactivate => "plan.class_reactivate",
         }
     }
 }

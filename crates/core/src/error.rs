@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
-    users::AuthError, vault::VaultError, Lang, UserMessage,
+    plan::PlanError, users::AuthError, vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
@@ -51,6 +51,22 @@ pub enum ErrorCode {
     BackupInvalid,
     BackupDestinationExists,
     Cancelled,
+    ClassCodeInvalid,
+    ClassCodeTaken,
+    UnknownClass,
+    ClassCodeInconsistent,
+    ClassParentRetired,
+    ClassTitleMissing,
+    ClassHasActiveChildren,
+    UnknownRule,
+    RuleUnchanged,
+    EffectiveDateTooEarly,
+    ScheduleInvalidValue,
+    ScheduleMissingValue,
+    ScheduleDuplicateRule,
+    ScheduleMalformed,
+    ScheduleEmpty,
+    UnsupportedFormat,
     Database,
     Io,
 }
@@ -73,6 +89,8 @@ pub enum Error {
     #[error(transparent)]
     Backup(#[from] BackupError),
     #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
     Database(#[from] DatabaseError),
     #[error(transparent)]
     Io(#[from] IoError),
@@ -88,6 +106,7 @@ impl Error {
             Error::Access(e) => e,
             Error::Audit(e) => e,
             Error::Backup(e) => e,
+            Error::Plan(e) => e,
             Error::Database(e) => e,
             Error::Io(e) => e,
         }

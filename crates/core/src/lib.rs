@@ -1,4 +1,5 @@
-//! Greffier's domain: the encrypted vault, its users and roles, and the audit chain.
+//! Greffier's domain: the encrypted vault, its users and roles, the audit chain, the
+//! classification plan and the retention schedule.
 //!
 //! Nothing here knows about Tauri, a window, or the OS keyring: those come in through the
 //! [`KeyStore`] trait and the [`Clock`], passed in by the CLI and the desktop shell.
@@ -13,7 +14,10 @@ mod fsutil;
 pub mod i18n;
 pub mod keystore;
 pub mod migrations;
+pub mod plan;
 mod recovery;
+pub mod retention;
+mod schedule_xml;
 mod secret;
 pub mod users;
 pub mod vault;
@@ -26,6 +30,11 @@ pub use crypto::KdfParams;
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
+pub use plan::{ClassCode, ClassDraft, ClassId, PlanClass, PlanError, XmlProblem};
+pub use retention::{
+    CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
+    RuleVersion, TriggerEvent,
+};
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};
 pub use vault::{

@@ -1,0 +1,208 @@
+//! `plan` and `rule`: import, list and export the classification plan and the retention
+//! schedule, and show a rule with all its versions. Each command unpacks, calls the core, prints.
+
+use std::path::Path;
+
+use greffier_core::{
+    retention::{fold_whitespace, RetentionRule},
+    CopyRule, Lang, PlanError, RuleContent,
+};
+
+use crate::{
+    args::ExportFormat,
+    context::{CliError, Context},
+    run::{print_json, Outcome},
+};
+
+pub fn import(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
+    // Refuse another format before the vault is opened: nothing is read, nothing changes.
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    if extension != "xml" {
+        let shown = if extension.is_empty() { file.display().to_string() } else { format!(".{extension}") };
+        return Err(greffier_core::Error::from(PlanError::UnsupportedFormat { extension: shown }).into());
+    }
+    let bytes =
+        std::fs::read(file).map_err(|e| CliError::Read { path: file.display().to_string(), reason: e.to_string() })?;
+    let (mut vault, session) = ctx.open_session()?;
+    let report = vault.import_schedule_xml(&session, &bytes)?;
+    if ctx.json {
+        print_json(&report);
+    } else {
+        println!(
+            "{}",
+            ctx.lang.pick(
+                format!(
+                    "{} règles importées ({} nouvelles, {} révisées, {} inchangées), {} exemplaires, {} classes créées.",
+                    report.rules, report.created, report.revised, report.unchanged, report.copies, report.classes_created
+                ),
+                format!(
+                    "{} rules imported ({} new, {} revised, {} unchanged), {} copies, {} classes created.",
+                    report.rules, report.created, report.revised, report.unchanged, report.copies, report.classes_created
+                ),
+            )
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn list(ctx: &Context) -> Result<Outcome, CliError> {
+    let (vault, session) = ctx.open_session()?;
+    let classes = vault.list_classes(&session)?;
+    if ctx.json {
+        print_json(&classes);
+        return Ok(Outcome::Success);
+    }
+    let l = ctx.lang;
+    if classes.is_empty() {
+        println!(
+            "{}",
+            l.pick(
+                "Le plan est vide. Importez un calendrier avec `greffier plan import FICHIER.xml`.",
+                "The plan is empty. Import a schedule with `greffier plan import FILE.xml`."
+            )
+        );
+        return Ok(Outcome::Success);
+    }
+    let width = classes.iter().map(|c| 2 * c.depth as usize + c.code.chars().count()).max().unwrap_or(0);
+    for class in &classes {
+        let code = format!("{}{}", "  ".repeat(class.depth as usize), class.code);
+        let retired = if class.active { "" } else { l.pick(" (retirée)", " (retired)") };
+        let rules = if class.rules.is_empty() {
+            String::new()
+        } else {
+            format!("  [{} {}]", l.pick("règles", "rules"), class.rules.join(", "))
+        };
+        println!("{code:<width$}  {}{retired}{rules}", class.title(l));
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn export(ctx: &Context, format: ExportFormat, file: &Path) -> Result<Outcome, CliError> {
+    let (vault, session) = ctx.open_session()?;
+    // The permission is checked and the bytes made before the file is created, so a refusal
+    // never leaves an empty or clobbered file.
+    let bytes = match format {
+        ExportFormat::Xml => vault.export_schedule_xml(&session)?,
+    };
+    std::fs::write(file, &bytes)
+        .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
+    if ctx.json {
+        print_json(&serde_json::json!({ "file": file, "bytes": bytes.len(), "format": "xml" }));
+    } else {
+        println!(
+            "{} {} ({} {})",
+            ctx.lang.pick("Calendrier exporté :", "Schedule exported:"),
+            file.display(),
+            bytes.len(),
+            ctx.lang.pick("octets", "bytes")
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn show(ctx: &Context, number: &str) -> Result<Outcome, CliError> {
+    let (vault, session) = ctx.open_session()?;
+    let rule = vault.rule(&session, number)?;
+    if ctx.json {
+        print_json(&rule);
+    } else {
+        print_rule(ctx.lang, &rule);
+    }
+    Ok(Outcome::Success)
+}
+
+fn yes_no(lang: Lang, value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => lang.pick("oui", "yes"),
+        Some(false) => lang.pick("non", "no"),
+        None => lang.pick("non précisé", "not given"),
+    }
+}
+
+fn print_rule(l: Lang, rule: &RetentionRule) {
+    let title = rule.current().map(|v| v.content.series_title.as_str()).unwrap_or_default();
+    println!("{} {} — {}", l.pick("Règle", "Rule"), rule.number, fold_whitespace(title));
+    let last = rule.versions.len();
+    for version in &rule.versions {
+        let origin = match version.origin.as_str() {
+            "import" => l.pick("importée", "imported"),
+            _ => l.pick("révisée", "revised"),
+        };
+        let current = if version.version as usize == last { l.pick(" [actuelle]", " [current]") } else { "" };
+        println!();
+        println!(
+            "  Version {} — {} {} · {} {} · {} {}{current}",
+            version.version,
+            l.pick("en vigueur le", "effective"),
+            version.effective_date,
+            origin,
+            version.recorded_at,
+            l.pick("par", "by"),
+            version.author,
+        );
+        print_content(l, &version.content, &version.note);
+    }
+}
+
+fn print_content(l: Lang, c: &RuleContent, note: &str) {
+    let field = |label: &str, value: &str| {
+        if !value.trim().is_empty() {
+            println!("    {label:<26} {}", fold_whitespace(value));
+        }
+    };
+    field(l.pick("Note de révision", "Revision note"), note);
+    field(l.pick("Classes", "Classes"), &c.classes.join(", "));
+    field(l.pick("Déclencheur", "Clock starts at"), &c.trigger.label(l));
+    field(l.pick("Documents essentiels", "Essential documents"), yes_no(l, c.essential));
+    field(l.pick("Documents confidentiels", "Confidential documents"), yes_no(l, c.confidential));
+    field(l.pick("Description", "Description"), &c.description);
+    field(l.pick("Processus ou activité", "Process or activity"), &c.process_activity);
+    field(l.pick("Unités détentrices", "Holding units"), &c.holding_units);
+    field(l.pick("Types de documents", "Document types"), &c.document_types);
+    field(l.pick("Référence légale", "Legal reference"), &c.legal_reference);
+    field(l.pick("Recueil", "Collection"), &c.collection);
+    field(l.pick("N° au recueil", "Number in collection"), &c.collection_number);
+    field(l.pick("Organisme", "Organisation"), &c.organisation_id);
+    field("TYPE_TRANS", &c.transaction_type);
+    field("GRILLECHAN", &c.grillechan);
+    field(l.pick("Remarques sur les délais", "Remarks on periods"), &c.period_remarks);
+    field(l.pick("Remarques générales", "General remarks"), &c.general_remarks);
+    println!("    {}", l.pick("Exemplaires", "Copies"));
+    for (index, copy) in c.copies.iter().enumerate() {
+        print_copy(l, c, index + 1, copy);
+    }
+}
+
+fn print_copy(l: Lang, c: &RuleContent, position: usize, copy: &CopyRule) {
+    let remark = |reference: &Option<String>| match reference {
+        None => String::new(),
+        Some(label) => match c.remark(label) {
+            Some(text) => format!("  [{label} : {text}]"),
+            None => {
+                format!("  [{label} : {}]", l.pick("remarque introuvable dans la règle", "no such remark in the rule"))
+            }
+        },
+    };
+    let delay = copy.delay_number.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+    println!(
+        "      {position}. {} ({}){delay} · {} {}{}",
+        copy.kind.label(l),
+        copy.kind.code(),
+        l.pick("supports", "media"),
+        copy.media,
+        remark(&copy.media_remark)
+    );
+    println!("         {:<12} {}{}", l.pick("actif", "active"), copy.active.label(l), remark(&copy.active_remark));
+    println!(
+        "         {:<12} {}{}",
+        l.pick("semi-actif", "semi-active"),
+        copy.semi_active.label(l),
+        remark(&copy.semi_active_remark)
+    );
+    println!(
+        "         {:<12} {}{}",
+        l.pick("disposition", "disposition"),
+        copy.disposition.label(l),
+        remark(&copy.disposition_remark)
+    );
+}
