@@ -131,7 +131,6 @@ pub async fn restore_vault(
             return Err(state.shell_error(ShellCode::NotSignedIn));
         };
         let username = session.user().username.clone();
-        drop(session);
         let locked = open.vault.into_locked();
         let unlock = passphrase.map_or(Unlock::KeyStore, Unlock::Passphrase);
         let mut progress = reporter(&emitter, state, "restore");
@@ -146,14 +145,16 @@ pub async fn restore_vault(
         );
         match result {
             Ok((vault, report)) => {
+                drop(session);
                 drop(locked);
                 *slot = Some(OpenVault { vault, session: None });
                 drop(slot);
                 Ok(Restored { report, status: state.status()? })
             }
             Err(error) => {
-                // Nothing was replaced: open the vault again, signed out.
-                *slot = locked.reopen().ok().map(|vault| OpenVault { vault, session: None });
+                // Nothing was replaced: the vault opens again as it was, the administrator still
+                // signed in.
+                *slot = locked.reopen().ok().map(|vault| OpenVault { vault, session: Some(session) });
                 Err(state.core_error(&error))
             }
         }

@@ -113,6 +113,16 @@ impl App {
     }
 
     async fn shot(&mut self, name: &str) {
+        // Wait until fonts are in and two frames are painted, so the picture is the screen the
+        // DOM holds (readiness, not a delay).
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                vec![],
+            )
+            .await
+            .expect("settle");
         self.count += 1;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.count)), png).expect("write screenshot");
@@ -163,6 +173,7 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     let mut app = App::launch(&driver).await;
 
     // First run: the wizard, in French by default.
+    app.find("wizard-organisation").await;
     app.screen("wizard", "wizard-fr").await;
     app.type_into("wizard-organisation", ORGANISATION).await;
     app.type_into("wizard-admin-username", ADMIN).await;
@@ -198,16 +209,20 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.sign_in(PASSWORD).await;
     app.screen("home", "home-fr").await;
     assert!(app.text("header-user").await.contains(ADMIN_NAME));
-    let settings_fr = app.text("nav-settings").await;
+    let lock_fr = app.text("header-lock").await;
+    assert!(lock_fr.contains("Verrouiller"), "French labels by default: {lock_fr}");
 
     // English, then French again.
     app.click("lang-en").await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while app.text("nav-settings").await == settings_fr {
-        assert!(Instant::now() < deadline, "the labels did not switch to English");
+    while app.text("header-lock").await == lock_fr {
+        if Instant::now() > deadline {
+            app.shot("language-switch-failed").await;
+            panic!("the labels did not switch to English: {:?}", app.text("header-lock").await);
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(app.text("nav-settings").await.contains("Settings"));
+    assert!(app.text("header-lock").await.contains("Lock"));
     app.shot("home-en").await;
     app.click("nav-settings").await;
     app.screen("settings-users", "settings-users-en").await;
@@ -217,8 +232,22 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     let check = app.message("check-result").await;
     assert!(check.to_lowercase().contains("ok") || check.contains("intact"), "{check}");
     app.shot("settings-vault-check-en").await;
+
+    // A backup to a file typed in (the Browse… dialog is native), with its progress.
+    let backup = vault_dir.path().join("sauvegarde été.greffier");
+    app.type_into("backup-path", backup.to_str().expect("utf-8 path")).await;
+    app.click("backup-start").await;
+    let result = app.message("backup-result").await;
+    assert!(result.contains("sauvegarde été.greffier") || result.contains("SHA-256"), "{result}");
+    let bytes = std::fs::read(&backup).expect("the backup file exists");
+    assert!(bytes.starts_with(b"GREFFIER-BACKUP"), "a Greffier backup");
+    app.shot("settings-vault-backup-en").await;
     app.click("lang-fr").await;
-    assert!(app.text("nav-settings").await.contains("Paramètres"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.text("header-lock").await.contains("Verrouiller") {
+        assert!(Instant::now() < deadline, "the labels did not switch back to French");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     app.shot("settings-vault-fr").await;
 
     // Lock, then unlock through the keyring.

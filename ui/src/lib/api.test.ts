@@ -1,15 +1,23 @@
 import { invoke, isTauri } from '@tauri-apps/api/core';
+import { listen, type Event } from '@tauri-apps/api/event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ClientErrorCode, Command, toCommandError } from './api';
-import type { AppStatus } from './types';
+import { api, AppEvent, ClientErrorCode, Command, toCommandError } from './api';
+import type { AppStatus, VaultProgress } from './types';
+// The shell's source, to check that both sides name the same commands.
+import shellLib from '../../../src-tauri/src/lib.rs?raw';
 
 vi.mock('@tauri-apps/api/core', () => ({
   invoke: vi.fn(),
   isTauri: vi.fn(() => true),
 }));
 
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: vi.fn(),
+}));
+
 const invokeMock = vi.mocked(invoke);
 const isTauriMock = vi.mocked(isTauri);
+const listenMock = vi.mocked(listen);
 
 const status: AppStatus = {
   version: '0.1.0',
@@ -19,10 +27,13 @@ const status: AppStatus = {
   organisation: null,
   keyring: { osStore: true, description: 'Secret Service' },
   sqlcipherVersion: '4.20.0 community',
+  session: null,
+  idleLockMinutes: 15,
 };
 
 beforeEach(() => {
   invokeMock.mockReset();
+  listenMock.mockReset();
   isTauriMock.mockReset().mockReturnValue(true);
 });
 
@@ -40,7 +51,11 @@ describe('commands', () => {
   });
 
   it('names exactly the commands the shell registers', () => {
-    expect(Object.values(Command).sort()).toEqual(['app_status', 'set_language']);
+    // The shell's own list, read from the source that registers them (generate_handler!).
+    const handler = /generate_handler!\[([^\]]*)\]/.exec(shellLib)?.[1] ?? '';
+    const registered = [...handler.matchAll(/commands::\w+::(\w+)/g)].map((m) => m[1]).sort();
+    expect(registered.length).toBeGreaterThan(2);
+    expect(Object.values(Command).sort()).toEqual(registered);
   });
 
   it('does not invoke at all outside the desktop shell', async () => {
@@ -57,6 +72,138 @@ describe('commands', () => {
       ok: false,
       error: { code: 'wrong_key', message: 'Clé incorrecte.' },
     });
+  });
+});
+
+describe('the wrappers of the vault, session and users commands', () => {
+  const setup = {
+    organisation: 'Ville de Saint-Exemple',
+    adminUsername: 'hcote',
+    adminDisplayName: 'Hélène Côté',
+    adminPassword: 'mot de passe solide',
+    recoveryPassphrase: 'les archives de la ville sont en sûreté',
+  };
+  const newUser = {
+    username: 'mtremblay',
+    displayName: 'Marc Tremblay',
+    role: 'archivist',
+    password: 'un autre mot de passe',
+  } as const;
+
+  // [what, call, command, args] — the args object is exactly what the Rust command declares.
+  it.each<[string, () => Promise<unknown>, string, unknown]>([
+    ['createVault', () => api.createVault(setup), 'create_vault', { setup }],
+    ['unlockWithKeyring', () => api.unlockWithKeyring(), 'unlock_with_keyring', undefined],
+    [
+      'unlockWithPassphrase',
+      () => api.unlockWithPassphrase('phrase'),
+      'unlock_with_passphrase',
+      { passphrase: 'phrase' },
+    ],
+    ['lockVault', () => api.lockVault(), 'lock_vault', undefined],
+    ['signIn', () => api.signIn('hcote', 'secret'), 'sign_in', { username: 'hcote', password: 'secret' }],
+    ['signOut', () => api.signOut(), 'sign_out', undefined],
+    ['listUsers', () => api.listUsers(), 'list_users', undefined],
+    ['addUser', () => api.addUser(newUser), 'add_user', { user: newUser }],
+    [
+      'resetPassword',
+      () => api.resetPassword('mtremblay', 'nouveau mot de passe'),
+      'reset_password',
+      { username: 'mtremblay', password: 'nouveau mot de passe' },
+    ],
+    [
+      'setUserActive',
+      () => api.setUserActive('mtremblay', false),
+      'set_user_active',
+      { username: 'mtremblay', active: false },
+    ],
+    ['backupVault', () => api.backupVault('/media/usb/b.greffier'), 'backup_vault', { path: '/media/usb/b.greffier' }],
+    [
+      'restoreVault without passphrase',
+      () => api.restoreVault('/b.greffier', 'pw', null),
+      'restore_vault',
+      { path: '/b.greffier', password: 'pw', passphrase: null },
+    ],
+    [
+      'restoreVault with passphrase',
+      () => api.restoreVault('/b.greffier', 'pw', 'phrase'),
+      'restore_vault',
+      { path: '/b.greffier', password: 'pw', passphrase: 'phrase' },
+    ],
+    ['cancelOperation', () => api.cancelOperation(), 'cancel_operation', undefined],
+    ['rotateKey', () => api.rotateKey('phrase'), 'rotate_key', { passphrase: 'phrase' }],
+    [
+      'changePassphrase',
+      () => api.changePassphrase('old phrase', 'new phrase'),
+      'change_passphrase',
+      { current: 'old phrase', next: 'new phrase' },
+    ],
+    ['checkVault', () => api.checkVault(), 'check_vault', undefined],
+    ['setIdleLock', () => api.setIdleLock(0), 'set_idle_lock', { minutes: 0 }],
+    ['chooseFile', () => api.chooseFile('restore'), 'choose_file', { purpose: 'restore' }],
+  ])('%s invokes %s with its arguments', async (_, callIt, command, args) => {
+    invokeMock.mockResolvedValueOnce('answer');
+    await expect(callIt()).resolves.toEqual({ ok: true, value: 'answer' });
+    expect(invokeMock).toHaveBeenCalledExactlyOnceWith(command, args);
+  });
+
+  it('passes a structured answer through untouched', async () => {
+    const created = { status: { ...status, unlocked: true }, keyringSaved: false };
+    invokeMock.mockResolvedValueOnce(created);
+    await expect(api.createVault(setup)).resolves.toEqual({ ok: true, value: created });
+  });
+
+  it('gives the cancelled backup its code, for the UI to tell apart from a failure', async () => {
+    invokeMock.mockRejectedValueOnce({ code: 'cancelled', message: 'Sauvegarde annulée.' });
+    await expect(api.backupVault('/b.greffier')).resolves.toEqual({
+      ok: false,
+      error: { code: 'cancelled', message: 'Sauvegarde annulée.' },
+    });
+  });
+
+  it('gives a null path when the file chooser was cancelled', async () => {
+    invokeMock.mockResolvedValueOnce(null);
+    await expect(api.chooseFile('backup')).resolves.toEqual({ ok: true, value: null });
+  });
+});
+
+describe('onVaultProgress', () => {
+  it('listens to vault-progress and hands each payload over', async () => {
+    const unlisten = vi.fn();
+    let deliver: (event: Event<VaultProgress>) => void = () => undefined;
+    listenMock.mockImplementationOnce((_name, handler) => {
+      deliver = handler;
+      return Promise.resolve(unlisten);
+    });
+    const seen: VaultProgress[] = [];
+    const stop = await api.onVaultProgress((p) => seen.push(p));
+    expect(listenMock).toHaveBeenCalledOnce();
+    expect(listenMock.mock.calls[0]?.[0]).toBe(AppEvent.VaultProgress);
+    expect(AppEvent.VaultProgress).toBe('vault-progress');
+
+    const payload: VaultProgress = { operation: 'backup', done: 3, total: 10 };
+    deliver({ event: 'vault-progress', id: 1, payload });
+    expect(seen).toEqual([payload]);
+
+    stop();
+    expect(unlisten).toHaveBeenCalledOnce();
+  });
+
+  it('does nothing outside the desktop shell', async () => {
+    isTauriMock.mockReturnValue(false);
+    const stop = await api.onVaultProgress(() => undefined);
+    expect(listenMock).not.toHaveBeenCalled();
+    expect(() => {
+      stop();
+    }).not.toThrow();
+  });
+
+  it('survives a refused listen (no event permission): no progress, no crash', async () => {
+    listenMock.mockRejectedValueOnce('event.listen not allowed');
+    const stop = await api.onVaultProgress(() => undefined);
+    expect(() => {
+      stop();
+    }).not.toThrow();
   });
 });
 

@@ -4,14 +4,52 @@
 // `CommandResult`, so a caller cannot forget that a command may fail, and every failure has
 // the same shape (`CommandError`), whatever the shell or the IPC layer actually rejected with.
 import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
-import type { AppStatus, CommandError, Language } from './types';
+import { listen } from '@tauri-apps/api/event';
+import type {
+  AppStatus,
+  BackupReport,
+  CheckReport,
+  CommandError,
+  FilePurpose,
+  Language,
+  NewUser,
+  User,
+  VaultCreated,
+  VaultProgress,
+  VaultRestored,
+  VaultSetup,
+} from './types';
 
 /** Command names as registered by the shell (`#[tauri::command]` function names). */
 export const Command = {
   AppStatus: 'app_status',
   SetLanguage: 'set_language',
+  CreateVault: 'create_vault',
+  UnlockWithKeyring: 'unlock_with_keyring',
+  UnlockWithPassphrase: 'unlock_with_passphrase',
+  LockVault: 'lock_vault',
+  SignIn: 'sign_in',
+  SignOut: 'sign_out',
+  ListUsers: 'list_users',
+  AddUser: 'add_user',
+  ResetPassword: 'reset_password',
+  SetUserActive: 'set_user_active',
+  BackupVault: 'backup_vault',
+  RestoreVault: 'restore_vault',
+  CancelOperation: 'cancel_operation',
+  RotateKey: 'rotate_key',
+  ChangePassphrase: 'change_passphrase',
+  CheckVault: 'check_vault',
+  SetIdleLock: 'set_idle_lock',
+  ChooseFile: 'choose_file',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
+
+/** Events the shell emits. */
+export const AppEvent = {
+  /** Progress of a backup or a restore (`VaultProgress`). */
+  VaultProgress: 'vault-progress',
+} as const;
 
 /**
  * Error codes produced on this side of the IPC boundary. They never come from the core, so
@@ -51,6 +89,92 @@ export const api = {
   /** Tells the core which language to translate its messages into. */
   setLanguage: (lang: Language): Promise<CommandResult<null>> =>
     call<null>(Command.SetLanguage, { lang }),
+
+  /** First run: creates the vault and its administrator; the vault is left unlocked, signed out. */
+  createVault: (setup: VaultSetup): Promise<CommandResult<VaultCreated>> =>
+    call<VaultCreated>(Command.CreateVault, { setup }),
+
+  /** Opens the vault with the key kept in the OS keyring. */
+  unlockWithKeyring: (): Promise<CommandResult<AppStatus>> =>
+    call<AppStatus>(Command.UnlockWithKeyring),
+
+  /** Opens the vault with the recovery passphrase (and puts the key back in the keyring). */
+  unlockWithPassphrase: (passphrase: string): Promise<CommandResult<AppStatus>> =>
+    call<AppStatus>(Command.UnlockWithPassphrase, { passphrase }),
+
+  /** Closes the vault; the session ends with it. */
+  lockVault: (): Promise<CommandResult<AppStatus>> => call<AppStatus>(Command.LockVault),
+
+  signIn: (username: string, password: string): Promise<CommandResult<AppStatus>> =>
+    call<AppStatus>(Command.SignIn, { username, password }),
+
+  signOut: (): Promise<CommandResult<AppStatus>> => call<AppStatus>(Command.SignOut),
+
+  listUsers: (): Promise<CommandResult<User[]>> => call<User[]>(Command.ListUsers),
+
+  addUser: (user: NewUser): Promise<CommandResult<User>> => call<User>(Command.AddUser, { user }),
+
+  resetPassword: (username: string, password: string): Promise<CommandResult<null>> =>
+    call<null>(Command.ResetPassword, { username, password }),
+
+  setUserActive: (username: string, active: boolean): Promise<CommandResult<null>> =>
+    call<null>(Command.SetUserActive, { username, active }),
+
+  /** Writes an encrypted backup to `path`; emits `vault-progress`; `cancelled` after `cancelOperation`. */
+  backupVault: (path: string): Promise<CommandResult<BackupReport>> =>
+    call<BackupReport>(Command.BackupVault, { path }),
+
+  /**
+   * Replaces the vault with the backup at `path`. The signed-in administrator confirms with
+   * their password; `passphrase` (the recovery passphrase) is needed when the keyring does not
+   * hold the backup's key. The session ends: the UI goes to sign-in.
+   */
+  restoreVault: (
+    path: string,
+    password: string,
+    passphrase: string | null,
+  ): Promise<CommandResult<VaultRestored>> =>
+    call<VaultRestored>(Command.RestoreVault, { path, password, passphrase }),
+
+  /** Asks the running backup or restore to stop. */
+  cancelOperation: (): Promise<CommandResult<null>> => call<null>(Command.CancelOperation),
+
+  /** Re-encrypts the vault with a new key; needs the recovery passphrase. */
+  rotateKey: (passphrase: string): Promise<CommandResult<null>> =>
+    call<null>(Command.RotateKey, { passphrase }),
+
+  changePassphrase: (current: string, next: string): Promise<CommandResult<null>> =>
+    call<null>(Command.ChangePassphrase, { current, next }),
+
+  /** SQLite and SQLCipher integrity checks and the audit chain's verification. */
+  checkVault: (): Promise<CommandResult<CheckReport>> => call<CheckReport>(Command.CheckVault),
+
+  /** Sets the idle lock (minutes, 0 = never) and answers with the new status. */
+  setIdleLock: (minutes: number): Promise<CommandResult<AppStatus>> =>
+    call<AppStatus>(Command.SetIdleLock, { minutes }),
+
+  /** The native file chooser; `null` when the user cancels it. */
+  chooseFile: (purpose: FilePurpose): Promise<CommandResult<string | null>> =>
+    call<string | null>(Command.ChooseFile, { purpose }),
+
+  /**
+   * Calls `handler` for every `vault-progress` event until the returned function is called.
+   * Outside the desktop shell there are no events: the returned function does nothing.
+   */
+  onVaultProgress: async (handler: (progress: VaultProgress) => void): Promise<() => void> => {
+    if (!isTauri()) return () => undefined;
+    try {
+      const unlisten = await listen<VaultProgress>(AppEvent.VaultProgress, (event) => {
+        handler(event.payload);
+      });
+      return () => {
+        unlisten();
+      };
+    } catch {
+      // Without the event permission the operation still runs; only its progress is not shown.
+      return () => undefined;
+    }
+  },
 };
 
 async function call<T>(command: Command, args?: InvokeArgs): Promise<CommandResult<T>> {

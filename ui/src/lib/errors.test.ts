@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientErrorCode } from './api';
-import { describeError } from './errors';
+import { ERROR_FIELDS, describeError, isSessionLost, placeError, type FormId } from './errors';
 import { locale } from './i18n';
 
 describe('describeError', () => {
@@ -24,5 +24,86 @@ describe('describeError', () => {
     expect(describeError({ code: ClientErrorCode.Unexpected, message: 'command x not found' })).toBe(
       'Unexpected error: command x not found',
     );
+  });
+});
+
+describe('placeError', () => {
+  beforeEach(() => {
+    locale.set('en');
+  });
+
+  const error = (code: string) => ({ code, message: `message for ${code}` });
+
+  it.each<[FormId, string, string | null]>([
+    ['wizard', 'organisation_missing', 'organisation'],
+    ['wizard', 'username_invalid', 'adminUsername'],
+    ['wizard', 'username_taken', 'adminUsername'],
+    ['wizard', 'password_too_short', 'password'],
+    ['wizard', 'passphrase_too_short', 'passphrase'],
+    ['wizard', 'vault_already_exists', null],
+    ['unlock', 'wrong_passphrase', 'passphrase'],
+    ['unlock', 'vault_corrupted', null],
+    ['signIn', 'invalid_credentials', null],
+    ['signIn', 'account_disabled', null],
+    ['signIn', 'username_invalid', 'username'],
+    ['addUser', 'username_taken', 'username'],
+    ['addUser', 'password_too_short', 'password'],
+    ['addUser', 'permission_denied', null],
+    ['resetPassword', 'password_too_short', 'password'],
+    ['resetPassword', 'unknown_user', null],
+    ['backup', 'backup_destination_exists', 'path'],
+    ['backup', 'io', 'path'],
+    ['backup', 'busy', null],
+    ['restore', 'not_a_backup', 'path'],
+    ['restore', 'backup_of_another_vault', 'path'],
+    ['restore', 'invalid_credentials', 'password'],
+    ['restore', 'wrong_passphrase', 'passphrase'],
+    ['restore', 'keyring_entry_missing', 'passphrase'],
+    ['restore', 'busy', null],
+    ['rotateKey', 'wrong_passphrase', 'passphrase'],
+    ['changePassphrase', 'wrong_passphrase', 'current'],
+    ['changePassphrase', 'passphrase_too_short', 'next'],
+    ['idleLock', 'permission_denied', 'minutes'],
+  ])('%s: %s goes to %s', (form, code, field) => {
+    expect(placeError(form, error(code))).toEqual({ field, code, message: `message for ${code}` });
+  });
+
+  it('does not take inherited properties for codes', () => {
+    expect(placeError('wizard', error('toString')).field).toBeNull();
+    expect(placeError('wizard', error('__proto__')).field).toBeNull();
+  });
+
+  it('translates the UI-side codes when placing them too', () => {
+    expect(placeError('signIn', { code: ClientErrorCode.IpcUnavailable, message: 'x' }).message).toMatch(
+      /^The Greffier core cannot be reached/,
+    );
+  });
+
+  it('only names fields that exist on each form', () => {
+    const formFields: Record<FormId, string[]> = {
+      wizard: ['organisation', 'adminUsername', 'adminDisplayName', 'password', 'passwordConfirm', 'passphrase', 'passphraseRetype', 'stored'],
+      unlock: ['passphrase'],
+      signIn: ['username', 'password'],
+      addUser: ['username', 'displayName', 'password', 'passwordConfirm'],
+      resetPassword: ['password'],
+      backup: ['path'],
+      restore: ['path', 'password', 'passphrase'],
+      rotateKey: ['passphrase'],
+      changePassphrase: ['current', 'next', 'confirm'],
+      idleLock: ['minutes'],
+    };
+    for (const [form, table] of Object.entries(ERROR_FIELDS)) {
+      for (const field of Object.values(table)) {
+        expect(formFields[form as FormId], `${form}.${field}`).toContain(field);
+      }
+    }
+  });
+});
+
+describe('isSessionLost', () => {
+  it('recognises the shell codes for a locked vault or an ended session', () => {
+    expect(isSessionLost({ code: 'not_unlocked', message: '' })).toBe(true);
+    expect(isSessionLost({ code: 'not_signed_in', message: '' })).toBe(true);
+    expect(isSessionLost({ code: 'permission_denied', message: '' })).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
-// How a `CommandError` is shown to the user.
+// How a `CommandError` is shown to the user, and where.
 import { ClientErrorCode } from './api';
 import { t } from './i18n';
 import type { CommandError } from './types';
 
 /**
  * The sentence to show for `error`. The core's messages are already translated and are shown
- * verbatim; the two codes produced in the UI itself are translated here.
+ * verbatim (they say what to do next); the two codes produced in the UI itself are translated
+ * here.
  */
 export function describeError(error: CommandError): string {
   switch (error.code) {
@@ -17,3 +18,93 @@ export function describeError(error: CommandError): string {
       return error.message;
   }
 }
+
+/**
+ * For each form, the field that an error code is about. A code that is not listed is shown
+ * for the form as a whole (above its buttons), which is also where the form's own failures
+ * (wrong credentials, busy, permission denied) belong.
+ */
+export const ERROR_FIELDS = {
+  wizard: {
+    organisation_missing: 'organisation',
+    username_invalid: 'adminUsername',
+    username_taken: 'adminUsername',
+    password_too_short: 'password',
+    passphrase_too_short: 'passphrase',
+  },
+  unlock: {
+    wrong_passphrase: 'passphrase',
+    passphrase_too_short: 'passphrase',
+  },
+  signIn: {
+    username_invalid: 'username',
+  },
+  addUser: {
+    username_invalid: 'username',
+    username_taken: 'username',
+    password_too_short: 'password',
+  },
+  resetPassword: {
+    password_too_short: 'password',
+  },
+  backup: {
+    backup_destination_exists: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
+  restore: {
+    not_a_backup: 'path',
+    backup_version_unsupported: 'path',
+    backup_truncated: 'path',
+    backup_corrupted: 'path',
+    backup_of_another_vault: 'path',
+    backup_invalid: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+    invalid_credentials: 'password',
+    // The keyring does not hold the backup's key, or the passphrase does not open it.
+    wrong_passphrase: 'passphrase',
+    passphrase_too_short: 'passphrase',
+    keyring_entry_missing: 'passphrase',
+    keyring_key_mismatch: 'passphrase',
+    keyring_unavailable: 'passphrase',
+  },
+  rotateKey: {
+    wrong_passphrase: 'passphrase',
+    passphrase_too_short: 'passphrase',
+  },
+  changePassphrase: {
+    wrong_passphrase: 'current',
+    passphrase_too_short: 'next',
+  },
+  idleLock: {
+    permission_denied: 'minutes',
+  },
+} as const satisfies Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export type FormId = keyof typeof ERROR_FIELDS;
+export type ErrorField<F extends FormId> = (typeof ERROR_FIELDS)[F][keyof (typeof ERROR_FIELDS)[F]];
+
+/** An error placed on a form: next to `field`, or for the whole form when `field` is null. */
+export interface PlacedError<F extends FormId> {
+  field: ErrorField<F> | null;
+  message: string;
+  code: string;
+}
+
+export function placeError<F extends FormId>(form: F, error: CommandError): PlacedError<F> {
+  // Each form's table, read as a plain lookup (every value of it is an ErrorField<F>).
+  const fields = ERROR_FIELDS[form] as unknown as Readonly<Record<string, ErrorField<F>>>;
+  const field = Object.hasOwn(fields, error.code) ? (fields[error.code] ?? null) : null;
+  return { field, message: describeError(error), code: error.code };
+}
+
+/** Codes that mean the vault was locked or the session ended behind the UI's back. */
+export const SESSION_LOST_CODES: readonly string[] = ['not_unlocked', 'not_signed_in'];
+
+export function isSessionLost(error: CommandError): boolean {
+  return SESSION_LOST_CODES.includes(error.code);
+}
+
+/** The code sent back when the user cancelled a backup or a restore: not a failure to show. */
+export const CANCELLED = 'cancelled';

@@ -32,7 +32,7 @@ export const AREAS: readonly Area[] = [
   area('requests', 'nav.requests', 'nav.group.privacy', false, 5),
   area('incidents', 'nav.incidents', 'nav.group.privacy', false, 6),
   area('audit', 'nav.audit', 'nav.group.oversight', false, 7),
-  { id: 'settings', label: 'nav.settings', group: null, available: false, shortcut: { kind: 'settings' } },
+  { id: 'settings', label: 'nav.settings', group: null, available: true, shortcut: { kind: 'settings' } },
 ];
 
 /** The parts of a `KeyboardEvent` that decide a shortcut (a plain object in tests). */

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('./en', async () => {
   const { fr } = await import('./fr');
   const rest = Object.fromEntries(Object.entries(fr).filter(([key]) => key !== 'status.retry'));
-  return { en: { ...rest, 'nav.plan': '', 'status.title': 'Application status' } };
+  return { en: { ...rest, 'nav.plan': '', 'home.title': 'Home' } };
 });
 
 const { t } = await import('.');
@@ -24,6 +24,6 @@ describe('t falls back', () => {
   });
 
   it('and still uses the current catalogue where it is complete', () => {
-    expect(t('status.title', undefined, 'en')).toBe('Application status');
+    expect(t('home.title', undefined, 'en')).toBe('Home');
   });
 });

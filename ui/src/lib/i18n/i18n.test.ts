@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatDate, formatNumber, interpolate, locale, t } from '.';
+import { formatBytes, formatDate, formatNumber, interpolate, locale, t } from '.';
 
 describe('t', () => {
   beforeEach(() => {
@@ -90,5 +90,19 @@ describe('formatNumber', () => {
 
   it('formats big integers', () => {
     expect(formatNumber(10n ** 12n, undefined, 'en')).toBe('1,000,000,000,000');
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 octet', '0 bytes'],
+    [512, '512 octets', '512 bytes'],
+    [1_500, '1,5 ko', '1.5 kB'],
+    [12_345_678, '12,3 Mo', '12.3 MB'],
+    [987_654_321, '988 Mo', '988 MB'],
+    [2_000_000_000, '2 Go', '2 GB'],
+  ])('%d bytes', (bytes, french, english) => {
+    expect(formatBytes(bytes, 'fr').replace(/\u00a0|\u202f/g, ' ')).toBe(french);
+    expect(formatBytes(bytes, 'en')).toBe(english);
   });
 });

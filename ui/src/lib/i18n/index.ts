@@ -90,3 +90,28 @@ function lookup(catalogue: Catalogue, key: MessageKey): string | undefined {
   const message: unknown = (catalogue as Partial<Record<string, unknown>>)[key];
   return typeof message === 'string' && message !== '' ? message : undefined;
 }
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/**
+ * A size for people, in decimal units as the locale writes them (`12,3 Mo`, `12.3 MB`). Below
+ * one kilobyte the exact count of bytes is given.
+ */
+export function formatBytes(bytes: number, lang: Language = locale.current): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return formatNumber(
+    value,
+    {
+      style: 'unit',
+      unit: BYTE_UNITS[unit],
+      unitDisplay: unit === 0 ? 'long' : 'short',
+      maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
+    },
+    lang,
+  );
+}

@@ -1,0 +1,123 @@
+// What the screens before sign-in need to know about how the user got there: why the vault is
+// locked, whether the start-up keyring attempt failed, what was just created or restored.
+// Also the backup or restore under way, kept here so that it survives leaving the page.
+import { api } from './api';
+import { CANCELLED } from './errors';
+import type {
+  BackupReport,
+  CommandError,
+  RestoreReport,
+  VaultProgress,
+  VaultRestored,
+} from './types';
+
+export type LockReason = 'manual' | 'idle' | null;
+
+class Flow {
+  /** Why the vault is locked, when the user did not just start the application. */
+  lockReason = $state<LockReason>(null);
+  /** The idle period that locked it, for the message. */
+  idleMinutes = $state(0);
+  /** `true` while the start-up keyring unlock runs. */
+  keyringTrying = $state(false);
+  /** Why the start-up keyring unlock failed. */
+  keyringError = $state<CommandError | null>(null);
+  /** Set once the wizard created the vault. */
+  created = $state<{ organisation: string; keyringSaved: boolean } | null>(null);
+  /** Set once a backup was restored (the session ended with it). */
+  restored = $state<RestoreReport | null>(null);
+  /** Pre-fills the sign-in form. */
+  lastUsername = $state('');
+  /** A restore that failed after the shell had ended the session (shown at sign-in). */
+  restoreFailed = $state<string | null>(null);
+
+  /** Clears what was said about the previous lock, unlock or sign-in. */
+  clearNotices(): void {
+    this.lockReason = null;
+    this.keyringError = null;
+    this.created = null;
+    this.restored = null;
+    this.restoreFailed = null;
+  }
+}
+
+export const flow = new Flow();
+
+export type JobKind = VaultProgress['operation'];
+
+/** How a backup or a restore ended. */
+export type Outcome<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; error: CommandError };
+
+/** The backup or restore under way: at most one at a time (the shell refuses a second). */
+class VaultJob {
+  kind = $state<JobKind | null>(null);
+  done = $state(0);
+  total = $state(0);
+  cancelling = $state(false);
+  /** Kept here, with the fields, so that they survive leaving the settings and coming back. */
+  backupPath = $state('');
+  restorePath = $state('');
+  backupOutcome = $state<Outcome<BackupReport> | null>(null);
+
+  get running(): boolean {
+    return this.kind !== null;
+  }
+
+  start(kind: JobKind): void {
+    this.kind = kind;
+    this.done = 0;
+    this.total = 0;
+    this.cancelling = false;
+  }
+
+  progress(event: VaultProgress): void {
+    if (event.operation !== this.kind) return;
+    this.done = event.done;
+    this.total = event.total;
+  }
+
+  finish(): void {
+    this.kind = null;
+    this.cancelling = false;
+  }
+
+  async backup(path: string): Promise<Outcome<BackupReport>> {
+    this.start('backup');
+    this.backupOutcome = null;
+    const result = await api.backupVault(path);
+    this.finish();
+    this.backupOutcome = outcome(result);
+    return this.backupOutcome;
+  }
+
+  async restore(
+    path: string,
+    password: string,
+    passphrase: string | null,
+  ): Promise<Outcome<VaultRestored>> {
+    this.start('restore');
+    const result = await api.restoreVault(path, password, passphrase);
+    this.finish();
+    return outcome(result);
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    this.cancelling = true;
+    await api.cancelOperation();
+  }
+}
+
+export const vaultJob = new VaultJob();
+
+function outcome<T>(
+  result: { ok: true; value: T } | { ok: false; error: CommandError },
+): Outcome<T> {
+  if (result.ok) return { kind: 'done', value: result.value };
+  return result.error.code === CANCELLED
+    ? { kind: 'cancelled' }
+    : { kind: 'failed', error: result.error };
+}

@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { api } from './api';
+import { flow, vaultJob } from './flow.svelte';
+import type { BackupReport } from './types';
+
+const report: BackupReport = {
+  path: '/media/usb/greffier-2026-05-09.greffier',
+  bytes: 12_345_678,
+  sha256: 'cd'.repeat(32),
+  chainHead: { seq: 88, hash: 'ef'.repeat(32) },
+};
+
+describe('vaultJob', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    vaultJob.finish();
+  });
+
+  it('follows the progress of its own operation only', async () => {
+    let finish: (value: { ok: true; value: BackupReport }) => void = () => undefined;
+    vi.spyOn(api, 'backupVault').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const running = vaultJob.backup('/b.greffier');
+    expect(vaultJob.kind).toBe('backup');
+    expect(vaultJob.running).toBe(true);
+    vaultJob.progress({ operation: 'backup', done: 40, total: 100 });
+    vaultJob.progress({ operation: 'restore', done: 99, total: 100 });
+    expect([vaultJob.done, vaultJob.total]).toEqual([40, 100]);
+    finish({ ok: true, value: report });
+    await expect(running).resolves.toEqual({ kind: 'done', value: report });
+    expect(vaultJob.running).toBe(false);
+    expect(vaultJob.backupOutcome).toEqual({ kind: 'done', value: report });
+  });
+
+  it('tells a cancelled backup from a failed one', async () => {
+    vi.spyOn(api, 'backupVault')
+      .mockResolvedValueOnce({ ok: false, error: { code: 'cancelled', message: 'Annulée.' } })
+      .mockResolvedValueOnce({ ok: false, error: { code: 'io', message: 'Disque plein.' } });
+    await expect(vaultJob.backup('/b')).resolves.toEqual({ kind: 'cancelled' });
+    await expect(vaultJob.backup('/b')).resolves.toEqual({
+      kind: 'failed',
+      error: { code: 'io', message: 'Disque plein.' },
+    });
+  });
+
+  it('asks the shell to cancel, once something runs', async () => {
+    const cancel = vi.spyOn(api, 'cancelOperation').mockResolvedValue({ ok: true, value: null });
+    await vaultJob.cancel();
+    expect(cancel).not.toHaveBeenCalled();
+    vaultJob.start('restore');
+    await vaultJob.cancel();
+    expect(cancel).toHaveBeenCalledOnce();
+    expect(vaultJob.cancelling).toBe(true);
+    vaultJob.finish();
+    expect(vaultJob.cancelling).toBe(false);
+  });
+
+  it('passes a missing passphrase to restore as null', async () => {
+    const restore = vi
+      .spyOn(api, 'restoreVault')
+      .mockResolvedValue({ ok: false, error: { code: 'invalid_credentials', message: 'x' } });
+    await vaultJob.restore('/b', 'pw', null);
+    expect(restore).toHaveBeenCalledWith('/b', 'pw', null);
+  });
+});
+
+describe('flow', () => {
+  it('clears what it said about the last lock, unlock, creation or restore', () => {
+    flow.lockReason = 'idle';
+    flow.keyringError = { code: 'keyring_entry_missing', message: 'x' };
+    flow.created = { organisation: 'Ville', keyringSaved: false };
+    flow.restoreFailed = 'échec';
+    flow.lastUsername = 'hcote';
+    flow.clearNotices();
+    expect([flow.lockReason, flow.keyringError, flow.created, flow.restored, flow.restoreFailed]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(flow.lastUsername).toBe('hcote');
+  });
+});
