@@ -9,7 +9,7 @@ mod run;
 use std::process::ExitCode;
 
 use clap::Parser;
-use greffier_core::UserMessage;
+use greffier_core::{ErrorCode, UserMessage};
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
@@ -19,6 +19,23 @@ fn main() -> ExitCode {
         Ok(run::Outcome::ProblemFound) => ExitCode::from(3),
         Err(error) => {
             eprintln!("{}: {}", lang.pick("erreur", "error"), error.message(lang));
+            // The core's messages name no environment variable; on the command line, say which.
+            if matches!(
+                error.code(),
+                ErrorCode::KeyringEntryMissing
+                    | ErrorCode::KeyringKeyMismatch
+                    | ErrorCode::KeyringUnavailable
+                    | ErrorCode::KeyringFailure
+                    | ErrorCode::WrongPassphrase
+            ) {
+                eprintln!(
+                    "  {}",
+                    lang.pick(
+                        "(la phrase de récupération se donne dans GREFFIER_RECOVERY)",
+                        "(give the recovery passphrase in GREFFIER_RECOVERY)"
+                    )
+                );
+            }
             eprintln!(
                 "  [{}]",
                 serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()

@@ -53,9 +53,9 @@ pub trait KeyStore: Send + Sync {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum KeyStoreError {
-    #[error("No OS keyring is available here ({reason}). Give the recovery passphrase instead (GREFFIER_RECOVERY).")]
+    #[error("No OS keyring is available here ({reason}). Give the recovery passphrase instead.")]
     Unavailable { reason: String },
-    #[error("The OS keyring failed: {reason}. Unlock the keyring, or give the recovery passphrase instead (GREFFIER_RECOVERY).")]
+    #[error("The OS keyring failed: {reason}. Unlock the keyring, or give the recovery passphrase instead.")]
     Failure { reason: String },
 }
 
@@ -68,8 +68,8 @@ impl UserMessage for KeyStoreError {
     }
     fn french(&self) -> String {
         match self {
-            KeyStoreError::Unavailable { reason } => format!("Aucun trousseau du système n'est disponible ici ({reason}). Donnez plutôt la phrase de récupération (GREFFIER_RECOVERY)."),
-            KeyStoreError::Failure { reason } => format!("Le trousseau du système a échoué : {reason}. Déverrouillez le trousseau, ou donnez plutôt la phrase de récupération (GREFFIER_RECOVERY)."),
+            KeyStoreError::Unavailable { reason } => format!("Aucun trousseau du système n'est disponible ici ({reason}). Donnez plutôt la phrase de récupération."),
+            KeyStoreError::Failure { reason } => format!("Le trousseau du système a échoué : {reason}. Déverrouillez le trousseau, ou donnez plutôt la phrase de récupération."),
         }
     }
 }

@@ -136,9 +136,9 @@ pub enum VaultError {
         "Wrong recovery passphrase. Type it again exactly as it was given when the vault was created or last changed."
     )]
     WrongPassphrase,
-    #[error("The OS keyring holds no key for this vault (it may have been created on another machine or by another user). Open it with the recovery passphrase (GREFFIER_RECOVERY).")]
+    #[error("The OS keyring holds no key for this vault (it may have been created on another machine or by another user). Open it with the recovery passphrase.")]
     KeyringEntryMissing,
-    #[error("The key in the OS keyring does not open this vault (it belongs to an older key or another vault). Open it with the recovery passphrase (GREFFIER_RECOVERY); the keyring entry is then replaced.")]
+    #[error("The key in the OS keyring does not open this vault (it belongs to an older key or another vault). Open it with the recovery passphrase; the keyring entry is then replaced.")]
     KeyringKeyMismatch,
     #[error("This vault was written by a newer version of Greffier (schema {found}; this version knows up to {supported}). Install the newer version; the vault was not changed.")]
     NewerSchema { found: u32, supported: u32 },
@@ -177,8 +177,8 @@ impl UserMessage for VaultError {
             VaultError::Truncated { path, size } => format!("Le fichier du coffre {} est tronqué ({size} octets). Restaurez la dernière sauvegarde avec `greffier vault restore`.", path.display()),
             VaultError::Corrupted { path, detail } => format!("Le fichier du coffre {} est endommagé ({detail}). Restaurez la dernière sauvegarde avec `greffier vault restore`.", path.display()),
             VaultError::WrongPassphrase => "Phrase de récupération erronée. Saisissez-la de nouveau exactement comme elle a été donnée à la création du coffre ou à sa dernière modification.".into(),
-            VaultError::KeyringEntryMissing => "Le trousseau du système ne contient aucune clé pour ce coffre (il a peut-être été créé sur un autre poste ou par un autre utilisateur). Ouvrez-le avec la phrase de récupération (GREFFIER_RECOVERY).".into(),
-            VaultError::KeyringKeyMismatch => "La clé du trousseau du système n'ouvre pas ce coffre (elle appartient à une ancienne clé ou à un autre coffre). Ouvrez-le avec la phrase de récupération (GREFFIER_RECOVERY) ; l'entrée du trousseau sera alors remplacée.".into(),
+            VaultError::KeyringEntryMissing => "Le trousseau du système ne contient aucune clé pour ce coffre (il a peut-être été créé sur un autre poste ou par un autre utilisateur). Ouvrez-le avec la phrase de récupération.".into(),
+            VaultError::KeyringKeyMismatch => "La clé du trousseau du système n'ouvre pas ce coffre (elle appartient à une ancienne clé ou à un autre coffre). Ouvrez-le avec la phrase de récupération ; l'entrée du trousseau sera alors remplacée.".into(),
             VaultError::NewerSchema { found, supported } => format!("Ce coffre a été écrit par une version plus récente de Greffier (schéma {found} ; cette version connaît jusqu'au {supported}). Installez la version plus récente ; le coffre n'a pas été modifié."),
             VaultError::PassphraseTooShort { min } => format!("La phrase de récupération est trop courte : utilisez au moins {min} caractères (quelques mots que vous n'oublierez pas)."),
             VaultError::OrganisationMissing => "Le nom de l'organisation est vide. Donnez le nom de l'organisation qui détient ces documents.".into(),
