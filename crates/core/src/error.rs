@@ -67,6 +67,9 @@ pub enum ErrorCode {
     ScheduleMalformed,
     ScheduleEmpty,
     UnsupportedFormat,
+    PlanFileInvalid,
+    PlanFileUnreadable,
+    PlanFileEmpty,
     Database,
     Io,
 }

@@ -15,10 +15,12 @@ pub mod i18n;
 pub mod keystore;
 pub mod migrations;
 pub mod plan;
+pub mod plan_table;
 mod recovery;
 pub mod retention;
 mod schedule_xml;
 mod secret;
+mod spreadsheet;
 pub mod users;
 pub mod vault;
 
@@ -31,6 +33,7 @@ pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
 pub use plan::{ClassCode, ClassDraft, ClassId, PlanClass, PlanError, XmlProblem};
+pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
 pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
     RuleVersion, TriggerEvent,
