@@ -123,12 +123,14 @@ pub enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PlanCommand {
-    /// Import a retention schedule: the XML exchange format of Quebec tools (.xml). The file is
-    /// checked whole first; any bad value refuses it and nothing is written.
+    /// Import the plan and its rules: .csv or .xlsx (Greffier's table format, French or English
+    /// columns; see the README), or .xml (the exchange format of Quebec tools). The file is
+    /// checked whole first; any problem refuses it, every problem is listed, nothing is written.
     Import { file: PathBuf },
     /// Show the plan as a tree: codes, titles and the rules that apply to each class.
     List,
-    /// Export the current version of every rule.
+    /// Export the plan and the current version of every rule (XML: the rules only). CSV and
+    /// XLSX headers are in the language of --lang.
     Export {
         /// The file format.
         #[arg(long, value_enum)]
@@ -138,10 +140,14 @@ pub enum PlanCommand {
     },
 }
 
-/// Export formats; CSV and XLSX come later.
+/// Export formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// The XML exchange format of Quebec retention-schedule tools.
+    /// One table: classes and rules, told apart by the Type/Kind column (UTF-8, semicolons).
+    Csv,
+    /// A workbook with a Classes sheet and a Rules (Règles) sheet.
+    Xlsx,
+    /// The XML exchange format of Quebec retention-schedule tools (rules only).
     Xml,
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use greffier_core::{
     retention::{fold_whitespace, RetentionRule},
-    CopyRule, Lang, PlanError, RuleContent,
+    CopyRule, Lang, PlanFormat, PlanImportReport, RuleContent,
 };
 
 use crate::{
@@ -16,33 +16,49 @@ use crate::{
 
 pub fn import(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
     // Refuse another format before the vault is opened: nothing is read, nothing changes.
-    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    if extension != "xml" {
-        let shown = if extension.is_empty() { file.display().to_string() } else { format!(".{extension}") };
-        return Err(greffier_core::Error::from(PlanError::UnsupportedFormat { extension: shown }).into());
-    }
+    let format = PlanFormat::from_path(file).map_err(greffier_core::Error::from)?;
     let bytes =
         std::fs::read(file).map_err(|e| CliError::Read { path: file.display().to_string(), reason: e.to_string() })?;
     let (mut vault, session) = ctx.open_session()?;
-    let report = vault.import_schedule_xml(&session, &bytes)?;
+    let report = vault.import_plan(&session, format, &bytes)?;
     if ctx.json {
         print_json(&report);
     } else {
+        print_import(ctx.lang, &report);
+    }
+    Ok(Outcome::Success)
+}
+
+fn print_import(lang: Lang, report: &PlanImportReport) {
+    let s = &report.schedule;
+    if report.classes > 0 {
         println!(
             "{}",
-            ctx.lang.pick(
+            lang.pick(
                 format!(
-                    "{} règles importées ({} nouvelles, {} révisées, {} inchangées), {} exemplaires, {} classes créées.",
-                    report.rules, report.created, report.revised, report.unchanged, report.copies, report.classes_created
+                    "{} classes lues ({} nouvelles, {} modifiées, {} inchangées).",
+                    report.classes, report.classes_created, report.classes_updated, report.classes_unchanged
                 ),
                 format!(
-                    "{} rules imported ({} new, {} revised, {} unchanged), {} copies, {} classes created.",
-                    report.rules, report.created, report.revised, report.unchanged, report.copies, report.classes_created
+                    "{} classes read ({} new, {} changed, {} unchanged).",
+                    report.classes, report.classes_created, report.classes_updated, report.classes_unchanged
                 ),
             )
         );
     }
-    Ok(Outcome::Success)
+    println!(
+        "{}",
+        lang.pick(
+            format!(
+                "{} règles importées ({} nouvelles, {} révisées, {} inchangées), {} exemplaires, {} classes créées.",
+                s.rules, s.created, s.revised, s.unchanged, s.copies, report.classes_created
+            ),
+            format!(
+                "{} rules imported ({} new, {} revised, {} unchanged), {} copies, {} classes created.",
+                s.rules, s.created, s.revised, s.unchanged, s.copies, report.classes_created
+            ),
+        )
+    );
 }
 
 pub fn list(ctx: &Context) -> Result<Outcome, CliError> {
@@ -81,17 +97,20 @@ pub fn export(ctx: &Context, format: ExportFormat, file: &Path) -> Result<Outcom
     let (vault, session) = ctx.open_session()?;
     // The permission is checked and the bytes made before the file is created, so a refusal
     // never leaves an empty or clobbered file.
-    let bytes = match format {
-        ExportFormat::Xml => vault.export_schedule_xml(&session)?,
+    let format = match format {
+        ExportFormat::Csv => PlanFormat::Csv,
+        ExportFormat::Xlsx => PlanFormat::Xlsx,
+        ExportFormat::Xml => PlanFormat::Xml,
     };
+    let bytes = vault.export_plan(&session, format, ctx.lang)?;
     std::fs::write(file, &bytes)
         .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
     if ctx.json {
-        print_json(&serde_json::json!({ "file": file, "bytes": bytes.len(), "format": "xml" }));
+        print_json(&serde_json::json!({ "file": file, "bytes": bytes.len(), "format": format }));
     } else {
         println!(
             "{} {} ({} {})",
-            ctx.lang.pick("Calendrier exporté :", "Schedule exported:"),
+            ctx.lang.pick("Plan exporté :", "Plan exported:"),
             file.display(),
             bytes.len(),
             ctx.lang.pick("octets", "bytes")

@@ -418,16 +418,16 @@ fn plan_import_list_export_and_rule_show() {
     let (dir, vault) = new_vault();
     let admin = ["--user", "admin"];
     // Another format is refused before the vault is even opened.
-    let csv = dir.path().join("calendrier.csv");
-    std::fs::write(&csv, "NUMREGLE;TITRESER\n0002;Mission et mandat\n").expect("write");
+    let ods = dir.path().join("calendrier.ods");
+    std::fs::write(&ods, "NUMREGLE;TITRESER\n0002;Mission et mandat\n").expect("write");
     let message = refused(
         &vault,
-        &[&admin[..], &["--lang", "en", "plan", "import", csv.to_str().expect("utf-8")]].concat(),
+        &[&admin[..], &["--lang", "en", "plan", "import", ods.to_str().expect("utf-8")]].concat(),
         &[],
         "unsupported_format",
     );
-    assert!(message.contains("“.csv” is not XML") && message.contains("CSV and XLSX will come later"), "{message}");
-    let usage = greffier(&vault, &["plan", "export", "--format", "xlsx", "out.xlsx"], &[]);
+    assert!(message.contains(".xml (the Quebec exchange format), .csv or .xlsx, and “.ods”"), "{message}");
+    let usage = greffier(&vault, &["plan", "export", "--format", "ods", "out.ods"], &[]);
     assert_eq!(usage.code, 2, "an unknown export format is a usage error: {}", usage.stderr);
 
     // A broken copy of the real file is refused whole, with the rule and the field named.
@@ -494,9 +494,71 @@ fn plan_import_list_export_and_rule_show() {
         &[&admin[..], &["--lang", "en", "plan", "export", "--format", "xml", export.to_str().expect("utf-8")]].concat(),
         &[],
     );
-    assert!(out.contains("Schedule exported"), "{out}");
+    assert!(out.contains("Plan exported"), "{out}");
     let written = std::fs::read_to_string(&export).expect("exported file");
     assert!(written.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ROWSET>"));
     assert_eq!(written.matches("<ROW>").count(), 192);
     assert_eq!(written.matches("<DELAI_ROW>").count(), 405);
+}
+
+#[test]
+fn plan_import_and_export_as_csv_and_xlsx() {
+    let (dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    // As French Excel saves it: Windows-1252, semicolons, CRLF, day-first dates.
+    let text = "Type;Code;Parent;Titre FR;Règle;Classes;Titre de la série;Entrée en vigueur;Exemplaire;Période active;Période semi-active;Disposition\r\n\
+                classe;300;;Ressources humaines;;;;;;;;\r\n\
+                classe;300-10;300;Dossiers d'employés;;;;;;;;\r\n\
+                règle;;;;3010;300-10;Dossiers d'employés;01/01/2027;P;999;75 ans;C\r\n";
+    let cp1252 = |text: &str| -> Vec<u8> {
+        text.chars()
+            .map(|c| match c {
+                'è' => 0xe8,
+                'é' => 0xe9,
+                c => c as u8,
+            })
+            .collect()
+    };
+    std::fs::write(path("plan rh.csv"), cp1252(text)).expect("write");
+
+    // A broken copy first: every problem by row and column, nothing imported.
+    let broken = text.replace(";999;75 ans;C", ";999;soixante;X").replace(";300;Dossiers", ";900;Dossiers");
+    std::fs::write(path("abîmé.csv"), cp1252(&broken)).expect("write");
+    let message = fails(
+        &vault,
+        &[&admin[..], &["--lang", "en", "plan", "import", &path("abîmé.csv")]].concat(),
+        &[],
+        "plan_file_invalid",
+    );
+    for needle in [
+        "The file has 3 problems; nothing was imported",
+        "row 3, column “Parent”: the parent 900",
+        "row 4, column “Période semi-active”: “soixante” is not a period",
+        "row 4, column “Disposition”: “X” is not a disposition",
+    ] {
+        assert!(message.contains(needle), "{needle:?} missing from:\n{message}");
+    }
+    let empty: serde_json::Value =
+        serde_json::from_str(&ok(&vault, &[&admin[..], &["--json", "plan", "list"]].concat(), &[])).expect("json");
+    assert_eq!(empty.as_array().map(Vec::len), Some(0), "nothing of the broken file was imported");
+
+    let out = ok(&vault, &[&admin[..], &["--lang", "fr", "plan", "import", &path("plan rh.csv")]].concat(), &[]);
+    assert!(out.contains("2 classes lues (2 nouvelles") && out.contains("1 règles importées (1 nouvelles"), "{out}");
+    let list = ok(&vault, &[&admin[..], &["--lang", "fr", "plan", "list"]].concat(), &[]);
+    assert!(list.contains("  300-10  Dossiers d'employés  [règles 3010]"), "{list}");
+
+    for format in ["csv", "xlsx"] {
+        let file = path(&format!("export.{format}"));
+        let out =
+            ok(&vault, &[&admin[..], &["--lang", "en", "plan", "export", "--format", format, &file]].concat(), &[]);
+        assert!(out.contains("Plan exported"), "{out}");
+        let (_other_dir, other) = new_vault();
+        let out = ok(&other, &[&admin[..], &["--lang", "en", "plan", "import", &file]].concat(), &[]);
+        assert!(out.contains("2 classes read (2 new") && out.contains("1 rules imported (1 new"), "{format}: {out}");
+        let show = ok(&other, &[&admin[..], &["--lang", "en", "rule", "show", "3010"]].concat(), &[]);
+        assert!(show.contains("effective 2027-01-01") && show.contains("75 years"), "{format}: {show}");
+    }
+    let csv = std::fs::read(path("export.csv")).expect("csv");
+    assert!(csv.starts_with("\u{feff}Kind;Code;Parent;Title FR".as_bytes()), "UTF-8 with a BOM, semicolons");
 }

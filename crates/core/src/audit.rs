@@ -39,6 +39,9 @@ pub enum AuditAction {
     ClassUpdate,
     ClassRetire,
     ClassReactivate,
+    ProjectCreate,
+    ProjectOverrideAdd,
+    ProjectOverrideWithdraw,
 }
 
 impl AuditAction {
@@ -68,6 +71,9 @@ impl AuditAction {
             AuditAction::ClassUpdate => "plan.class_update",
             AuditAction::ClassRetire => "plan.class_retire",
             AuditAction::ClassReactivate => "plan.class_reactivate",
+            AuditAction::ProjectCreate => "project.create",
+            AuditAction::ProjectOverrideAdd => "project.override_add",
+            AuditAction::ProjectOverrideWithdraw => "project.override_withdraw",
         }
     }
 }

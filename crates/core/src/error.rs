@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
-    plan::PlanError, users::AuthError, vault::VaultError, Lang, UserMessage,
+    plan::PlanError, project::ProjectError, users::AuthError, vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
@@ -67,6 +67,19 @@ pub enum ErrorCode {
     ScheduleMalformed,
     ScheduleEmpty,
     UnsupportedFormat,
+    PlanFileInvalid,
+    PlanFileUnreadable,
+    PlanFileEmpty,
+    ProjectCodeInvalid,
+    ProjectCodeTaken,
+    ProjectNameMissing,
+    UnknownProject,
+    SensitivityInvalid,
+    OverrideInvalid,
+    OverrideExists,
+    UnknownOverride,
+    ClassHasNoRule,
+    RuleAmbiguous,
     Database,
     Io,
 }
@@ -91,6 +104,8 @@ pub enum Error {
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error(transparent)]
+    Project(#[from] ProjectError),
+    #[error(transparent)]
     Database(#[from] DatabaseError),
     #[error(transparent)]
     Io(#[from] IoError),
@@ -107,6 +122,7 @@ impl Error {
             Error::Audit(e) => e,
             Error::Backup(e) => e,
             Error::Plan(e) => e,
+            Error::Project(e) => e,
             Error::Database(e) => e,
             Error::Io(e) => e,
         }

@@ -15,10 +15,13 @@ pub mod i18n;
 pub mod keystore;
 pub mod migrations;
 pub mod plan;
+pub mod plan_table;
+pub mod project;
 mod recovery;
 pub mod retention;
 mod schedule_xml;
 mod secret;
+mod spreadsheet;
 pub mod users;
 pub mod vault;
 
@@ -31,6 +34,11 @@ pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
 pub use plan::{ClassCode, ClassDraft, ClassId, PlanClass, PlanError, XmlProblem};
+pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
+pub use project::{
+    explain, Decided, ExplainQuery, Explanation, FileException, NewOverride, NewProject, OverrideId, Project,
+    ProjectError, ProjectOverride, Replacement, RuleBasis, Sensitivity, Source, Step,
+};
 pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
     RuleVersion, TriggerEvent,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     audit::{self, AuditAction, NewEvent},
     clock::stamp,
+    plan_table::CellProblem,
     retention::{Field, RuleRef},
     users::Session,
     vault::signer,
@@ -219,8 +220,29 @@ pub enum PlanError {
         "The file is not UTF-8 text (at line {line}). Save it as UTF-8 and import it again; nothing was imported."
     )]
     NotUtf8 { line: u64 },
-    #[error("Greffier imports and exports schedules in the XML exchange format for now, and “{extension}” is not XML. Save the schedule as .xml; CSV and XLSX will come later.")]
+    #[error("Greffier imports and exports the plan as .xml (the Quebec exchange format), .csv or .xlsx, and “{extension}” is none of them. Save the file in one of these formats.")]
     UnsupportedFormat { extension: String },
+    #[error("The file has {total} problem{}; nothing was imported. Correct {} and import it again:{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "it" } else { "them" }, list_problems(problems, *total, Lang::En))]
+    SheetInvalid { problems: Vec<CellProblem>, total: usize },
+    #[error("The file cannot be read as a spreadsheet ({detail}). Nothing was imported; save it again from the spreadsheet program as .csv or .xlsx.")]
+    SheetUnreadable { detail: String },
+    #[error("The file holds no row of classes or rules. Nothing was imported; check that it is the right file.")]
+    SheetEmpty,
+}
+
+fn list_problems(problems: &[CellProblem], total: usize, lang: Lang) -> String {
+    let mut out = String::new();
+    for problem in problems {
+        out.push_str("\n  - ");
+        out.push_str(&problem.describe(lang));
+    }
+    if total > problems.len() {
+        out.push_str(&lang.pick(
+            format!("\n  … et {} autres.", total - problems.len()),
+            format!("\n  … and {} more.", total - problems.len()),
+        ));
+    }
+    out
 }
 
 /// What is wrong in a file that is not well-formed.
@@ -316,6 +338,9 @@ impl UserMessage for PlanError {
             | PlanError::NotUtf8 { .. } => ErrorCode::ScheduleMalformed,
             PlanError::EmptySchedule => ErrorCode::ScheduleEmpty,
             PlanError::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
+            PlanError::SheetInvalid { .. } => ErrorCode::PlanFileInvalid,
+            PlanError::SheetUnreadable { .. } => ErrorCode::PlanFileUnreadable,
+            PlanError::SheetEmpty => ErrorCode::PlanFileEmpty,
         }
     }
 
@@ -341,7 +366,10 @@ impl UserMessage for PlanError {
             PlanError::NotASchedule { root } => format!("Ce n'est pas un calendrier de conservation au format d'échange XML : {}, là où <ROWSET> était attendu. Rien n'a été importé.", if root.is_empty() { "il ne contient aucun élément XML".to_owned() } else { format!("son élément racine est <{root}>") }),
             PlanError::EmptySchedule => "Le fichier ne contient aucune règle (aucune ROW dans son ROWSET). Rien n'a été importé ; vérifiez que c'est le bon fichier.".into(),
             PlanError::NotUtf8 { line } => format!("Le fichier n'est pas du texte UTF-8 (ligne {line}). Enregistrez-le en UTF-8 et importez-le de nouveau ; rien n'a été importé."),
-            PlanError::UnsupportedFormat { extension } => format!("Greffier importe et exporte les calendriers au format d'échange XML pour l'instant, et « {extension} » n'est pas du XML. Enregistrez le calendrier en .xml ; le CSV et le XLSX viendront plus tard."),
+            PlanError::UnsupportedFormat { extension } => format!("Greffier importe et exporte le plan en .xml (le format d'échange québécois), .csv ou .xlsx, et « {extension} » n'est rien de cela. Enregistrez le fichier dans l'un de ces formats."),
+            PlanError::SheetInvalid { problems, total } => format!("Le fichier a {total} problème{} ; rien n'a été importé. Corrigez-{} et importez-le de nouveau :{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "le" } else { "les" }, list_problems(problems, *total, Lang::Fr)),
+            PlanError::SheetUnreadable { detail } => format!("Le fichier ne peut être lu comme un tableur ({detail}). Rien n'a été importé ; enregistrez-le de nouveau depuis le tableur en .csv ou .xlsx."),
+            PlanError::SheetEmpty => "Le fichier ne contient aucune ligne de classe ni de règle. Rien n'a été importé ; vérifiez que c'est le bon fichier.".into(),
         }
     }
 }

@@ -1062,7 +1062,7 @@ impl Vault {
     }
 }
 
-fn all_rules(conn: &Connection) -> Result<Vec<RetentionRule>, Error> {
+pub(crate) fn all_rules(conn: &Connection) -> Result<Vec<RetentionRule>, Error> {
     let mut rules = Vec::new();
     for number in rule_numbers(conn)? {
         rules.extend(load_rule(conn, &number)?);

@@ -667,14 +667,15 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
         // Take the vault back to the foundation's schema, as a vault made by the first release.
         let raw = fixture.raw(&id);
         raw.execute_batch(
-            "DROP TABLE retention_version_classes; DROP TABLE retention_copies; DROP TABLE retention_rule_versions;
+            "DROP TABLE project_overrides; DROP TABLE projects; DELETE FROM schema_migrations WHERE version = 3;
+             DROP TABLE retention_version_classes; DROP TABLE retention_copies; DROP TABLE retention_rule_versions;
              DROP TABLE retention_rules; DROP TABLE plan_classes; DELETE FROM schema_migrations WHERE version = 2;
              PRAGMA wal_checkpoint(TRUNCATE);",
         )
         .expect("downgrade");
     }
     let mut vault = Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("open");
-    assert_eq!(vault.info().expect("info").schema_version, 2);
+    assert_eq!(vault.info().expect("info").schema_version, 3, "the plan's and the projects' migrations both ran");
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     assert_eq!(import_banq(&mut vault, &admin).created, 192);
 }
