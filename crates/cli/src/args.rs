@@ -58,6 +58,9 @@ pub enum Command {
     /// Rules of the retention schedule.
     #[command(subcommand)]
     Rule(RuleCommand),
+    /// Projects and their destruction calendars.
+    #[command(subcommand)]
+    Project(ProjectCommand),
 }
 
 #[derive(Debug, Args)]
@@ -155,4 +158,63 @@ pub enum ExportFormat {
 pub enum RuleCommand {
     /// Show a rule: every version and copy, periods in your language.
     Show { number: String },
+    /// Which periods and disposition apply to a class, in a project, at a sensitivity level,
+    /// and why: the chain from the class rule to the most specific override.
+    Explain {
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        project: Option<String>,
+        /// public, internal, confidential, personal or highly_sensitive (default: the project's).
+        #[arg(long)]
+        sensitivity: Option<String>,
+        /// The rule, when several apply to the class.
+        #[arg(long)]
+        rule: Option<String>,
+        /// The secondary copy instead of the principal one.
+        #[arg(long)]
+        secondary: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Add a project.
+    Add {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// The owner's user name.
+        #[arg(long)]
+        owner: String,
+        /// public, internal, confidential, personal or highly_sensitive.
+        #[arg(long)]
+        sensitivity: String,
+    },
+    /// List projects with their owner, level and number of overrides in force.
+    List,
+    /// Show a project's calendar: every override, in force or withdrawn.
+    Calendar { code: String },
+    /// Add an override to a project's calendar, by class and/or sensitivity.
+    Override {
+        code: String,
+        #[arg(long)]
+        class: Option<String>,
+        #[arg(long)]
+        sensitivity: Option<String>,
+        /// Replacement active period: 5, 5 years, 18 months, 888, 999.
+        #[arg(long)]
+        active: Option<String>,
+        /// Replacement semi-active period.
+        #[arg(long)]
+        semi_active: Option<String>,
+        /// Replacement disposition: C, D or T.
+        #[arg(long)]
+        disposition: Option<String>,
+        /// Why the project departs from the rule (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Withdraw an override (it stays in the calendar's history).
+    Withdraw { code: String, id: i64 },
 }

@@ -4,6 +4,7 @@
 mod args;
 mod context;
 mod plan;
+mod project;
 mod run;
 
 use std::process::ExitCode;

@@ -41,7 +41,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
         },
         Command::Rule(command) => match command {
             RuleCommand::Show { number } => crate::plan::show(&ctx, &number),
+            RuleCommand::Explain { class, project, sensitivity, rule, secondary } => {
+                crate::project::explain(&ctx, class, project, sensitivity, rule, secondary)
+            }
         },
+        Command::Project(command) => crate::project::run(&ctx, command),
     }
 }
 

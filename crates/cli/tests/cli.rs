@@ -562,3 +562,118 @@ fn plan_import_and_export_as_csv_and_xlsx() {
     let csv = std::fs::read(path("export.csv")).expect("csv");
     assert!(csv.starts_with("\u{feff}Kind;Code;Parent;Title FR".as_bytes()), "UTF-8 with a BOM, semicolons");
 }
+
+#[test]
+fn projects_calendars_and_rule_explain() {
+    let (dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "Kind,Code,Parent,Title FR,Rule,Classes,Series title,Trigger,Copy,Active period,Semi-active period,Disposition\n\
+         class,300,,Ressources humaines,,,,,,,,\n\
+         class,300-10,300,Dossiers d'employés,,,,,,,,\n\
+         rule,,,,3010,300-10,Dossiers d'employés,contract_ended,P,999,75,C\n",
+    )
+    .expect("write");
+    ok(&vault, &[&admin[..], &["plan", "import", plan.to_str().expect("utf-8")]].concat(), &[]);
+    let out = ok(
+        &vault,
+        &[
+            &admin[..],
+            &[
+                "--lang",
+                "en",
+                "project",
+                "add",
+                "MANDAT-7",
+                "--name",
+                "Mandat Lévis",
+                "--owner",
+                "admin",
+                "--sensitivity",
+                "personal",
+            ],
+        ]
+        .concat(),
+        &[],
+    );
+    assert!(out.contains("Project added: MANDAT-7"), "{out}");
+    fails(
+        &vault,
+        &[&admin[..], &["project", "add", "X", "--name", "X", "--owner", "admin", "--sensitivity", "secret"]].concat(),
+        &[],
+        "sensitivity_invalid",
+    );
+    let out = ok(
+        &vault,
+        &[
+            &admin[..],
+            &[
+                "--lang",
+                "en",
+                "project",
+                "override",
+                "MANDAT-7",
+                "--class",
+                "300-10",
+                "--sensitivity",
+                "personal",
+                "--active",
+                "2 years",
+                "--disposition",
+                "D",
+                "--reason",
+                "Remise au client",
+            ],
+        ]
+        .concat(),
+        &[],
+    );
+    assert!(out.contains("Override added: #1"), "{out}");
+    let message = fails(
+        &vault,
+        &[&admin[..], &["--lang", "en", "project", "override", "MANDAT-7", "--class", "300-10", "--reason", "x"]]
+            .concat(),
+        &[],
+        "override_invalid",
+    );
+    assert!(message.contains("something to replace"), "{message}");
+
+    let list = ok(&vault, &[&admin[..], &["--lang", "fr", "project", "list"]].concat(), &[]);
+    assert!(
+        list.contains("MANDAT-7") && list.contains("renseignements personnels") && list.contains("1 dérogation(s)"),
+        "{list}"
+    );
+    let calendar = ok(&vault, &[&admin[..], &["--lang", "en", "project", "calendar", "MANDAT-7"]].concat(), &[]);
+    assert!(
+        calendar.contains("#1 class 300-10, level personal: active 2 years · destroy (D)")
+            && calendar.contains("reason: Remise au client"),
+        "{calendar}"
+    );
+
+    let explain = ok(
+        &vault,
+        &[&admin[..], &["--lang", "en", "rule", "explain", "--class", "300-10", "--project", "MANDAT-7"]].concat(),
+        &[],
+    );
+    for needle in ["Active period          2 years", "Semi-active period     75 years", "destroy (D)", "end of the contract or employment", "1. rule 3010, version 1", "decides: semi-active period", "2. project MANDAT-7's calendar, override #1 (class 300-10 and level personal): Remise au client — decides: active period, disposition"] {
+        assert!(explain.contains(needle), "{needle:?} missing from:\n{explain}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &vault,
+        &[
+            &admin[..],
+            &["--json", "rule", "explain", "--class", "300-10", "--sensitivity", "public", "--project", "MANDAT-7"],
+        ]
+        .concat(),
+        &[],
+    ))
+    .expect("json");
+    assert_eq!(json["active"], serde_json::json!({"unit": "while_in_use"}), "another level: the rule");
+    assert_eq!(json["chain"].as_array().map(Vec::len), Some(1));
+    let fr = ok(&vault, &[&admin[..], &["--lang", "fr", "rule", "explain", "--class", "300-10"]].concat(), &[]);
+    assert!(fr.contains("Période active") && fr.contains("tant que le document sert (999)"), "{fr}");
+    ok(&vault, &[&admin[..], &["project", "withdraw", "MANDAT-7", "1"]].concat(), &[]);
+    fails(&vault, &[&admin[..], &["project", "withdraw", "MANDAT-7", "1"]].concat(), &[], "unknown_override");
+}

@@ -430,6 +430,8 @@ pub enum ProjectError {
     OverrideEmpty,
     #[error("An override needs a reason, for the calendar's readers and the audit trail.")]
     OverrideReasonMissing,
+    #[error("“{value}” is not a disposition: write C (keep or transfer), D (destroy) or T (sort).")]
+    OverrideDispositionInvalid { value: String },
     #[error(
         "The override's {field} “{value}” is not valid: write a whole number of years under 888, months, 888 or 999."
     )]
@@ -462,7 +464,8 @@ impl UserMessage for ProjectError {
             ProjectError::OverrideScopeMissing
             | ProjectError::OverrideEmpty
             | ProjectError::OverrideReasonMissing
-            | ProjectError::OverridePeriodInvalid { .. } => ErrorCode::OverrideInvalid,
+            | ProjectError::OverridePeriodInvalid { .. }
+            | ProjectError::OverrideDispositionInvalid { .. } => ErrorCode::OverrideInvalid,
             ProjectError::OverrideExists { .. } => ErrorCode::OverrideExists,
             ProjectError::UnknownOverride { .. } => ErrorCode::UnknownOverride,
             ProjectError::ClassHasNoRule { .. } => ErrorCode::ClassHasNoRule,
@@ -485,6 +488,7 @@ impl UserMessage for ProjectError {
             ProjectError::OverrideEmpty => "Une dérogation doit remplacer quelque chose : une période active, une période semi-active ou une disposition.".into(),
             ProjectError::OverrideReasonMissing => "Une dérogation a besoin d'un motif, pour les lecteurs du calendrier et la piste d'audit.".into(),
             ProjectError::OverridePeriodInvalid { field, value } => format!("La valeur « {value} » de la dérogation ({field}) n'est pas valide : écrivez un nombre entier d'années inférieur à 888, des mois, 888 ou 999."),
+            ProjectError::OverrideDispositionInvalid { value } => format!("« {value} » n'est pas une disposition : écrivez C (conserver ou verser), D (détruire) ou T (trier)."),
             ProjectError::OverrideExists { project, id } => format!("Le projet {project} a déjà la dérogation n° {id} pour cette portée. Retirez-la d'abord, puis ajoutez la nouvelle."),
             ProjectError::UnknownOverride { project, id } => format!("Le projet {project} n'a pas de dérogation n° {id} en vigueur. Vérifiez le numéro avec `greffier project calendar {project}`."),
             ProjectError::ClassHasNoRule { class } => format!("La classe {class} n'a pas de règle de conservation : donnez-lui-en une (une règle dont les classes la nomment) avant de demander laquelle s'applique."),
