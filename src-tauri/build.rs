@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 20] = [
+const COMMANDS: [&str; 34] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -21,6 +21,20 @@ const COMMANDS: [&str; 20] = [
     "add_user",
     "reset_password",
     "set_user_active",
+    "list_classes",
+    "list_rules",
+    "get_rule",
+    "revise_rule",
+    "add_class",
+    "edit_class",
+    "set_class_active",
+    "import_plan",
+    "export_plan",
+    "list_projects",
+    "add_project",
+    "add_override",
+    "withdraw_override",
+    "explain",
 ];
 
 fn main() {

@@ -33,6 +33,20 @@ pub fn run() {
             commands::users::add_user,
             commands::users::reset_password,
             commands::users::set_user_active,
+            commands::plan::list_classes,
+            commands::plan::list_rules,
+            commands::plan::get_rule,
+            commands::plan::revise_rule,
+            commands::plan::add_class,
+            commands::plan::edit_class,
+            commands::plan::set_class_active,
+            commands::plan::import_plan,
+            commands::plan::export_plan,
+            commands::projects::list_projects,
+            commands::projects::add_project,
+            commands::projects::add_override,
+            commands::projects::withdraw_override,
+            commands::projects::explain,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

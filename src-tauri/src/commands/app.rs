@@ -34,6 +34,8 @@ pub async fn set_idle_lock(app: AppHandle, minutes: u32) -> Result<AppStatus, Co
 pub enum FilePurpose {
     Backup,
     Restore,
+    PlanImport,
+    PlanExport,
 }
 
 /// Asks the user where to save a backup or which one to restore (a native dialog, on the main
@@ -44,15 +46,23 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
     let lang = app_lang(&app);
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let shown = app.run_on_main_thread(move || {
-        let dialog = rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
+        let backups = || rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
+        let plans = || rfd::FileDialog::new().add_filter("Plan (XML, CSV, XLSX)", &["xml", "csv", "xlsx"]);
         let chosen = match purpose {
-            FilePurpose::Backup => dialog
+            FilePurpose::Backup => backups()
                 .set_title(lang.pick("Enregistrer la sauvegarde", "Save the backup"))
                 .set_file_name(format!("greffier-{today}.greffier"))
                 .save_file(),
-            FilePurpose::Restore => dialog
+            FilePurpose::Restore => backups()
                 .set_title(lang.pick("Choisir la sauvegarde à restaurer", "Choose the backup to restore"))
                 .pick_file(),
+            FilePurpose::PlanImport => {
+                plans().set_title(lang.pick("Choisir le plan à importer", "Choose the plan to import")).pick_file()
+            }
+            FilePurpose::PlanExport => plans()
+                .set_title(lang.pick("Exporter le plan", "Export the plan"))
+                .set_file_name(format!("plan-{today}.xlsx"))
+                .save_file(),
         };
         let _ = tx.send(chosen);
     });

@@ -2,6 +2,8 @@
 //! window's thread, and maps the result or the error.
 
 pub mod app;
+pub mod plan;
+pub mod projects;
 pub mod session;
 pub mod users;
 pub mod vault;

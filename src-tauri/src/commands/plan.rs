@@ -1,0 +1,119 @@
+//! The classification plan and the retention schedule.
+
+use std::path::PathBuf;
+
+use greffier_core::{ClassDraft, ImportReport, PlanClass, PlanFormat, RetentionRule, RuleContent, RuleRevision};
+use serde::{Deserialize, Serialize};
+use tauri::AppHandle;
+
+use crate::{state::blocking, CommandError};
+
+#[tauri::command]
+pub async fn list_classes(app: AppHandle) -> Result<Vec<PlanClass>, CommandError> {
+    blocking(app, |state| state.with_session(|vault, session| vault.list_classes(session))).await
+}
+
+#[tauri::command]
+pub async fn list_rules(app: AppHandle) -> Result<Vec<RetentionRule>, CommandError> {
+    blocking(app, |state| state.with_session(|vault, session| vault.rules(session))).await
+}
+
+#[tauri::command]
+pub async fn get_rule(app: AppHandle, number: String) -> Result<RetentionRule, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.rule(session, &number))).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionInput {
+    effective_date: chrono::NaiveDate,
+    note: String,
+    content: RuleContent,
+}
+
+/// Records a new version of a rule; answers the rule with its whole history.
+#[tauri::command]
+pub async fn revise_rule(
+    app: AppHandle,
+    number: String,
+    revision: RevisionInput,
+) -> Result<RetentionRule, CommandError> {
+    let revision =
+        RuleRevision { effective_date: revision.effective_date, note: revision.note, content: revision.content };
+    blocking(app, move |state| {
+        state.with_session(|vault, session| {
+            vault.revise_rule(session, &number, revision)?;
+            vault.rule(session, &number)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_class(app: AppHandle, draft: ClassDraft) -> Result<PlanClass, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.add_class(session, draft))).await
+}
+
+#[tauri::command]
+pub async fn edit_class(app: AppHandle, code: String, draft: ClassDraft) -> Result<PlanClass, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.edit_class(session, &code, draft))).await
+}
+
+#[tauri::command]
+pub async fn set_class_active(app: AppHandle, code: String, active: bool) -> Result<PlanClass, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.set_class_active(session, &code, active)))
+        .await
+}
+
+/// What the import screen shows: the rules' counts and every class the import created.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    #[serde(flatten)]
+    schedule: ImportReport,
+    classes_created: u32,
+    classes_updated: u32,
+}
+
+/// Imports a plan file; its extension says the format (.xml, .csv, .xlsx).
+#[tauri::command]
+pub async fn import_plan(app: AppHandle, path: String) -> Result<ImportSummary, CommandError> {
+    blocking(app, move |state| {
+        let path = PathBuf::from(&path);
+        let format = PlanFormat::from_path(&path).map_err(|e| state.core_error(&e))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| state.core_error(&greffier_core::IoError { action: "read", path: path.clone(), source: e }))?;
+        let report = state.with_session(|vault, session| vault.import_plan(session, format, &bytes))?;
+        Ok(ImportSummary {
+            schedule: report.schedule,
+            classes_created: report.classes_created + report.schedule.classes_created,
+            classes_updated: report.classes_updated,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Xml,
+    Csv,
+    Xlsx,
+}
+
+#[tauri::command]
+pub async fn export_plan(app: AppHandle, path: String, format: ExportFormat) -> Result<(), CommandError> {
+    let format = match format {
+        ExportFormat::Xml => PlanFormat::Xml,
+        ExportFormat::Csv => PlanFormat::Csv,
+        ExportFormat::Xlsx => PlanFormat::Xlsx,
+    };
+    blocking(app, move |state| {
+        let lang = state.lang();
+        let bytes = state.with_session(|vault, session| vault.export_plan(session, format, lang))?;
+        let path = PathBuf::from(&path);
+        std::fs::write(&path, bytes)
+            .map_err(|e| state.core_error(&greffier_core::IoError { action: "write", path, source: e }))
+    })
+    .await
+}
