@@ -71,6 +71,10 @@ pub struct InitArgs {
     /// The administrator's full name.
     #[arg(long, default_value = "")]
     pub display_name: String,
+    /// Start from the sample plan that ships with Greffier: a bilingual classification plan
+    /// with its retention rules, imported by the new administrator.
+    #[arg(long)]
+    pub sample_plan: bool,
 }
 
 #[derive(Debug, Subcommand)]

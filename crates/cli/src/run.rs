@@ -20,7 +20,7 @@ pub enum Outcome {
 pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
     let ctx = Context::new(cli.vault, cli.user, cli.password_stdin, cli.json, lang);
     match cli.command {
-        Command::Init(args) => init(&ctx, &args.organisation, &args.display_name),
+        Command::Init(args) => init(&ctx, &args.organisation, &args.display_name, args.sample_plan),
         Command::Vault(command) => match command {
             VaultCommand::Info => info(&ctx),
             VaultCommand::Check => check(&ctx),
@@ -81,7 +81,7 @@ fn progress_bar(
     })
 }
 
-fn init(ctx: &Context, organisation: &str, display_name: &str) -> Result<Outcome, CliError> {
+fn init(ctx: &Context, organisation: &str, display_name: &str, sample_plan: bool) -> Result<Outcome, CliError> {
     let setup = VaultSetup {
         organisation: organisation.to_owned(),
         admin: NewUser {
@@ -92,12 +92,23 @@ fn init(ctx: &Context, organisation: &str, display_name: &str) -> Result<Outcome
         },
         recovery_passphrase: Context::require_secret("GREFFIER_RECOVERY")?,
     };
-    let (vault, report) = Vault::create(&ctx.vault_dir, setup, &ctx.env)?;
+    let (mut vault, report) = Vault::create(&ctx.vault_dir, setup, &ctx.env)?;
     let keyring_saved = report.keystore.is_ok();
+    // The sample plan goes in through the ordinary import, signed in as the new administrator:
+    // permission-checked and audited like any other.
+    let sample = if sample_plan {
+        let session = vault.sign_in(ctx.username()?, &ctx.password()?)?;
+        Some(vault.import_sample_plan(&session)?)
+    } else {
+        None
+    };
     if ctx.json {
-        print_json(
-            &serde_json::json!({ "vaultId": vault.vault_id(), "dir": ctx.vault_dir, "keyringSaved": keyring_saved }),
-        );
+        let mut created =
+            serde_json::json!({ "vaultId": vault.vault_id(), "dir": ctx.vault_dir, "keyringSaved": keyring_saved });
+        if let Some(sample) = &sample {
+            created["samplePlan"] = serde_json::json!(sample);
+        }
+        print_json(&created);
     } else {
         println!("{} {}", ctx.lang.pick("Coffre créé :", "Vault created:"), ctx.vault_dir.display());
         if keyring_saved {
@@ -112,6 +123,16 @@ fn init(ctx: &Context, organisation: &str, display_name: &str) -> Result<Outcome
                 ctx.lang.pick(
                     "La clé du coffre n'est que dans le fichier de récupération : gardez la phrase de récupération en lieu sûr.",
                     "The vault key is only in the recovery file: keep the recovery passphrase somewhere safe."
+                )
+            );
+        }
+        if let Some(sample) = sample {
+            let (classes, rules, copies) = (sample.classes_created, sample.schedule.created, sample.schedule.copies);
+            println!(
+                "{}",
+                ctx.lang.pick(
+                    format!("Plan d'exemple importé : {classes} classes, {rules} règles de conservation ({copies} exemplaires)."),
+                    format!("Sample plan imported: {classes} classes, {rules} retention rules ({copies} copies)."),
                 )
             );
         }

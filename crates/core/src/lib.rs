@@ -19,6 +19,7 @@ pub mod plan_table;
 pub mod project;
 mod recovery;
 pub mod retention;
+pub mod sample;
 mod schedule_xml;
 mod secret;
 mod spreadsheet;
@@ -43,6 +44,7 @@ pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
     RuleVersion, TriggerEvent,
 };
+pub use sample::SAMPLE_PLAN_CSV;
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};
 pub use vault::{
