@@ -13,6 +13,7 @@ use clap::Parser;
 use greffier_core::{ErrorCode, UserMessage};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = args::Cli::parse();
     let lang = context::language(cli.lang);
     match run::run(cli, lang) {
@@ -43,5 +44,15 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `greffier plan list | head` would panic on the closed pipe; a Unix
+/// tool should just stop, as the default action does.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
