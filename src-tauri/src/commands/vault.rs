@@ -24,6 +24,9 @@ pub struct SetupInput {
     admin_display_name: String,
     admin_password: String,
     recovery_passphrase: String,
+    /// Start from the sample plan that ships with Greffier rather than an empty one.
+    #[serde(default)]
+    sample_plan: bool,
 }
 
 #[derive(Serialize)]
@@ -35,6 +38,7 @@ pub struct Created {
 
 #[tauri::command]
 pub async fn create_vault(app: AppHandle, setup: SetupInput) -> Result<Created, CommandError> {
+    let sample_plan = setup.sample_plan;
     let setup = VaultSetup {
         organisation: setup.organisation,
         admin: NewUser {
@@ -46,7 +50,14 @@ pub async fn create_vault(app: AppHandle, setup: SetupInput) -> Result<Created, 
         recovery_passphrase: Secret::from(setup.recovery_passphrase),
     };
     blocking(app, move |state| {
-        let (vault, report) = Vault::create(&state.vault_dir, setup, &state.env).map_err(|e| state.core_error(&e))?;
+        let admin = (setup.admin.username.clone(), setup.admin.password.clone());
+        let (mut vault, report) =
+            Vault::create(&state.vault_dir, setup, &state.env).map_err(|e| state.core_error(&e))?;
+        if sample_plan {
+            // The administrator's first act, signed and audited like any import.
+            let session = vault.sign_in(&admin.0, &admin.1).map_err(|e| state.core_error(&e))?;
+            vault.import_sample_plan(&session).map_err(|e| state.core_error(&e))?;
+        }
         *state.slot()? = Some(OpenVault { vault, session: None });
         Ok(Created { status: state.status()?, keyring_saved: report.keystore.is_ok() })
     })
