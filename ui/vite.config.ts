@@ -6,7 +6,9 @@
 // shell's CSP (no eval, no inline scripts): `npm run build` checks dist/ with
 // scripts/check-dist.js, and `vite preview` serves it under that same CSP so that a browser
 // shows what the desktop window would.
+import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { searchForWorkspaceRoot } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // The shell's Content-Security-Policy; keep in step with `app.security.csp` in
@@ -35,6 +37,14 @@ export default defineConfig({
     watch: {
       // The Rust side rebuilds itself; Vite must not watch its target folder.
       ignored: ['**/src-tauri/**', '**/target/**'],
+    },
+    fs: {
+      // The harness (never built into dist/) shows the real BAnQ schedule, which lives with the
+      // core's test data: that one file may be served from outside ui/, nothing else.
+      allow: [
+        searchForWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url))),
+        fileURLToPath(new URL('../crates/core/tests/data/retention-schedule-banq.xml', import.meta.url)),
+      ],
     },
   },
   preview: {

@@ -5,7 +5,7 @@ use std::{
     path::PathBuf,
     sync::{
         atomic::{AtomicBool, Ordering},
-        Arc, Mutex, MutexGuard, TryLockError,
+        Arc, Mutex, MutexGuard,
     },
 };
 
@@ -30,6 +30,7 @@ pub struct AppState {
     open: Mutex<Option<OpenVault>>,
     lang: Mutex<Lang>,
     cancel: AtomicBool,
+    long_running: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -77,6 +78,7 @@ impl AppState {
             open: Mutex::new(None),
             lang: Mutex::new(Lang::Fr),
             cancel: AtomicBool::new(false),
+            long_running: AtomicBool::new(false),
         }
     }
 
@@ -96,13 +98,33 @@ impl AppState {
         CommandError::shell(code, self.lang())
     }
 
-    /// The open vault slot; `busy` rather than waiting while a long operation holds it.
+    /// The open vault slot. Short commands wait their turn; while a long operation (backup,
+    /// restore) holds the vault they answer `busy` at once rather than freeze the screen.
     pub fn slot(&self) -> Result<MutexGuard<'_, Option<OpenVault>>, CommandError> {
-        match self.open.try_lock() {
-            Ok(guard) => Ok(guard),
-            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => Err(self.shell_error(ShellCode::Busy)),
+        if self.long_running.load(Ordering::SeqCst) {
+            return Err(self.shell_error(ShellCode::Busy));
         }
+        Ok(lock(&self.open))
+    }
+
+    /// Runs a long operation: others are told `busy` until it ends, and the cancel flag is reset.
+    pub fn long_operation<T>(
+        &self,
+        f: impl FnOnce(&mut Option<OpenVault>) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        struct Running<'a>(&'a AtomicBool);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::SeqCst);
+            }
+        }
+        if self.long_running.swap(true, Ordering::SeqCst) {
+            return Err(self.shell_error(ShellCode::Busy));
+        }
+        let _running = Running(&self.long_running);
+        self.cancel.store(false, Ordering::SeqCst);
+        let mut slot = lock(&self.open);
+        f(&mut slot)
     }
 
     /// Runs `f` on the open vault.
@@ -127,10 +149,6 @@ impl AppState {
         let vault = Vault::open(&self.vault_dir, unlock, &self.env).map_err(|e| self.core_error(&e))?;
         *self.slot()? = Some(OpenVault { vault, session: None });
         self.status()
-    }
-
-    pub fn begin_operation(&self) {
-        self.cancel.store(false, Ordering::SeqCst);
     }
 
     pub fn cancel_operation(&self) {

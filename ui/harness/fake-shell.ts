@@ -6,6 +6,8 @@
 //   slow     = 1: a backup takes minutes, to look at its progress bar
 //   nokeyring = 1: create_vault reports that the key could not be put in a keyring
 //   as       = a username of the fake vault: who is signed in for scenario=home (default hcote)
+//   plan     = banq (the real BAnQ schedule, default) | sample | big (2,000 classes) | empty
+//   area     = plan: open the classification plan at once (scenario=home)
 import type {
   AppStatus,
   BackupReport,
@@ -16,6 +18,7 @@ import type {
   User,
   VaultSetup,
 } from '../src/lib/types';
+import { answerPlan, setUp } from './fake-plan';
 
 interface Internals {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -35,7 +38,16 @@ const ADMIN: SessionInfo = {
   username: 'hcote',
   displayName: 'Hélène Côté',
   role: 'administrator',
-  permissions: ['manage_users', 'view_users', 'manage_vault', 'check_vault', 'view_audit', 'export_audit'],
+  permissions: [
+    'manage_users',
+    'view_users',
+    'manage_vault',
+    'check_vault',
+    'view_audit',
+    'export_audit',
+    'view_plan',
+    'manage_plan',
+  ],
 };
 
 let lang: Language = 'fr';
@@ -62,10 +74,10 @@ function user(id: number, username: string, displayName: string, role: User['rol
 function sessionOf(found: User): SessionInfo {
   const permissions: Record<User['role'], SessionInfo['permissions']> = {
     administrator: ADMIN.permissions,
-    auditor: ['view_users', 'check_vault', 'view_audit', 'export_audit'],
-    archivist: [],
-    access_officer: [],
-    clerk: [],
+    auditor: ['view_users', 'check_vault', 'view_audit', 'export_audit', 'view_plan'],
+    archivist: ['view_plan', 'manage_plan'],
+    access_officer: ['view_plan'],
+    clerk: ['view_plan'],
   };
   return {
     username: found.username,
@@ -74,6 +86,8 @@ function sessionOf(found: User): SessionInfo {
     permissions: permissions[found.role],
   };
 }
+
+if (scenario !== 'first-run') setUp(params.get('plan') ?? 'banq', ADMIN.username);
 
 if (scenario === 'home') {
   const who = state.users.find((u) => u.username === (params.get('as') ?? ADMIN.username));
@@ -174,7 +188,9 @@ const check: CheckReport = {
 };
 
 async function answer(cmd: string, args: Record<string, unknown>): Promise<unknown> {
-  await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : 120);
+  await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : 120);
+  const planned = answerPlan(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
+  if (planned.handled) return planned.value;
   switch (cmd) {
     case 'app_status':
       return status();
@@ -252,9 +268,16 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
       state.idleLockMinutes = Number(args.minutes);
       return status();
     case 'choose_file':
-      return args.purpose === 'backup'
-        ? '/media/hcote/USB/greffier-2026-05-09.greffier'
-        : '/media/hcote/USB/greffier-2026-05-01.greffier';
+      switch (args.purpose) {
+        case 'backup':
+          return '/media/hcote/USB/greffier-2026-05-09.greffier';
+        case 'plan_import':
+          return '/home/hcote/Documents/retention-schedule-banq.xml';
+        case 'plan_export':
+          return '/home/hcote/Documents/plan-2026-05-09.xlsx';
+        default:
+          return '/media/hcote/USB/greffier-2026-05-01.greffier';
+      }
     case 'plugin:event|listen': {
       const id = nextCallback++;
       listeners.set(id, { event: String(args.event), handler: Number(args.handler) });
@@ -271,7 +294,11 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
 }
 
 const internals: Internals = {
-  invoke: (cmd, args = {}) => answer(cmd, args),
+  // Through JSON both ways, as the real IPC: the UI never shares an object with the fake vault.
+  invoke: (cmd, args = {}) =>
+    answer(cmd, JSON.parse(JSON.stringify(args)) as Record<string, unknown>).then((value) =>
+      value === undefined ? value : (JSON.parse(JSON.stringify(value)) as unknown),
+    ),
   transformCallback: (callback) => {
     const id = nextCallback++;
     callbacks.set(id, callback);

@@ -174,7 +174,7 @@ pub struct NewOverride {
 
 /// Where a value of the result comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum Source {
     /// The class rule: its number and the version in force.
     Rule { number: String, version: u32, effective_date: NaiveDate },

@@ -469,3 +469,15 @@ fn projects_and_their_calendars_on_a_vault() {
     assert_eq!(vault.projects(&ana).expect("list").len(), 1);
     assert!(vault.verify_audit(&admin).expect("verify").is_intact());
 }
+
+#[test]
+fn sources_serialise_in_camel_case_for_the_desktop() {
+    let source = Source::Rule {
+        number: "0002".into(),
+        version: 2,
+        effective_date: NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+    };
+    let json = serde_json::to_value(&source).expect("json");
+    assert_eq!(json["kind"], "rule");
+    assert_eq!(json["effectiveDate"], "2027-01-01", "the UI reads camelCase fields: {json}");
+}

@@ -69,8 +69,12 @@ pub async fn set_class_active(app: AppHandle, code: String, active: bool) -> Res
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
-    #[serde(flatten)]
-    schedule: ImportReport,
+    rules: u32,
+    copies: u32,
+    created: u32,
+    revised: u32,
+    unchanged: u32,
+    /// Classes the file named that the plan did not have, from class rows and from rules.
     classes_created: u32,
     classes_updated: u32,
 }
@@ -84,9 +88,15 @@ pub async fn import_plan(app: AppHandle, path: String) -> Result<ImportSummary, 
         let bytes = std::fs::read(&path)
             .map_err(|e| state.core_error(&greffier_core::IoError { action: "read", path: path.clone(), source: e }))?;
         let report = state.with_session(|vault, session| vault.import_plan(session, format, &bytes))?;
+        let ImportReport { rules, copies, created, revised, unchanged, classes_created } = report.schedule;
         Ok(ImportSummary {
-            schedule: report.schedule,
-            classes_created: report.classes_created + report.schedule.classes_created,
+            rules,
+            copies,
+            created,
+            revised,
+            unchanged,
+            // For XML the report's count is the rules'; for CSV/XLSX it includes them.
+            classes_created: report.classes_created.max(classes_created),
             classes_updated: report.classes_updated,
         })
     })

@@ -107,9 +107,12 @@ fn reporter<'a>(app: &'a AppHandle, state: &'a AppState, operation: &'static str
 pub async fn backup_vault(app: AppHandle, path: String) -> Result<BackupReport, CommandError> {
     let emitter = app.clone();
     blocking(app, move |state| {
-        state.begin_operation();
         let mut progress = reporter(&emitter, state, "backup");
-        state.with_session(|vault, session| vault.backup(session, &PathBuf::from(&path), &mut progress))
+        state.long_operation(|slot| {
+            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+            open.vault.backup(session, &PathBuf::from(&path), &mut progress).map_err(|e| state.core_error(&e))
+        })
     })
     .await
 }
@@ -134,43 +137,50 @@ pub async fn restore_vault(
     let passphrase = passphrase.filter(|p| !p.is_empty()).map(Secret::from);
     let emitter = app.clone();
     blocking(app, move |state| {
-        state.begin_operation();
-        let mut slot = state.slot()?;
-        let open = slot.take().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
-        let Some(session) = open.session else {
-            *slot = Some(OpenVault { vault: open.vault, session: None });
-            return Err(state.shell_error(ShellCode::NotSignedIn));
-        };
-        let username = session.user().username.clone();
-        let locked = open.vault.into_locked();
-        let unlock = passphrase.map_or(Unlock::KeyStore, Unlock::Passphrase);
-        let mut progress = reporter(&emitter, state, "restore");
-        let result = backup::restore(
-            &PathBuf::from(&path),
-            &state.vault_dir,
-            unlock,
-            Some(&locked),
-            Credentials { username: &username, password: &password },
-            &state.env,
-            &mut progress,
-        );
-        match result {
-            Ok((vault, report)) => {
-                drop(session);
-                drop(locked);
-                *slot = Some(OpenVault { vault, session: None });
-                drop(slot);
-                Ok(Restored { report, status: state.status()? })
-            }
-            Err(error) => {
-                // Nothing was replaced: the vault opens again as it was, the administrator still
-                // signed in.
-                *slot = locked.reopen().ok().map(|vault| OpenVault { vault, session: Some(session) });
-                Err(state.core_error(&error))
-            }
-        }
+        let report = state.long_operation(|slot| restore_over(state, &emitter, slot, &path, &password, passphrase))?;
+        Ok(Restored { report, status: state.status()? })
     })
     .await
+}
+
+/// Restores over the open vault held in `slot`; on failure the vault goes back in the slot as
+/// it was, its administrator still signed in.
+fn restore_over(
+    state: &AppState,
+    emitter: &AppHandle,
+    slot: &mut Option<OpenVault>,
+    path: &str,
+    password: &Secret,
+    passphrase: Option<Secret>,
+) -> Result<RestoreReport, CommandError> {
+    let open = slot.take().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+    let Some(session) = open.session else {
+        *slot = Some(OpenVault { vault: open.vault, session: None });
+        return Err(state.shell_error(ShellCode::NotSignedIn));
+    };
+    let username = session.user().username.clone();
+    let locked = open.vault.into_locked();
+    let unlock = passphrase.map_or(Unlock::KeyStore, Unlock::Passphrase);
+    let mut progress = reporter(emitter, state, "restore");
+    let result = backup::restore(
+        &PathBuf::from(path),
+        &state.vault_dir,
+        unlock,
+        Some(&locked),
+        Credentials { username: &username, password },
+        &state.env,
+        &mut progress,
+    );
+    match result {
+        Ok((vault, report)) => {
+            *slot = Some(OpenVault { vault, session: None });
+            Ok(report)
+        }
+        Err(error) => {
+            *slot = locked.reopen().ok().map(|vault| OpenVault { vault, session: Some(session) });
+            Err(state.core_error(&error))
+        }
+    }
 }
 
 #[tauri::command]

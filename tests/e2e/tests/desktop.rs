@@ -99,12 +99,17 @@ impl App {
 
     async fn find(&self, test_id: &str) -> Element {
         let css = format!("[data-testid=\"{test_id}\"]");
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(&css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {test_id}: {e}"))
+        let found = self.client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(&css)).await;
+        match found {
+            Ok(element) => element,
+            Err(e) => {
+                // Keep a picture of the screen the element was missing from.
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(self.shots.join(format!("failure-{test_id}.png")), png);
+                }
+                panic!("no element {test_id}: {e}")
+            }
+        }
     }
 
     async fn screen(&mut self, screen: &str, name: &str) {
@@ -272,6 +277,55 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.sign_in(PASSWORD).await;
     app.screen("home", "home-after-passphrase").await;
     assert_eq!(service.lookup(&account).len(), 64, "unlocking with the passphrase put the key back in the keyring");
+
+    // The classification plan: import the real BAnQ schedule by its path (the Browse… dialog is
+    // native), find class A120, revise its rule (principal copy, semi-active period 5 → 7 years)
+    // and see version 2, with its note, in the rule's history. The interface is in French.
+    app.click("nav-plan").await;
+    app.screen("plan", "plan").await;
+    app.click("plan-tab-transfer").await;
+    app.find("screen-plan-transfer").await;
+    let schedule = workspace().join("crates/core/tests/data/retention-schedule-banq.xml");
+    app.type_into("plan-import-path", schedule.to_str().expect("utf-8 path")).await;
+    app.click("plan-import-start").await;
+    let imported = app.message("plan-import-result").await;
+    assert!(imported.contains("192"), "the schedule's 192 rules are imported: {imported}");
+    app.shot("plan-import-result").await;
+
+    app.click("plan-tab-classes").await;
+    app.find("plan-tree").await;
+    app.type_into("plan-search", "mission").await;
+    app.click("plan-node-A120").await;
+    let code = app.message("class-code").await;
+    assert_eq!(code.trim(), "A120", "the class panel shows the class clicked");
+    let history = app.message("rule-history").await;
+    assert!(!history.contains("Version 2"), "an imported rule starts at version 1: {history}");
+    app.find("class-explanation").await;
+    app.shot("plan-class-a120").await;
+
+    const NOTE: &str = "Nouvelle exigence du plan de gestion : 7 ans";
+    app.click("rule-revise").await;
+    app.find("revise-dialog").await;
+    let before = app.find("revise-copy-0-semi-active-count").await.prop("value").await.expect("value");
+    assert_eq!(before.as_deref(), Some("5"), "the principal copy is kept 5 years semi-active before the revision");
+    app.type_into("revise-copy-0-semi-active-count", "7").await;
+    app.type_into("revise-note", NOTE).await;
+    let changes = app.message("revise-changes").await;
+    assert!(changes.contains("7 ans"), "the dialog shows the change before it is sent: {changes}");
+    app.shot("plan-revise-dialog").await;
+    app.click("revise-submit").await;
+
+    let version = app.message("rule-version-2").await;
+    assert!(version.contains(NOTE), "the history shows version 2 with its note: {version}");
+    let explanation = app.message("class-explanation").await;
+    assert!(
+        explanation.contains("version 2") && !explanation.contains("undefined"),
+        "the explanation names the new version and its date: {explanation}"
+    );
+    assert!(app.text("rule-history").await.contains("Version 1"), "version 1 stays in the history");
+    let copy = app.text("rule-copy-0").await;
+    assert!(copy.contains("7 ans"), "the current version keeps the principal copy 7 years semi-active: {copy}");
+    app.shot("plan-rule-history").await;
 
     app.client.close().await.expect("close session");
     drop(driver);

@@ -59,6 +59,9 @@ describe('labels', () => {
     }
     expect(t(ROLE_LABELS.access_officer, undefined, 'fr')).toBe('Responsable de l’accès');
     expect(t(ROLE_LABELS.access_officer, undefined, 'en')).toBe('Access officer');
-    expect(Object.keys(PERMISSION_LABELS)).toHaveLength(6);
+    expect(Object.keys(PERMISSION_LABELS)).toHaveLength(8);
+    expect(t(PERMISSION_LABELS.manage_plan, undefined, 'en')).toBe(
+      'Maintain the classification plan, the schedule and the projects',
+    );
   });
 });

@@ -26,6 +26,8 @@ export const PERMISSION_LABELS: Readonly<Record<Permission, MessageKey>> = {
   check_vault: 'permission.check_vault',
   view_audit: 'permission.view_audit',
   export_audit: 'permission.export_audit',
+  view_plan: 'permission.view_plan',
+  manage_plan: 'permission.manage_plan',
 };
 
 export function can(session: SessionInfo | null, permission: Permission): boolean {

@@ -2,6 +2,7 @@ import { invoke, isTauri } from '@tauri-apps/api/core';
 import { listen, type Event } from '@tauri-apps/api/event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, AppEvent, ClientErrorCode, Command, toCommandError } from './api';
+import { currentOf, RULE_0002 } from './plan/fixtures';
 import type { AppStatus, VaultProgress } from './types';
 // The shell's source, to check that both sides name the same commands.
 import shellLib from '../../../src-tauri/src/lib.rs?raw';
@@ -164,6 +165,71 @@ describe('the wrappers of the vault, session and users commands', () => {
   it('gives a null path when the file chooser was cancelled', async () => {
     invokeMock.mockResolvedValueOnce(null);
     await expect(api.chooseFile('backup')).resolves.toEqual({ ok: true, value: null });
+  });
+});
+
+describe('the wrappers of the plan, schedule and projects commands', () => {
+  const draft = {
+    code: '100-20',
+    parent: '100',
+    titleFr: 'Conseil municipal',
+    titleEn: 'Municipal council',
+    scopeNoteFr: '',
+    scopeNoteEn: '',
+    examples: '',
+  };
+  const revision = {
+    effectiveDate: '2026-12-01',
+    note: 'Nouvelle exigence',
+    content: currentOf(RULE_0002).content,
+  };
+  const project = { code: 'CLI-0142', name: 'Mandat', owner: 'hcote', sensitivity: 'confidential' } as const;
+  const override = {
+    class: 'A120',
+    sensitivity: null,
+    replacement: { active: null, semiActive: { unit: 'years', count: 7 }, disposition: null },
+    reason: 'Contrat',
+  } as const;
+  const query = {
+    class: 'A120',
+    project: 'CLI-0142',
+    sensitivity: 'personal',
+    rule: null,
+    copy: null,
+    fileException: null,
+  } as const;
+
+  // [what, call, command, args] — the args object is exactly what the Rust command declares.
+  it.each<[string, () => Promise<unknown>, string, unknown]>([
+    ['listClasses', () => api.listClasses(), 'list_classes', undefined],
+    ['listRules', () => api.listRules(), 'list_rules', undefined],
+    ['getRule', () => api.getRule('0002'), 'get_rule', { number: '0002' }],
+    ['reviseRule', () => api.reviseRule('0002', revision), 'revise_rule', { number: '0002', revision }],
+    ['addClass', () => api.addClass(draft), 'add_class', { draft }],
+    ['editClass', () => api.editClass('100-20', draft), 'edit_class', { code: '100-20', draft }],
+    ['setClassActive', () => api.setClassActive('100-20', false), 'set_class_active', { code: '100-20', active: false }],
+    ['importPlan', () => api.importPlan('/plan.xml'), 'import_plan', { path: '/plan.xml' }],
+    ['exportPlan', () => api.exportPlan('/plan.xlsx', 'xlsx'), 'export_plan', { path: '/plan.xlsx', format: 'xlsx' }],
+    ['listProjects', () => api.listProjects(), 'list_projects', undefined],
+    ['addProject', () => api.addProject(project), 'add_project', { project }],
+    // `override` is a Rust keyword: the command's argument is `r#override`, which Tauri unraws.
+    ['addOverride', () => api.addOverride('CLI-0142', override), 'add_override', { project: 'CLI-0142', override }],
+    ['withdrawOverride', () => api.withdrawOverride('CLI-0142', 3), 'withdraw_override', { project: 'CLI-0142', id: 3 }],
+    ['explain', () => api.explain(query), 'explain', { query }],
+    ['chooseFile for a plan', () => api.chooseFile('plan_import'), 'choose_file', { purpose: 'plan_import' }],
+  ])('%s invokes %s with its arguments', async (_, callIt, command, args) => {
+    invokeMock.mockResolvedValueOnce('answer');
+    await expect(callIt()).resolves.toEqual({ ok: true, value: 'answer' });
+    expect(invokeMock).toHaveBeenCalledExactlyOnceWith(command, args);
+  });
+
+  it('passes an import’s refusal through, every problem of its message kept', async () => {
+    const message = 'Le fichier a 2 problèmes ; rien n’a été importé :\n  - ligne 4, colonne « parent » : …\n  - ligne 7 : …';
+    invokeMock.mockRejectedValueOnce({ code: 'plan_file_invalid', message });
+    await expect(api.importPlan('/plan.csv')).resolves.toEqual({
+      ok: false,
+      error: { code: 'plan_file_invalid', message },
+    });
   });
 });
 

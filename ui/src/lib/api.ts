@@ -9,10 +9,21 @@ import type {
   AppStatus,
   BackupReport,
   CheckReport,
+  ClassDraft,
   CommandError,
+  Explanation,
+  ExplainQuery,
   FilePurpose,
+  ImportReport,
   Language,
+  NewOverride,
+  NewProject,
   NewUser,
+  PlanClass,
+  PlanExportFormat,
+  Project,
+  RetentionRule,
+  RuleRevision,
   User,
   VaultCreated,
   VaultProgress,
@@ -42,6 +53,20 @@ export const Command = {
   CheckVault: 'check_vault',
   SetIdleLock: 'set_idle_lock',
   ChooseFile: 'choose_file',
+  ListClasses: 'list_classes',
+  ListRules: 'list_rules',
+  GetRule: 'get_rule',
+  ReviseRule: 'revise_rule',
+  AddClass: 'add_class',
+  EditClass: 'edit_class',
+  SetClassActive: 'set_class_active',
+  ImportPlan: 'import_plan',
+  ExportPlan: 'export_plan',
+  ListProjects: 'list_projects',
+  AddProject: 'add_project',
+  AddOverride: 'add_override',
+  WithdrawOverride: 'withdraw_override',
+  Explain: 'explain',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -156,6 +181,54 @@ export const api = {
   /** The native file chooser; `null` when the user cancels it. */
   chooseFile: (purpose: FilePurpose): Promise<CommandResult<string | null>> =>
     call<string | null>(Command.ChooseFile, { purpose }),
+
+  /** The classification plan, in tree order. */
+  listClasses: (): Promise<CommandResult<PlanClass[]>> => call<PlanClass[]>(Command.ListClasses),
+
+  /** Every rule of the retention schedule, each with all its versions. */
+  listRules: (): Promise<CommandResult<RetentionRule[]>> => call<RetentionRule[]>(Command.ListRules),
+
+  getRule: (number: string): Promise<CommandResult<RetentionRule>> =>
+    call<RetentionRule>(Command.GetRule, { number }),
+
+  /** Records a new version of a rule; answers the rule with its whole history. */
+  reviseRule: (number: string, revision: RuleRevision): Promise<CommandResult<RetentionRule>> =>
+    call<RetentionRule>(Command.ReviseRule, { number, revision }),
+
+  addClass: (draft: ClassDraft): Promise<CommandResult<PlanClass>> =>
+    call<PlanClass>(Command.AddClass, { draft }),
+
+  /** Replaces everything `draft` holds, the code included, of the class `code`. */
+  editClass: (code: string, draft: ClassDraft): Promise<CommandResult<PlanClass>> =>
+    call<PlanClass>(Command.EditClass, { code, draft }),
+
+  /** Retires (`false`) or reactivates a class; classes are never deleted. */
+  setClassActive: (code: string, active: boolean): Promise<CommandResult<PlanClass>> =>
+    call<PlanClass>(Command.SetClassActive, { code, active }),
+
+  /** Imports a plan file; its extension (.xml, .csv, .xlsx) says the format. All or nothing. */
+  importPlan: (path: string): Promise<CommandResult<ImportReport>> =>
+    call<ImportReport>(Command.ImportPlan, { path }),
+
+  exportPlan: (path: string, format: PlanExportFormat): Promise<CommandResult<null>> =>
+    call<null>(Command.ExportPlan, { path, format }),
+
+  listProjects: (): Promise<CommandResult<Project[]>> => call<Project[]>(Command.ListProjects),
+
+  addProject: (project: NewProject): Promise<CommandResult<Project>> =>
+    call<Project>(Command.AddProject, { project }),
+
+  /** Adds an override to a project's calendar; answers the project as it now stands. */
+  addOverride: (project: string, override: NewOverride): Promise<CommandResult<Project>> =>
+    call<Project>(Command.AddOverride, { project, override }),
+
+  /** Withdraws an override (it stays in the calendar, marked withdrawn). */
+  withdrawOverride: (project: string, id: number): Promise<CommandResult<Project>> =>
+    call<Project>(Command.WithdrawOverride, { project, id }),
+
+  /** Which rule applies to a class (in a project, at a sensitivity), and why. */
+  explain: (query: ExplainQuery): Promise<CommandResult<Explanation>> =>
+    call<Explanation>(Command.Explain, { query }),
 
   /**
    * Calls `handler` for every `vault-progress` event until the returned function is called.

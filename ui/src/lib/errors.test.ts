@@ -91,6 +91,12 @@ describe('placeError', () => {
       rotateKey: ['passphrase'],
       changePassphrase: ['current', 'next', 'confirm'],
       idleLock: ['minutes'],
+      revise: ['effectiveDate', 'note'],
+      classForm: ['code', 'parent', 'titleFr'],
+      planImport: ['path'],
+      planExport: ['path'],
+      addProject: ['code', 'name', 'owner'],
+      addOverride: ['class', 'sensitivity', 'active', 'semiActive', 'reason'],
     };
     for (const [form, table] of Object.entries(ERROR_FIELDS)) {
       for (const field of Object.values(table)) {

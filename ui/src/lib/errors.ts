@@ -80,6 +80,38 @@ export const ERROR_FIELDS = {
   idleLock: {
     permission_denied: 'minutes',
   },
+  revise: {
+    effective_date_too_early: 'effectiveDate',
+  },
+  classForm: {
+    class_code_invalid: 'code',
+    class_code_taken: 'code',
+    class_code_inconsistent: 'code',
+    class_parent_retired: 'parent',
+    unknown_class: 'parent',
+    class_title_missing: 'titleFr',
+  },
+  planImport: {
+    unsupported_format: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
+  planExport: {
+    unsupported_format: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
+  addProject: {
+    project_code_invalid: 'code',
+    project_code_taken: 'code',
+    project_name_missing: 'name',
+    unknown_user: 'owner',
+  },
+  addOverride: {
+    unknown_class: 'class',
+    class_code_invalid: 'class',
+    override_exists: 'class',
+  },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export type FormId = keyof typeof ERROR_FIELDS;

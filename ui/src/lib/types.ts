@@ -25,7 +25,9 @@ export type Permission =
   | 'manage_vault'
   | 'check_vault'
   | 'view_audit'
-  | 'export_audit';
+  | 'export_audit'
+  | 'view_plan'
+  | 'manage_plan';
 
 /** Who is signed in, and what their role lets them do. */
 export interface SessionInfo {
@@ -155,8 +157,8 @@ export interface VaultProgress {
   total: number;
 }
 
-/** What the native file chooser is opened for. */
-export type FilePurpose = 'backup' | 'restore';
+/** What the native file chooser is opened for (and so which filter and title it shows). */
+export type FilePurpose = 'backup' | 'restore' | 'plan_import' | 'plan_export';
 
 /**
  * How every command fails. `code` is a stable identifier the UI may switch on (the Rust
@@ -166,4 +168,255 @@ export type FilePurpose = 'backup' | 'restore';
 export interface CommandError {
   code: string;
   message: string;
+}
+
+// ----- The classification plan and the retention schedule (greffier_core::plan, ::retention) -----
+
+/** A class of the plan (`PlanClass`). `list_classes` answers them in tree order. */
+export interface PlanClass {
+  id: number;
+  code: string;
+  /** The parent's code; `null` at the top of the plan. */
+  parent: string | null;
+  /** 0 at the top of the plan. */
+  depth: number;
+  titleFr: string;
+  titleEn: string;
+  scopeNoteFr: string;
+  scopeNoteEn: string;
+  /** Examples of documents filed in the class, one per line. */
+  examples: string;
+  active: boolean;
+  /** The numbers of the rules whose current version applies to the class. */
+  rules: string[];
+}
+
+/** What `add_class` needs, or everything `edit_class` replaces (`ClassDraft`). */
+export interface ClassDraft {
+  code: string;
+  parent: string | null;
+  titleFr: string;
+  titleEn: string;
+  scopeNoteFr: string;
+  scopeNoteEn: string;
+  examples: string;
+}
+
+/**
+ * How long a copy stays in a phase (`Period`): years or months, or the exchange format's
+ * variable codes 888 (until an event) and 999 (while the document is in use).
+ */
+export type Period =
+  | { unit: 'years'; count: number }
+  | { unit: 'months'; count: number }
+  | { unit: 'until_event' }
+  | { unit: 'while_in_use' };
+
+export type PeriodUnit = Period['unit'];
+
+/** What happens at the end of the semi-active period: C keep, D destroy, T sort or sample. */
+export type Disposition = 'keep' | 'destroy' | 'sort';
+
+/** P: the principal copy; S: secondary copies. */
+export type CopyKind = 'principal' | 'secondary';
+
+/** The event that starts a rule's clock (`TriggerEvent`, tagged by `event`). */
+export type TriggerEvent =
+  | { event: 'file_closed' }
+  | { event: 'contract_ended' }
+  | { event: 'last_activity' }
+  | { event: 'birth_date' }
+  /** A date recorded on the file, named by `field`. */
+  | { event: 'file_date'; field: string }
+  /** A fixed date (`YYYY-MM-DD`), the same for every file. */
+  | { event: 'fixed_date'; date: string };
+
+export type TriggerKind = TriggerEvent['event'];
+
+/** One copy of a rule version (a `DELAI_ROW`). The remarks are labels such as `R1`. */
+export interface CopyRule {
+  kind: CopyKind;
+  delayNumber: string | null;
+  /** SUPPDOSS as written, such as `PA,DM`. */
+  media: string;
+  active: Period;
+  semiActive: Period;
+  disposition: Disposition;
+  mediaRemark: string | null;
+  activeRemark: string | null;
+  semiActiveRemark: string | null;
+  dispositionRemark: string | null;
+}
+
+/** Everything one version of a rule says (`RuleContent`). */
+export interface RuleContent {
+  organisationId: string;
+  transactionType: string;
+  collection: string;
+  collectionNumber: string;
+  seriesTitle: string;
+  description: string;
+  processActivity: string;
+  holdingUnits: string;
+  documentTypes: string;
+  legalReference: string;
+  /** O / N; `null` when the schedule left it empty. */
+  essential: boolean | null;
+  confidential: boolean | null;
+  /** Numbered remarks (`R1: …`) that the copies refer to. */
+  periodRemarks: string;
+  generalRemarks: string;
+  grillechan: string;
+  /** The codes of the classes the rule applies to. */
+  classes: string[];
+  trigger: TriggerEvent;
+  copies: CopyRule[];
+}
+
+/** One recorded version of a rule. */
+export interface RuleVersion {
+  version: number;
+  /** `YYYY-MM-DD`. */
+  effectiveDate: string;
+  author: string;
+  /** RFC 3339, UTC. */
+  recordedAt: string;
+  /** `import` or `revision`. */
+  origin: string;
+  note: string;
+  content: RuleContent;
+}
+
+/** A rule with all its versions, oldest first. */
+export interface RetentionRule {
+  number: string;
+  versions: RuleVersion[];
+}
+
+/** What `revise_rule` needs: the whole content of the new version, from when, and why. */
+export interface RuleRevision {
+  effectiveDate: string;
+  note: string;
+  content: RuleContent;
+}
+
+/** Answer of `import_plan`. */
+export interface ImportReport {
+  /** Rules in the file. */
+  rules: number;
+  /** Copy rows in the file. */
+  copies: number;
+  /** Rules new to the vault. */
+  created: number;
+  /** Rules that differed from their current version and got a new one. */
+  revised: number;
+  /** Rules identical to their current version. */
+  unchanged: number;
+  /** Classes the plan did not have. */
+  classesCreated: number;
+  /** Classes whose titles, notes, parent or state the file changed (spreadsheets only). */
+  classesUpdated?: number;
+}
+
+export type PlanExportFormat = 'xml' | 'csv' | 'xlsx';
+
+// ----- Projects, their calendars, and the explanation (greffier_core::project) -----
+
+/** From least to most sensitive. */
+export type Sensitivity = 'public' | 'internal' | 'confidential' | 'personal' | 'highly_sensitive';
+
+/** What an override replaces; `null` keeps what the less specific source said. */
+export interface Replacement {
+  active: Period | null;
+  semiActive: Period | null;
+  disposition: Disposition | null;
+}
+
+/** One override of a project's calendar, in force or withdrawn. */
+export interface ProjectOverride {
+  id: number;
+  /** The class it applies to; `null` for every class. */
+  class: string | null;
+  /** The sensitivity it applies to; `null` for every level. */
+  sensitivity: Sensitivity | null;
+  replacement: Replacement;
+  reason: string;
+  author: string;
+  /** RFC 3339, UTC. */
+  createdAt: string;
+  withdrawnAt: string | null;
+}
+
+export interface Project {
+  code: string;
+  name: string;
+  /** The owner's user name. */
+  owner: string;
+  sensitivity: Sensitivity;
+  active: boolean;
+  createdAt: string;
+  /** Every override, in force or withdrawn, oldest first. */
+  overrides: ProjectOverride[];
+}
+
+export interface NewProject {
+  code: string;
+  name: string;
+  owner: string;
+  sensitivity: Sensitivity;
+}
+
+export interface NewOverride {
+  class: string | null;
+  sensitivity: Sensitivity | null;
+  replacement: Replacement;
+  reason: string;
+}
+
+/** What `explain` is asked. */
+export interface ExplainQuery {
+  class: string;
+  project: string | null;
+  sensitivity: Sensitivity | null;
+  /** Needed when several rules apply to the class. */
+  rule: string | null;
+  /** `null`: the principal copy. */
+  copy: CopyKind | null;
+  /** Files come with the register; always `null` for now. */
+  fileException: null;
+}
+
+/** Where a value of the result comes from (`Source`, tagged by `kind`). */
+export type ExplanationSource =
+  | { kind: 'rule'; number: string; version: number; effectiveDate: string }
+  | {
+      kind: 'project_override';
+      project: string;
+      id: number;
+      class: string | null;
+      sensitivity: Sensitivity | null;
+      reason: string;
+    }
+  | { kind: 'file_exception'; reason: string };
+
+export type DecidedField = 'active' | 'semi_active' | 'disposition';
+
+/** One source the precedence considered, and the fields of the result it decided. */
+export interface ExplanationStep {
+  source: ExplanationSource;
+  replacement: Replacement;
+  decides: DecidedField[];
+}
+
+/** Which rule applies, and why. `chain` runs from the class rule to the most specific source. */
+export interface Explanation {
+  class: string;
+  project: string | null;
+  sensitivity: Sensitivity | null;
+  copy: CopyKind;
+  active: Period;
+  semiActive: Period;
+  disposition: Disposition;
+  trigger: TriggerEvent;
+  chain: ExplanationStep[];
 }
