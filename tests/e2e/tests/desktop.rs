@@ -160,6 +160,19 @@ impl App {
         }
     }
 
+    /// Waits until an element's text contains `needle` (the screen may still be loading).
+    async fn wait_for_text(&self, test_id: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = self.text(test_id).await;
+            if text.contains(needle) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{test_id} never said {needle:?}: {text:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn sign_in(&self, password: &str) {
         self.type_into("signin-username", ADMIN).await;
         self.type_into("signin-password", password).await;
@@ -181,6 +194,7 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.find("wizard-organisation").await;
     app.screen("wizard", "wizard-fr").await;
     app.type_into("wizard-organisation", ORGANISATION).await;
+    app.click("wizard-sample-plan").await;
     app.type_into("wizard-admin-username", ADMIN).await;
     app.type_into("wizard-admin-name", ADMIN_NAME).await;
     app.type_into("wizard-password", PASSWORD).await;
@@ -219,15 +233,8 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
 
     // English, then French again.
     app.click("lang-en").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while app.text("header-lock").await == lock_fr {
-        if Instant::now() > deadline {
-            app.shot("language-switch-failed").await;
-            panic!("the labels did not switch to English: {:?}", app.text("header-lock").await);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(app.text("header-lock").await.contains("Lock"));
+    app.wait_for_text("header-lock", "Lock").await;
+    assert!(!app.text("header-lock").await.contains("Verrouiller"), "English labels after the switch");
     app.shot("home-en").await;
     app.click("nav-settings").await;
     app.screen("settings-users", "settings-users-en").await;
@@ -248,11 +255,7 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     assert!(bytes.starts_with(b"GREFFIER-BACKUP"), "a Greffier backup");
     app.shot("settings-vault-backup-en").await;
     app.click("lang-fr").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.text("header-lock").await.contains("Verrouiller") {
-        assert!(Instant::now() < deadline, "the labels did not switch back to French");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.wait_for_text("header-lock", "Verrouiller").await;
     app.shot("settings-vault-fr").await;
 
     // Lock, then unlock through the keyring.
@@ -283,6 +286,7 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     // and see version 2, with its note, in the rule's history. The interface is in French.
     app.click("nav-plan").await;
     app.screen("plan", "plan").await;
+    app.wait_for_text("plan-summary", "116 classes").await;
     app.click("plan-tab-transfer").await;
     app.find("screen-plan-transfer").await;
     let schedule = workspace().join("crates/core/tests/data/retention-schedule-banq.xml");

@@ -83,6 +83,7 @@ describe('the wrappers of the vault, session and users commands', () => {
     adminDisplayName: 'Hélène Côté',
     adminPassword: 'mot de passe solide',
     recoveryPassphrase: 'les archives de la ville sont en sûreté',
+    samplePlan: false,
   };
   const newUser = {
     username: 'mtremblay',

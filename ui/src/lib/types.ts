@@ -65,6 +65,8 @@ export interface VaultSetup {
   adminDisplayName: string;
   adminPassword: string;
   recoveryPassphrase: string;
+  /** Start from the sample plan shipped with Greffier (otherwise an empty plan). */
+  samplePlan: boolean;
 }
 
 /** Answer of `create_vault`: the vault is created and unlocked, nobody is signed in yet. */

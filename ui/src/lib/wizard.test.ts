@@ -21,6 +21,7 @@ const complete: WizardForm = {
   passphrase: 'les archives de la ville sont en sûreté',
   passphraseRetype: 'les archives de la ville sont en sûreté',
   stored: true,
+  samplePlan: true,
 };
 
 describe('the steps', () => {
@@ -135,6 +136,7 @@ describe('toSetup', () => {
       adminDisplayName: 'Hélène Côté',
       adminPassword: ' mot de passe solide ',
       recoveryPassphrase: 'les archives de la ville sont en sûreté',
+      samplePlan: true,
     });
   });
 });

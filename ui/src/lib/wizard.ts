@@ -25,13 +25,15 @@ export interface WizardForm {
   passphraseRetype: string;
   /** "I have stored it": the user says the passphrase is written down and put away. */
   stored: boolean;
+  /** Start from the sample plan that ships with Greffier rather than an empty plan. */
+  samplePlan: boolean;
 }
 
 export type WizardField = keyof WizardForm;
 
 /** The fields each step asks for, in screen order. */
 export const STEP_FIELDS: Readonly<Record<WizardStep, readonly WizardField[]>> = {
-  identity: ['organisation', 'adminUsername', 'adminDisplayName', 'password', 'passwordConfirm'],
+  identity: ['organisation', 'samplePlan', 'adminUsername', 'adminDisplayName', 'password', 'passwordConfirm'],
   passphrase: ['passphrase'],
   record: ['passphraseRetype', 'stored'],
 };
@@ -46,6 +48,7 @@ export function emptyWizardForm(): WizardForm {
     passphrase: '',
     passphraseRetype: '',
     stored: false,
+    samplePlan: false,
   };
 }
 
@@ -115,5 +118,6 @@ export function toSetup(form: WizardForm): VaultSetup {
     adminDisplayName: form.adminDisplayName.trim(),
     adminPassword: form.password,
     recoveryPassphrase: form.passphrase,
+    samplePlan: form.samplePlan,
   };
 }

@@ -153,6 +153,9 @@ export const en = {
   'wizard.guidanceOnce': 'It will never be shown again.',
   'wizard.retype': 'Type it again from your paper',
   'wizard.retypeHint': 'To check that what you wrote down is right.',
+  'wizard.samplePlan': 'Start from the sample classification plan',
+  'wizard.samplePlanHint':
+    'A bilingual plan of 116 classes with its retention schedule, to adapt. Otherwise the plan starts empty and you import yours.',
   'wizard.stored': 'I have written down the recovery passphrase and stored it in a safe place.',
   'wizard.back': 'Back',
   'wizard.next': 'Next',

@@ -155,6 +155,9 @@ export const fr = {
   'wizard.guidanceOnce': 'Elle ne sera plus jamais affichée.',
   'wizard.retype': 'Recopiez-la depuis votre papier',
   'wizard.retypeHint': 'Pour vérifier que ce qui est écrit est juste.',
+  'wizard.samplePlan': 'Partir du plan de classification d’exemple',
+  'wizard.samplePlanHint':
+    'Un plan bilingue de 116 classes avec son calendrier de conservation, à adapter. Sinon, le plan est vide et vous l’importez ensuite.',
   'wizard.stored': 'J’ai écrit la phrase de récupération et je l’ai rangée en lieu sûr.',
   'wizard.back': 'Précédent',
   'wizard.next': 'Suivant',
