@@ -25,6 +25,12 @@ pub enum Permission {
     ViewPlan,
     /// Import the schedule, revise its rules, add, edit and retire classes.
     ManagePlan,
+    /// Read the register and search it.
+    ViewRegister,
+    /// File, edit, close, reopen and reclassify files; import them; attach persons.
+    ManageRegister,
+    /// Reveal persons' identifiers (audited).
+    RevealIdentifiers,
 }
 
 impl Permission {
@@ -38,6 +44,9 @@ impl Permission {
             Permission::ExportAudit => "export_audit",
             Permission::ViewPlan => "view_plan",
             Permission::ManagePlan => "manage_plan",
+            Permission::ViewRegister => "view_register",
+            Permission::ManageRegister => "manage_register",
+            Permission::RevealIdentifiers => "reveal_identifiers",
         }
     }
 }
@@ -47,12 +56,23 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Administrator => {
-                &[ManageUsers, ViewUsers, ManageVault, CheckVault, ViewAudit, ExportAudit, ViewPlan, ManagePlan]
-            }
-            Role::Auditor => &[ViewUsers, CheckVault, ViewAudit, ExportAudit, ViewPlan],
-            Role::Archivist => &[ViewPlan, ManagePlan],
-            Role::AccessOfficer | Role::Clerk => &[ViewPlan],
+            Role::Administrator => &[
+                ManageUsers,
+                ViewUsers,
+                ManageVault,
+                CheckVault,
+                ViewAudit,
+                ExportAudit,
+                ViewPlan,
+                ManagePlan,
+                ViewRegister,
+                ManageRegister,
+                RevealIdentifiers,
+            ],
+            Role::Auditor => &[ViewUsers, CheckVault, ViewAudit, ExportAudit, ViewPlan, ViewRegister],
+            Role::Archivist => &[ViewPlan, ManagePlan, ViewRegister, ManageRegister, RevealIdentifiers],
+            Role::AccessOfficer => &[ViewPlan, ViewRegister, RevealIdentifiers],
+            Role::Clerk => &[ViewPlan, ViewRegister, ManageRegister],
         }
     }
 

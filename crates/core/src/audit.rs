@@ -42,6 +42,17 @@ pub enum AuditAction {
     ProjectCreate,
     ProjectOverrideAdd,
     ProjectOverrideWithdraw,
+    FileCreate,
+    FileUpdate,
+    FileReclassify,
+    FileClose,
+    FileReopen,
+    PersonCreate,
+    PersonLink,
+    PersonReveal,
+    RegisterImport,
+    RegisterExport,
+    SearchReindex,
 }
 
 impl AuditAction {
@@ -74,6 +85,17 @@ impl AuditAction {
             AuditAction::ProjectCreate => "project.create",
             AuditAction::ProjectOverrideAdd => "project.override_add",
             AuditAction::ProjectOverrideWithdraw => "project.override_withdraw",
+            AuditAction::FileCreate => "file.create",
+            AuditAction::FileUpdate => "file.update",
+            AuditAction::FileReclassify => "file.reclassify",
+            AuditAction::FileClose => "file.close",
+            AuditAction::FileReopen => "file.reopen",
+            AuditAction::PersonCreate => "person.create",
+            AuditAction::PersonLink => "person.link",
+            AuditAction::PersonReveal => "person.reveal_identifiers",
+            AuditAction::RegisterImport => "register.import",
+            AuditAction::RegisterExport => "register.export",
+            AuditAction::SearchReindex => "search.reindex",
         }
     }
 }

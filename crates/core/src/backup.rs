@@ -389,6 +389,8 @@ pub fn restore(
         None
     };
     std::fs::rename(staged.path(), &paths.db).map_err(|e| IoError::new("rename", &paths.db, e))?;
+    // The search index is derived from the register it replaced: it is rebuilt at first use.
+    crate::search::remove_index_files(dir);
     staged.disarm();
     let recovery_file_from_backup = target_key.is_none();
     if recovery_file_from_backup {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{
     access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
-    plan::PlanError, project::ProjectError, users::AuthError, vault::VaultError, Lang, UserMessage,
+    plan::PlanError, project::ProjectError, register::RegisterError, search::SearchError, users::AuthError, vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
@@ -80,6 +80,24 @@ pub enum ErrorCode {
     UnknownOverride,
     ClassHasNoRule,
     RuleAmbiguous,
+    FileReferenceInvalid,
+    FileReferenceTaken,
+    UnknownFile,
+    FileTitleMissing,
+    ClassRetired,
+    FileDatesInconsistent,
+    FileAlreadyClosed,
+    FileNotClosed,
+    FileFinal,
+    UnknownPerson,
+    PersonNameMissing,
+    UnknownCategory,
+    RegisterFileInvalid,
+    RegisterFileUnreadable,
+    RegisterFileEmpty,
+    SearchIndexFailed,
+    SearchIndexBusy,
+    SearchQueryInvalid,
     Database,
     Io,
 }
@@ -106,6 +124,10 @@ pub enum Error {
     #[error(transparent)]
     Project(#[from] ProjectError),
     #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
     Database(#[from] DatabaseError),
     #[error(transparent)]
     Io(#[from] IoError),
@@ -123,6 +145,8 @@ impl Error {
             Error::Backup(e) => e,
             Error::Plan(e) => e,
             Error::Project(e) => e,
+            Error::Register(e) => e,
+            Error::Search(e) => e,
             Error::Database(e) => e,
             Error::Io(e) => e,
         }

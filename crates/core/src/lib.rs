@@ -18,8 +18,11 @@ pub mod plan;
 pub mod plan_table;
 pub mod project;
 mod recovery;
+pub mod register;
+pub mod register_import;
 pub mod retention;
 pub mod sample;
+pub mod search;
 mod schedule_xml;
 mod secret;
 mod spreadsheet;
@@ -44,7 +47,13 @@ pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
     RuleVersion, TriggerEvent,
 };
+pub use register::{
+    Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
+    FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, Waiting,
+};
+pub use register_import::{ImportPhase, RegisterImportReport};
 pub use sample::SAMPLE_PLAN_CSV;
+pub use search::{FacetCount, SearchError, Snippet};
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};
 pub use vault::{

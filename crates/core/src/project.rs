@@ -559,7 +559,7 @@ fn overrides(conn: &Connection, project_id: i64) -> rusqlite::Result<Vec<Project
     rows.collect()
 }
 
-fn load(conn: &Connection, code: &str) -> Result<(i64, Project), Error> {
+pub(crate) fn load(conn: &Connection, code: &str) -> Result<(i64, Project), Error> {
     let (id, mut project) =
         project_row(conn, code)?.ok_or_else(|| ProjectError::UnknownProject { code: code.trim().to_owned() })?;
     project.overrides = overrides(conn, id)?;
@@ -567,7 +567,12 @@ fn load(conn: &Connection, code: &str) -> Result<(i64, Project), Error> {
 }
 
 /// The rule a class starts from: the named one, or the only one that applies to it.
-fn rule_basis(conn: &Connection, class: &str, rule: Option<&str>, copy: CopyKind) -> Result<RuleBasis, Error> {
+pub(crate) fn rule_basis(
+    conn: &Connection,
+    class: &str,
+    rule: Option<&str>,
+    copy: CopyKind,
+) -> Result<RuleBasis, Error> {
     let class = plan::tree(conn)?
         .into_iter()
         .find(|c| c.code.eq_ignore_ascii_case(class.trim()))
@@ -588,8 +593,23 @@ fn rule_basis(conn: &Connection, class: &str, rule: Option<&str>, copy: CopyKind
             }
         },
     };
+    basis_of_rule(conn, &number, None, copy)
+}
+
+/// A rule's basis at a version (the current one when `None`).
+pub(crate) fn basis_of_rule(
+    conn: &Connection,
+    number: &str,
+    version: Option<u32>,
+    copy: CopyKind,
+) -> Result<RuleBasis, Error> {
+    let number = number.to_owned();
     let rule = load_rule(conn, &number)?.ok_or_else(|| PlanError::UnknownRule { number: number.clone() })?;
-    let version = rule.current().ok_or_else(|| PlanError::UnknownRule { number: number.clone() })?;
+    let version = match version {
+        Some(wanted) => rule.versions.iter().find(|v| v.version == wanted),
+        None => rule.current(),
+    }
+    .ok_or_else(|| PlanError::UnknownRule { number: number.clone() })?;
     let chosen = version
         .content
         .copies

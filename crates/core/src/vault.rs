@@ -204,6 +204,8 @@ pub struct Vault {
     pub(crate) vault_id: String,
     pub(crate) env: VaultEnv,
     pub(crate) key_source: KeySource,
+    /// The search index, opened at its first use (see [`crate::search`]).
+    pub(crate) search: std::cell::RefCell<Option<crate::search::SearchIndex>>,
 }
 
 /// A closed vault whose key is still held in memory (zeroed when dropped).
@@ -384,8 +386,23 @@ fn inspect_file(paths: &VaultPaths) -> Result<(), Error> {
     Ok(())
 }
 
+/// How hard a database works to keep its last transactions through a power loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// The vault: every commit reaches the disk (`synchronous = FULL`).
+    Full,
+    /// Derived data (the search index): a power loss may lose the last commits, never the
+    /// database's consistency (`synchronous = NORMAL` in WAL mode); they are replayed at open.
+    Normal,
+}
+
 /// Opens the read-write connection and sets and asserts every pragma the vault relies on.
 pub(crate) fn connect(path: &Path, key: &VaultKey) -> Result<Connection, Error> {
+    connect_with(path, key, Durability::Full)
+}
+
+/// [`connect`], for the vault or for derived data.
+pub(crate) fn connect_with(path: &Path, key: &VaultKey, durability: Durability) -> Result<Connection, Error> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -394,13 +411,16 @@ pub(crate) fn connect(path: &Path, key: &VaultKey) -> Result<Connection, Error> 
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -65536;",
     )?;
+    conn.execute_batch(match durability {
+        Durability::Full => "PRAGMA synchronous = FULL;",
+        Durability::Normal => "PRAGMA synchronous = NORMAL;",
+    })?;
     let secure_delete: bool = conn.query_row("PRAGMA secure_delete", [], |row| row.get(0))?;
     if !secure_delete {
         return Err(VaultError::SecureDeleteOff.into());
@@ -468,7 +488,15 @@ impl Vault {
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         let keystore = env.keystore.store(&KeySlot::current(&vault_id), &key);
         let vault =
-            Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source: KeySource::Created };
+            Vault {
+                paths: paths.clone(),
+                conn,
+                key,
+                vault_id,
+                env: env.clone(),
+                key_source: KeySource::Created,
+                search: Default::default(),
+            };
         Ok((vault, CreateReport { keystore }))
     }
 
@@ -531,7 +559,7 @@ impl Vault {
         let mut conn = connect(&paths.db, &key)?;
         migrations::migrate(&mut conn, &stamp(env.clock.now()))?;
         let vault_id: String = conn.query_row("SELECT vault_id FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
-        Ok(Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source })
+        Ok(Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source, search: Default::default() })
     }
 
     /// Finishes or abandons a key rotation that was interrupted, now that we know which key the

@@ -1,0 +1,906 @@
+//! Bulk import of files and persons from CSV or XLSX, as the plan's import: the whole input is
+//! checked first and every bad row reported with its row and column, and nothing is imported
+//! unless all of it can be. CSV is streamed twice (check, then write), so a million rows do not
+//! sit in memory; UTF-8 or Windows-1252, comma, semicolon or tab.
+//!
+//! The write is one register transaction: a crash or a cancel leaves the register as it was.
+//! The index is fed from that transaction (it reads its own uncommitted rows) while tantivy's
+//! threads index, and commits once the register has.
+
+use std::{
+    collections::{hash_map::DefaultHasher, HashMap},
+    fs::File,
+    hash::{Hash, Hasher},
+    io::{BufReader, Read},
+    path::Path,
+};
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::{
+    audit::{self, AuditAction, NewEvent},
+    clock::stamp,
+    plan_table::{normalise, parse_date},
+    project::Sensitivity,
+    register::{
+        due_dates, next_change, normalize_identifier, parse_category, Calendar, Consent, FileDates, FileStatus,
+        IdentifierKind, Medium, RegisterError,
+    },
+    search::SearchError,
+    users::Session,
+    CellIssue, CellProblem, Error, Permission, Vault,
+};
+
+const MAX_LISTED: usize = 50;
+
+/// The columns of a files sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FileColumn {
+    Reference,
+    Class,
+    Rule,
+    Project,
+    Title,
+    Description,
+    Keywords,
+    Opened,
+    Closed,
+    ContractEnded,
+    LastActivity,
+    Holder,
+    Location,
+    Medium,
+    Sensitivity,
+    Status,
+    Notes,
+}
+
+impl FileColumn {
+    fn from_header(header: &str) -> Option<FileColumn> {
+        use FileColumn::*;
+        Some(match normalise(header).trim_matches('_') {
+            "reference" | "ref" | "no_dossier" | "numero_dossier" | "numero" | "cote" => Reference,
+            "class" | "classe" | "class_code" | "code_classe" | "code_de_classification" => Class,
+            "rule" | "regle" | "numero_regle" => Rule,
+            "project" | "projet" => Project,
+            "title" | "titre" => Title,
+            "description" => Description,
+            "keywords" | "mots_cles" | "mot_cles" => Keywords,
+            "opened" | "opened_on" | "ouverture" | "date_ouverture" | "date_d_ouverture" => Opened,
+            "closed" | "closed_on" | "fermeture" | "date_fermeture" | "date_de_fermeture" => Closed,
+            "contract_ended" | "contract_end" | "fin_contrat" | "fin_du_contrat" | "fin_emploi" => ContractEnded,
+            "last_activity" | "derniere_activite" => LastActivity,
+            "holder" | "detenteur" | "unite" | "unite_detentrice" => Holder,
+            "location" | "localisation" | "emplacement" => Location,
+            "medium" | "support" => Medium,
+            "sensitivity" | "sensibilite" => Sensitivity,
+            "status" | "statut" => Status,
+            "notes" | "remarques" | "note" => Notes,
+            _ => return None,
+        })
+    }
+}
+
+/// The columns of a persons sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum PersonColumn {
+    File,
+    Person,
+    LastName,
+    FirstName,
+    BirthDate,
+    IdentifierType,
+    Identifier,
+    Categories,
+    Purpose,
+    Consent,
+    ConsentDate,
+    ConsentSource,
+}
+
+impl PersonColumn {
+    fn from_header(header: &str) -> Option<PersonColumn> {
+        use PersonColumn::*;
+        Some(match normalise(header).trim_matches('_') {
+            "file" | "dossier" | "reference" | "reference_dossier" => File,
+            "person" | "personne" | "person_key" | "cle_personne" => Person,
+            "last_name" | "nom" | "nom_de_famille" => LastName,
+            "first_name" | "prenom" => FirstName,
+            "birth_date" | "date_of_birth" | "date_naissance" | "date_de_naissance" => BirthDate,
+            "identifier_type" | "type_identifiant" | "type_d_identifiant" => IdentifierType,
+            "identifier" | "identifiant" => Identifier,
+            "categories" | "categories_de_renseignements" => Categories,
+            "purpose" | "finalite" => Purpose,
+            "consent" | "consentement" => Consent,
+            "consent_date" | "date_consentement" | "date_du_consentement" => ConsentDate,
+            "consent_source" | "source_consentement" | "source_du_consentement" => ConsentSource,
+            _ => return None,
+        })
+    }
+}
+
+// ----- reading rows -----
+
+/// Rows of a sheet, streamed from a CSV file or read from an XLSX workbook's first sheet.
+enum Rows {
+    Csv { reader: csv::Reader<Box<dyn Read>>, windows_1252: bool, number: usize },
+    Table { rows: std::vec::IntoIter<crate::spreadsheet::TableRow> },
+}
+
+struct Sheet {
+    header: Vec<String>,
+    rows: Rows,
+}
+
+fn unreadable(detail: impl std::fmt::Display) -> Error {
+    RegisterError::SheetUnreadable { detail: detail.to_string() }.into()
+}
+
+/// Whether a file is valid UTF-8 all through (read in chunks, so big files are not held).
+fn is_utf8(path: &Path) -> Result<bool, Error> {
+    let mut file = BufReader::new(File::open(path).map_err(unreadable)?);
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut carry = Vec::new();
+    loop {
+        let n = file.read(&mut buffer).map_err(unreadable)?;
+        if n == 0 {
+            return Ok(carry.is_empty());
+        }
+        carry.extend_from_slice(&buffer[..n]);
+        match std::str::from_utf8(&carry) {
+            Ok(_) => carry.clear(),
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                carry.drain(..valid);
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+fn decode(bytes: &[u8], windows_1252: bool) -> String {
+    if windows_1252 {
+        encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+fn open_sheet(path: &Path) -> Result<Sheet, Error> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    if extension == "xlsx" {
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        let tables = crate::spreadsheet::read_xlsx(&bytes).map_err(unreadable)?;
+        let table = tables.into_iter().next().ok_or(RegisterError::SheetEmpty)?;
+        return Ok(Sheet { header: table.header, rows: Rows::Table { rows: table.rows.into_iter() } });
+    }
+    let windows_1252 = !is_utf8(path)?;
+    // The separator, from the first line.
+    let mut head = vec![0u8; 64 * 1024];
+    let n = File::open(path).and_then(|mut f| f.read(&mut head)).map_err(unreadable)?;
+    head.truncate(n);
+    let separator = crate::spreadsheet::sniff_separator(&decode(&head, windows_1252));
+    let mut file = BufReader::with_capacity(1 << 20, File::open(path).map_err(unreadable)?);
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        let mut bom = [0u8; 3];
+        file.read_exact(&mut bom).map_err(unreadable)?;
+    }
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Box::new(file) as Box<dyn Read>);
+    let mut rows = Rows::Csv { reader, windows_1252, number: 0 };
+    // The header is the first row that is not blank.
+    loop {
+        match rows.next_row()? {
+            Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
+            Some((_, cells)) => {
+                return Ok(Sheet { header: cells.iter().map(|c| c.trim().to_owned()).collect(), rows });
+            }
+            None => return Err(RegisterError::SheetEmpty.into()),
+        }
+    }
+}
+
+impl Rows {
+    /// The next row: its number as a spreadsheet shows it, and its cells.
+    fn next_row(&mut self) -> Result<Option<(usize, Vec<String>)>, Error> {
+        match self {
+            Rows::Csv { reader, windows_1252, number } => {
+                let mut record = csv::ByteRecord::new();
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => Ok(None),
+                    Ok(true) => {
+                        *number += 1;
+                        let line = record.position().map_or(*number, |p| p.line() as usize);
+                        Ok(Some((line, record.iter().map(|cell| decode(cell, *windows_1252)).collect())))
+                    }
+                    Err(e) => Err(unreadable(match e.position() {
+                        Some(position) => format!("line {}: {e}", position.line()),
+                        None => e.to_string(),
+                    })),
+                }
+            }
+            Rows::Table { rows } => Ok(rows.next().map(|row| (row.number, row.cells))),
+        }
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.trim().to_lowercase().hash(&mut hasher);
+    hasher.finish()
+}
+
+struct Problems {
+    list: Vec<CellProblem>,
+    total: usize,
+}
+
+impl Problems {
+    fn add(&mut self, row: usize, column: Option<&str>, issue: CellIssue) {
+        self.total += 1;
+        if self.list.len() < MAX_LISTED {
+            self.list.push(CellProblem { sheet: None, row, column: column.map(str::to_owned), issue });
+        }
+    }
+}
+
+fn invalid(en: impl Into<String>, fr: impl Into<String>) -> CellIssue {
+    CellIssue::Invalid { detail_en: en.into(), detail_fr: fr.into() }
+}
+
+/// The columns a sheet has, by kind; problems for unknown or repeated ones.
+fn map_columns<C: Copy + Eq + Hash>(
+    header: &[String],
+    from_header: fn(&str) -> Option<C>,
+    problems: &mut Problems,
+    header_row: usize,
+) -> HashMap<C, usize> {
+    let mut columns = HashMap::new();
+    for (index, name) in header.iter().enumerate() {
+        if name.trim().is_empty() {
+            continue;
+        }
+        match from_header(name) {
+            Some(column) => {
+                if let Some(first) = columns.insert(column, index) {
+                    problems.add(header_row, Some(name), CellIssue::RepeatedColumn { first: header[first].clone() });
+                }
+            }
+            None => problems.add(header_row, Some(name), CellIssue::UnknownColumn),
+        }
+    }
+    columns
+}
+
+/// One checked row of a files sheet.
+struct FileRow {
+    reference: String,
+    class: String,
+    rule: Option<String>,
+    project: Option<String>,
+    title: String,
+    description: String,
+    keywords: String,
+    dates: FileDates,
+    holder: String,
+    location: String,
+    medium: Medium,
+    sensitivity: Option<Sensitivity>,
+    status: Option<FileStatus>,
+    notes: String,
+}
+
+struct Cells<'a, C> {
+    cells: &'a [String],
+    columns: &'a HashMap<C, usize>,
+    header: &'a [String],
+}
+
+impl<C: Copy + Eq + Hash> Cells<'_, C> {
+    fn get(&self, column: C) -> &str {
+        self.columns.get(&column).and_then(|i| self.cells.get(*i)).map_or("", |c| c.trim())
+    }
+    fn name(&self, column: C) -> &str {
+        self.columns.get(&column).and_then(|i| self.header.get(*i)).map_or("", String::as_str)
+    }
+    fn date(&self, column: C, row: usize, problems: &mut Problems) -> Option<NaiveDate> {
+        let value = self.get(column);
+        if value.is_empty() {
+            return None;
+        }
+        let date = parse_date(value);
+        if date.is_none() {
+            problems.add(row, Some(self.name(column)), CellIssue::InvalidDate { value: value.to_owned() });
+        }
+        date
+    }
+}
+
+fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Problems) -> FileRow {
+    use FileColumn as F;
+    let before = problems.total;
+    let reference = cells.get(F::Reference).to_owned();
+    if reference.is_empty() {
+        problems.add(row, Some(cells.name(F::Reference)), CellIssue::Missing);
+    } else if reference.chars().count() > 64 {
+        problems.add(row, Some(cells.name(F::Reference)), invalid("longer than 64 characters", "plus de 64 caractères"));
+    }
+    let class = cells.get(F::Class).to_owned();
+    if class.is_empty() {
+        problems.add(row, Some(cells.name(F::Class)), CellIssue::Missing);
+    }
+    let title = cells.get(F::Title).to_owned();
+    if title.is_empty() {
+        problems.add(row, Some(cells.name(F::Title)), CellIssue::Missing);
+    }
+    let dates = FileDates {
+        opened_on: cells.date(F::Opened, row, problems),
+        closed_on: cells.date(F::Closed, row, problems),
+        contract_ended_on: cells.date(F::ContractEnded, row, problems),
+        last_activity_on: cells.date(F::LastActivity, row, problems),
+        other: Default::default(),
+    };
+    if let (Some(opened), Some(closed)) = (dates.opened_on, dates.closed_on) {
+        if closed < opened {
+            problems.add(
+                row,
+                Some(cells.name(F::Closed)),
+                invalid(format!("closed ({closed}) before opened ({opened})"), format!("fermé ({closed}) avant l'ouverture ({opened})")),
+            );
+        }
+    }
+    let medium = match cells.get(F::Medium) {
+        "" => Medium::Paper,
+        value => Medium::parse(value).unwrap_or_else(|| {
+            problems.add(
+                row,
+                Some(cells.name(F::Medium)),
+                invalid(format!("“{value}” is not paper, digital or hybrid"), format!("« {value} » n'est ni papier, ni numérique, ni hybride")),
+            );
+            Medium::Paper
+        }),
+    };
+    let sensitivity = match cells.get(F::Sensitivity) {
+        "" => None,
+        value => {
+            let parsed = Sensitivity::parse(value);
+            if parsed.is_none() {
+                problems.add(
+                    row,
+                    Some(cells.name(F::Sensitivity)),
+                    invalid(
+                        format!("“{value}” is not a sensitivity level (public, internal, confidential, personal, highly_sensitive)"),
+                        format!("« {value} » n'est pas un niveau de sensibilité (public, interne, confidentiel, personnel, très sensible)"),
+                    ),
+                );
+            }
+            parsed
+        }
+    };
+    let status = match cells.get(F::Status) {
+        "" => None,
+        value => match FileStatus::parse(value) {
+            Some(FileStatus::Destroyed | FileStatus::Transferred | FileStatus::OnHold) | None => {
+                problems.add(
+                    row,
+                    Some(cells.name(F::Status)),
+                    invalid(
+                        format!("“{value}” is not a status a file can be imported with (active, semi_active, inactive)"),
+                        format!("« {value} » n'est pas un statut d'import (actif, semi-actif, inactif)"),
+                    ),
+                );
+                None
+            }
+            status => status,
+        },
+    };
+    let _ = before;
+    let opt = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
+    FileRow {
+        reference,
+        class,
+        rule: opt(cells.get(F::Rule)),
+        project: opt(cells.get(F::Project)),
+        title,
+        description: cells.get(F::Description).to_owned(),
+        keywords: cells
+            .get(F::Keywords)
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        dates,
+        holder: cells.get(F::Holder).to_owned(),
+        location: cells.get(F::Location).to_owned(),
+        medium,
+        sensitivity,
+        status,
+        notes: cells.get(F::Notes).to_owned(),
+    }
+}
+
+/// One checked row of a persons sheet.
+struct PersonRow {
+    file: String,
+    key: String,
+    last_name: String,
+    first_name: String,
+    birth_date: Option<NaiveDate>,
+    identifier: Option<(IdentifierKind, String)>,
+    categories: Vec<&'static str>,
+    purpose: String,
+    consent: Consent,
+    consent_date: Option<NaiveDate>,
+    consent_source: String,
+}
+
+fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut Problems) -> PersonRow {
+    use PersonColumn as P;
+    let file = cells.get(P::File).to_owned();
+    if file.is_empty() {
+        problems.add(row, Some(cells.name(P::File)), CellIssue::Missing);
+    }
+    let last_name = cells.get(P::LastName).to_owned();
+    if last_name.is_empty() {
+        problems.add(row, Some(cells.name(P::LastName)), CellIssue::Missing);
+    }
+    let identifier = match (cells.get(P::IdentifierType), cells.get(P::Identifier)) {
+        (_, "") => None,
+        (kind, value) => match IdentifierKind::parse(if kind.is_empty() { "other" } else { kind }) {
+            Some(kind) => Some((kind, value.to_owned())),
+            None => {
+                problems.add(
+                    row,
+                    Some(cells.name(P::IdentifierType)),
+                    invalid(
+                        format!("“{kind}” is not a kind of identifier (sin, health_insurance, driver_licence, client_number, employee_number, other)"),
+                        format!("« {kind} » n'est pas un type d'identifiant (nas, ramq, permis, numero_client, matricule, autre)"),
+                    ),
+                );
+                None
+            }
+        },
+    };
+    let mut categories = Vec::new();
+    for value in cells.get(P::Categories).split([';', ',']).map(str::trim).filter(|v| !v.is_empty()) {
+        match parse_category(value) {
+            Some(code) if !categories.contains(&code) => categories.push(code),
+            Some(_) => {}
+            None => problems.add(
+                row,
+                Some(cells.name(P::Categories)),
+                invalid(
+                    format!("“{value}” is not a category of personal information"),
+                    format!("« {value} » n'est pas une catégorie de renseignements personnels"),
+                ),
+            ),
+        }
+    }
+    let consent = Consent::parse(cells.get(P::Consent)).unwrap_or_else(|| {
+        problems.add(
+            row,
+            Some(cells.name(P::Consent)),
+            invalid("write yes, no, withdrawn or not_required", "écrivez oui, non, retiré ou non requis"),
+        );
+        Consent::Unknown
+    });
+    let key = match cells.get(P::Person) {
+        "" => format!("{}|{}|{}", last_name.to_lowercase(), cells.get(P::FirstName).to_lowercase(), cells.get(P::BirthDate)),
+        key => key.to_owned(),
+    };
+    PersonRow {
+        file,
+        key,
+        last_name,
+        first_name: cells.get(P::FirstName).to_owned(),
+        birth_date: cells.date(P::BirthDate, row, problems),
+        identifier,
+        categories,
+        purpose: cells.get(P::Purpose).to_owned(),
+        consent,
+        consent_date: cells.date(P::ConsentDate, row, problems),
+        consent_source: cells.get(P::ConsentSource).to_owned(),
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterImportReport {
+    pub files: u64,
+    pub persons_created: u64,
+    pub persons_reused: u64,
+    pub links: u64,
+    pub purposes: u64,
+    pub indexed: u64,
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPhase {
+    Checking,
+    Writing,
+    Indexing,
+}
+
+impl Vault {
+    /// Imports files (and, when given, the persons they are about) from CSV or XLSX. Checked
+    /// whole first; nothing is imported unless every row is sound. `progress` receives the phase
+    /// and the rows done, and may return `false` to cancel (nothing is then imported). Audited.
+    pub fn import_register(
+        &mut self,
+        session: &Session,
+        files: Option<&Path>,
+        persons: Option<&Path>,
+        progress: &mut dyn FnMut(ImportPhase, u64) -> bool,
+    ) -> Result<RegisterImportReport, Error> {
+        self.require(session, Permission::ManageRegister)?;
+        // The index must be up to date before the import's transaction starts (see module doc).
+        self.with_index(|index, conn| index.catch_up(conn).map(|_| ()))?;
+        let mut calendar = Calendar::load(&self.conn)?;
+        let mut problems = Problems { list: Vec::new(), total: 0 };
+
+        // ----- pass 1: check everything -----
+        let mut references: HashMap<u64, usize> = HashMap::new();
+        let mut checked = 0u64;
+        if let Some(path) = files {
+            let mut sheet = open_sheet(path)?;
+            let columns = map_columns(&sheet.header, FileColumn::from_header, &mut problems, 1);
+            for (column, name) in [
+                (FileColumn::Reference, "reference"),
+                (FileColumn::Class, "class"),
+                (FileColumn::Title, "title"),
+            ] {
+                if !columns.contains_key(&column) {
+                    problems.add(
+                        1,
+                        Some(name),
+                        invalid(format!("the column “{name}” is missing"), format!("la colonne « {name} » manque")),
+                    );
+                }
+            }
+            let mut exists = self.conn.prepare("SELECT 1 FROM files WHERE reference = ?1")?;
+            while let Some((row, cells)) = sheet.rows.next_row()? {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
+                let file = read_file_row(&cells, row, &mut problems);
+                if !file.reference.is_empty() {
+                    if let Some(first) = references.insert(hash(&file.reference), row) {
+                        problems.add(
+                            row,
+                            Some(cells.name(FileColumn::Reference)),
+                            CellIssue::DuplicateCode { code: file.reference.clone(), first_row: first },
+                        );
+                    } else if exists.exists([&file.reference])? {
+                        problems.add(
+                            row,
+                            Some(cells.name(FileColumn::Reference)),
+                            invalid(
+                                format!("the register already has a file {}", file.reference),
+                                format!("le registre a déjà un dossier {}", file.reference),
+                            ),
+                        );
+                    }
+                }
+                if !file.class.is_empty() {
+                    if !calendar.class_exists(&file.class) {
+                        problems.add(
+                            row,
+                            Some(cells.name(FileColumn::Class)),
+                            CellIssue::UnknownClass { code: file.class.clone() },
+                        );
+                    } else if let Err(error) = calendar.resolve(
+                        &self.conn,
+                        &file.class,
+                        file.rule.as_deref(),
+                        file.project.as_deref(),
+                        file.sensitivity.unwrap_or(Sensitivity::Internal),
+                        None,
+                    ) {
+                        let column = match &error {
+                            Error::Project(crate::ProjectError::UnknownProject { .. }) => FileColumn::Project,
+                            Error::Project(crate::ProjectError::RuleNotForClass { .. }) => FileColumn::Rule,
+                            _ => FileColumn::Class,
+                        };
+                        problems.add(
+                            row,
+                            Some(cells.name(column)),
+                            invalid(error.localized(crate::Lang::En), error.localized(crate::Lang::Fr)),
+                        );
+                    }
+                }
+                checked += 1;
+                if checked % 10_000 == 0 && !progress(ImportPhase::Checking, checked) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+            }
+        }
+        let mut identities: HashMap<String, (u64, usize)> = HashMap::new();
+        if let Some(path) = persons {
+            let mut sheet = open_sheet(path)?;
+            let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut problems, 1);
+            for (column, name) in [(PersonColumn::File, "file"), (PersonColumn::LastName, "last_name")] {
+                if !columns.contains_key(&column) {
+                    problems.add(
+                        1,
+                        Some(name),
+                        invalid(format!("the column “{name}” is missing"), format!("la colonne « {name} » manque")),
+                    );
+                }
+            }
+            let mut exists = self.conn.prepare("SELECT 1 FROM files WHERE reference = ?1")?;
+            while let Some((row, cells)) = sheet.rows.next_row()? {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
+                let person = read_person_row(&cells, row, &mut problems);
+                if !person.file.is_empty()
+                    && !references.contains_key(&hash(&person.file))
+                    && !exists.exists([&person.file])?
+                {
+                    problems.add(
+                        row,
+                        Some(cells.name(PersonColumn::File)),
+                        invalid(
+                            format!("there is no file {} in the register or in the import", person.file),
+                            format!("il n'y a pas de dossier {} dans le registre ni dans l'import", person.file),
+                        ),
+                    );
+                }
+                let identity = hash(&format!("{}|{}|{:?}", person.last_name, person.first_name, person.birth_date));
+                match identities.get(&person.key.to_lowercase()) {
+                    Some((known, first)) if *known != identity => problems.add(
+                        row,
+                        Some(cells.name(PersonColumn::Person)),
+                        invalid(
+                            format!("the person {} has another name or birth date on row {first}", person.key),
+                            format!("la personne {} a un autre nom ou une autre date de naissance à la ligne {first}", person.key),
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        identities.insert(person.key.to_lowercase(), (identity, row));
+                    }
+                }
+                checked += 1;
+                if checked % 10_000 == 0 && !progress(ImportPhase::Checking, checked) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+            }
+        }
+        if problems.total > 0 {
+            problems.list.sort_by_key(|p| p.row);
+            return Err(RegisterError::SheetInvalid { problems: problems.list, total: problems.total }.into());
+        }
+        if references.is_empty() && identities.is_empty() {
+            return Err(RegisterError::SheetEmpty.into());
+        }
+        drop(references);
+        drop(identities);
+
+        // ----- pass 2: write, in one transaction -----
+        let mut report = RegisterImportReport::default();
+        let now = stamp(self.env.clock.now());
+        let tx = self.conn.unchecked_transaction()?;
+        let seq = next_change(&tx)?;
+        let mut done = 0u64;
+        if let Some(path) = files {
+            let mut sheet = open_sheet(path)?;
+            let mut ignored = Problems { list: Vec::new(), total: 0 };
+            let columns = map_columns(&sheet.header, FileColumn::from_header, &mut ignored, 1);
+            let mut insert = tx.prepare(
+                "INSERT INTO files (reference, class_id, rule_id, rule_version, project_id, title, description,
+                    keywords, opened_on, closed_on, contract_ended_on, last_activity_on, holder, location, medium,
+                    sensitivity, status, notes, active_until, semi_active_until, disposition, change_seq,
+                    created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                    ?21, ?22, ?23, ?23)",
+            )?;
+            let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+            while let Some((row, cells)) = sheet.rows.next_row()? {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
+                let file = read_file_row(&cells, row, &mut ignored);
+                let project_level = match file.project.as_deref() {
+                    Some(code) => Some(crate::project::load(&tx, code)?.1.sensitivity),
+                    None => None,
+                };
+                let sensitivity = file.sensitivity.or(project_level).unwrap_or(Sensitivity::Internal);
+                let resolved = calendar.resolve(
+                    &tx,
+                    &file.class,
+                    file.rule.as_deref(),
+                    file.project.as_deref(),
+                    sensitivity,
+                    None,
+                )?;
+                let due = due_dates(&resolved.explanation, &file.dates, None);
+                let status = file.status.unwrap_or(if file.dates.closed_on.is_some() {
+                    FileStatus::SemiActive
+                } else {
+                    FileStatus::Active
+                });
+                insert.execute(params![
+                    file.reference,
+                    resolved.class_id,
+                    resolved.rule_id,
+                    resolved.rule_version,
+                    resolved.project_id,
+                    file.title,
+                    file.description,
+                    file.keywords,
+                    date(file.dates.opened_on),
+                    date(file.dates.closed_on),
+                    date(file.dates.contract_ended_on),
+                    date(file.dates.last_activity_on),
+                    file.holder,
+                    file.location,
+                    file.medium.as_str(),
+                    sensitivity.as_str(),
+                    status.as_str(),
+                    file.notes,
+                    date(due.active_until),
+                    date(due.semi_active_until),
+                    due.disposition.code().to_string(),
+                    seq,
+                    now,
+                ])?;
+                report.files += 1;
+                done += 1;
+                if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+            }
+        }
+        if let Some(path) = persons {
+            let mut sheet = open_sheet(path)?;
+            let mut ignored = Problems { list: Vec::new(), total: 0 };
+            let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut ignored, 1);
+            let mut person_ids: HashMap<String, i64> = HashMap::new();
+            let mut find_person = tx.prepare("SELECT id FROM persons WHERE external_key = ?1")?;
+            let mut insert_person = tx.prepare(
+                "INSERT INTO persons (external_key, last_name, first_name, birth_date, change_seq, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+            )?;
+            let mut insert_identifier = tx.prepare(
+                "INSERT OR IGNORE INTO person_identifiers (person_id, kind, value, normalized) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut file_id = tx.prepare("SELECT id FROM files WHERE reference = ?1")?;
+            let mut link = tx.prepare(
+                "INSERT OR IGNORE INTO file_persons (file_id, person_id, categories) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut link_categories = tx.prepare(
+                "SELECT categories FROM file_persons WHERE file_id = ?1 AND person_id = ?2",
+            )?;
+            let mut set_categories =
+                tx.prepare("UPDATE file_persons SET categories = ?3 WHERE file_id = ?1 AND person_id = ?2")?;
+            let mut purpose = tx.prepare(
+                "INSERT INTO file_person_purposes (file_id, person_id, purpose, consent, consent_date, consent_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut touch_file = tx.prepare("UPDATE files SET change_seq = ?2 WHERE id = ?1 AND change_seq <> ?2")?;
+            while let Some((row, cells)) = sheet.rows.next_row()? {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
+                let p = read_person_row(&cells, row, &mut ignored);
+                let key = p.key.to_lowercase();
+                let person_id = match person_ids.get(&key) {
+                    Some(id) => *id,
+                    None => {
+                        let id = match find_person.query_row([&p.key], |r| r.get::<_, i64>(0)).optional()? {
+                            Some(id) => {
+                                report.persons_reused += 1;
+                                id
+                            }
+                            None => {
+                                report.persons_created += 1;
+                                insert_person.query_row(
+                                    params![
+                                        p.key,
+                                        p.last_name,
+                                        p.first_name,
+                                        p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                                        seq,
+                                        now
+                                    ],
+                                    |r| r.get(0),
+                                )?
+                            }
+                        };
+                        person_ids.insert(key, id);
+                        id
+                    }
+                };
+                if let Some((kind, value)) = &p.identifier {
+                    insert_identifier.execute(params![person_id, kind.as_str(), value, normalize_identifier(value)])?;
+                }
+                let file: i64 = file_id.query_row([&p.file], |r| r.get(0))?;
+                let categories = p.categories.join(";");
+                if link.execute(params![file, person_id, categories])? == 0 {
+                    let current: String = link_categories.query_row(params![file, person_id], |r| r.get(0))?;
+                    let mut merged: Vec<&str> = current.split(';').filter(|c| !c.is_empty()).collect();
+                    for category in &p.categories {
+                        if !merged.contains(category) {
+                            merged.push(category);
+                        }
+                    }
+                    set_categories.execute(params![file, person_id, merged.join(";")])?;
+                } else {
+                    report.links += 1;
+                }
+                if !p.purpose.is_empty() {
+                    purpose.execute(params![
+                        file,
+                        person_id,
+                        p.purpose,
+                        p.consent.as_str(),
+                        p.consent_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                        p.consent_source
+                    ])?;
+                    report.purposes += 1;
+                }
+                touch_file.execute(params![file, seq])?;
+                done += 1;
+                if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+            }
+        }
+        audit::append(
+            &tx,
+            &crate::vault::signer(session),
+            NewEvent::new(AuditAction::RegisterImport, "register", &self.vault_id).details(serde_json::json!({
+                "files": report.files, "personsCreated": report.persons_created,
+                "personsReused": report.persons_reused, "links": report.links, "purposes": report.purposes,
+            })),
+            self.env.clock.now(),
+        )?;
+        // Feed the index from the transaction (it sees its own rows), then commit both in order.
+        let fed = {
+            let mut slot = self.search.borrow_mut();
+            match slot.as_mut() {
+                Some(index) => {
+                    let mut tick = |n: usize| progress(ImportPhase::Indexing, n as u64);
+                    match index.feed_since(&tx, seq - 1, &mut tick) {
+                        Ok(n) => Some(n),
+                        Err(SearchError::Index { detail }) if detail == "cancelled" => {
+                            index.rollback();
+                            return Err(crate::BackupError::Cancelled.into());
+                        }
+                        Err(error) => {
+                            index.rollback();
+                            tracing::warn!("the import is not indexed yet: {error}");
+                            None
+                        }
+                    }
+                }
+                None => None,
+            }
+        };
+        tx.commit()?;
+        if let Some(n) = fed {
+            report.indexed = n as u64;
+            let mut slot = self.search.borrow_mut();
+            if let Some(index) = slot.as_mut() {
+                if let Err(error) = index.commit(seq) {
+                    tracing::warn!("the import's index commit failed; it will be replayed: {error}");
+                }
+            }
+        }
+        Ok(report)
+    }
+}

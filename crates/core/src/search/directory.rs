@@ -1,0 +1,394 @@
+//! A tantivy [`Directory`] whose files are rows of a SQLCipher database, so the index never
+//! touches the disk in clear text.
+//!
+//! Files are written in 1 MiB chunks as tantivy writes them (memory stays flat while a segment
+//! is built) and become visible when tantivy terminates them (a row in `index_files`). They are
+//! read whole into memory when tantivy opens them, and kept in a cache until deleted or replaced:
+//! reading ranges lazily from SQLite is far slower (BUILD-NOTES.md), and a whole copy cannot be
+//! pulled from under a searcher that still holds it after garbage collection.
+//!
+//! Locks are held in this process only (a lock row would outlive a crash); the index as a whole
+//! is guarded by a file lock on `search.lock` (see `super::SearchIndex::open`).
+
+use std::{
+    collections::{HashMap, HashSet},
+    fmt, io,
+    io::{BufWriter, Write},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, MutexGuard, RwLock},
+};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tantivy::{
+    directory::{
+        error::{DeleteError, LockError, OpenReadError, OpenWriteError},
+        AntiCallToken, DirectoryLock, FileHandle, Lock, OwnedBytes, TerminatingWrite, WatchCallback, WatchHandle,
+        WritePtr,
+    },
+    Directory,
+};
+
+const CHUNK: usize = 1 << 20;
+
+/// The tables, created when missing. `index_files` lists terminated files; `index_chunks` holds
+/// their bytes (and the bytes of files still being written, which a crash may orphan: they are
+/// removed at open).
+pub(crate) const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS index_files (
+        name  TEXT PRIMARY KEY,
+        len   INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS index_chunks (
+        name  TEXT NOT NULL,
+        seq   INTEGER NOT NULL,
+        data  BLOB NOT NULL,
+        PRIMARY KEY (name, seq)
+    );";
+
+struct Inner {
+    conn: Mutex<Connection>,
+    cache: RwLock<HashMap<PathBuf, OwnedBytes>>,
+    writing: Mutex<HashSet<PathBuf>>,
+    locks: Mutex<HashSet<PathBuf>>,
+}
+
+/// The directory; clones share the connection and the cache.
+#[derive(Clone)]
+pub(crate) struct VaultDirectory {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for VaultDirectory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VaultDirectory")
+    }
+}
+
+fn name(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn io_error(error: impl std::fmt::Display) -> io::Error {
+    io::Error::other(error.to_string())
+}
+
+impl VaultDirectory {
+    /// Wraps a keyed connection to the index database; creates the tables and removes the chunks
+    /// of files a crash left unfinished.
+    pub(crate) fn new(conn: Connection) -> rusqlite::Result<VaultDirectory> {
+        conn.execute_batch(SCHEMA)?;
+        conn.execute("DELETE FROM index_chunks WHERE name NOT IN (SELECT name FROM index_files)", [])?;
+        Ok(VaultDirectory {
+            inner: Arc::new(Inner {
+                conn: Mutex::new(conn),
+                cache: RwLock::new(HashMap::new()),
+                writing: Mutex::new(HashSet::new()),
+                locks: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+
+    pub(crate) fn conn(&self) -> io::Result<MutexGuard<'_, Connection>> {
+        self.inner.conn.lock().map_err(io_error)
+    }
+
+    /// The bytes of every stored file, for the tests that look for text in the index.
+    pub(crate) fn total_len(&self) -> io::Result<u64> {
+        let conn = self.conn()?;
+        conn.query_row("SELECT ifnull(sum(len), 0) FROM index_files", [], |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(io_error)
+    }
+
+    fn read_whole(&self, path: &Path) -> Result<OwnedBytes, OpenReadError> {
+        if let Some(bytes) = self.inner.cache.read().ok().and_then(|cache| cache.get(path).cloned()) {
+            return Ok(bytes);
+        }
+        let wrap = |e: rusqlite::Error| OpenReadError::wrap_io_error(io_error(e), path.to_owned());
+        let conn = self.conn().map_err(|e| OpenReadError::wrap_io_error(e, path.to_owned()))?;
+        let key = name(path);
+        let len: Option<i64> =
+            conn.query_row("SELECT len FROM index_files WHERE name = ?1", [&key], |row| row.get(0)).optional().map_err(wrap)?;
+        let Some(len) = len else {
+            return Err(OpenReadError::FileDoesNotExist(path.to_owned()));
+        };
+        let mut data = Vec::with_capacity(len as usize);
+        let mut stmt =
+            conn.prepare_cached("SELECT data FROM index_chunks WHERE name = ?1 ORDER BY seq").map_err(wrap)?;
+        let mut rows = stmt.query([&key]).map_err(wrap)?;
+        while let Some(row) = rows.next().map_err(wrap)? {
+            let chunk = row.get_ref(0).map_err(|e| wrap(e.into()))?.as_blob().map_err(|e| wrap(e.into()))?;
+            data.extend_from_slice(chunk);
+        }
+        if data.len() != len as usize {
+            return Err(OpenReadError::wrap_io_error(
+                io::Error::new(io::ErrorKind::InvalidData, format!("index file {key}: {} of {len} bytes", data.len())),
+                path.to_owned(),
+            ));
+        }
+        let bytes = OwnedBytes::new(data);
+        if let Ok(mut cache) = self.inner.cache.write() {
+            cache.insert(path.to_owned(), bytes.clone());
+        }
+        Ok(bytes)
+    }
+
+    fn forget(&self, path: &Path) {
+        if let Ok(mut cache) = self.inner.cache.write() {
+            cache.remove(path);
+        }
+    }
+
+    /// Replaces a file's bytes in one transaction.
+    fn store(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        let key = name(path);
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(io_error)?;
+        tx.execute("DELETE FROM index_chunks WHERE name = ?1", [&key]).map_err(io_error)?;
+        for (seq, chunk) in data.chunks(CHUNK).enumerate() {
+            tx.execute("INSERT INTO index_chunks (name, seq, data) VALUES (?1, ?2, ?3)", params![key, seq as i64, chunk])
+                .map_err(io_error)?;
+        }
+        tx.execute("INSERT OR REPLACE INTO index_files (name, len) VALUES (?1, ?2)", params![key, data.len() as i64])
+            .map_err(io_error)?;
+        tx.commit().map_err(io_error)?;
+        drop(conn);
+        self.forget(path);
+        Ok(())
+    }
+}
+
+/// Writes a file chunk by chunk; the file exists once terminated.
+struct ChunkWriter {
+    directory: VaultDirectory,
+    path: PathBuf,
+    key: String,
+    buffer: Vec<u8>,
+    next_seq: i64,
+    len: u64,
+    finished: bool,
+}
+
+impl ChunkWriter {
+    fn flush_chunk(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let conn = self.directory.conn()?;
+        conn.execute(
+            "INSERT OR REPLACE INTO index_chunks (name, seq, data) VALUES (?1, ?2, ?3)",
+            params![self.key, self.next_seq, self.buffer],
+        )
+        .map_err(io_error)?;
+        self.next_seq += 1;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let room = CHUNK - self.buffer.len();
+        let taken = room.min(buf.len());
+        self.buffer.extend_from_slice(&buf[..taken]);
+        self.len += taken as u64;
+        if self.buffer.len() == CHUNK {
+            self.flush_chunk()?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl TerminatingWrite for ChunkWriter {
+    fn terminate_ref(&mut self, _: AntiCallToken) -> io::Result<()> {
+        self.flush_chunk()?;
+        let conn = self.directory.conn()?;
+        conn.execute("INSERT OR REPLACE INTO index_files (name, len) VALUES (?1, ?2)", params![self.key, self.len as i64])
+            .map_err(io_error)?;
+        drop(conn);
+        self.finished = true;
+        if let Ok(mut writing) = self.directory.inner.writing.lock() {
+            writing.remove(&self.path);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ChunkWriter {
+    fn drop(&mut self) {
+        if let Ok(mut writing) = self.directory.inner.writing.lock() {
+            writing.remove(&self.path);
+        }
+        if !self.finished {
+            // An abandoned file: its chunks are garbage.
+            if let Ok(conn) = self.directory.conn() {
+                let _ = conn.execute("DELETE FROM index_chunks WHERE name = ?1", [&self.key]);
+            }
+        }
+    }
+}
+
+/// Releases an in-process lock when tantivy drops it.
+struct HeldLock {
+    directory: VaultDirectory,
+    path: PathBuf,
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if let Ok(mut locks) = self.directory.inner.locks.lock() {
+            locks.remove(&self.path);
+        }
+    }
+}
+
+impl Directory for VaultDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        Ok(Arc::new(self.read_whole(path)?))
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        let key = name(path);
+        let wrap = |e: io::Error| DeleteError::IoError { io_error: Arc::new(e), filepath: path.to_owned() };
+        let mut conn = self.conn().map_err(wrap)?;
+        let tx = conn.transaction().map_err(|e| wrap(io_error(e)))?;
+        let removed = tx.execute("DELETE FROM index_files WHERE name = ?1", [&key]).map_err(|e| wrap(io_error(e)))?;
+        tx.execute("DELETE FROM index_chunks WHERE name = ?1", [&key]).map_err(|e| wrap(io_error(e)))?;
+        tx.commit().map_err(|e| wrap(io_error(e)))?;
+        drop(conn);
+        self.forget(path);
+        if removed == 0 {
+            return Err(DeleteError::FileDoesNotExist(path.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        let conn = self.conn().map_err(|e| OpenReadError::wrap_io_error(e, path.to_owned()))?;
+        conn.query_row("SELECT 1 FROM index_files WHERE name = ?1", [name(path)], |_| Ok(()))
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| OpenReadError::wrap_io_error(io_error(e), path.to_owned()))
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        let wrap = |e: io::Error| OpenWriteError::wrap_io_error(e, path.to_owned());
+        if self.exists(path).map_err(|e| wrap(io_error(e)))? {
+            return Err(OpenWriteError::FileAlreadyExists(path.to_owned()));
+        }
+        let mut writing = self.inner.writing.lock().map_err(|e| wrap(io_error(e)))?;
+        if !writing.insert(path.to_owned()) {
+            return Err(OpenWriteError::FileAlreadyExists(path.to_owned()));
+        }
+        drop(writing);
+        let key = name(path);
+        // Leftovers of an abandoned write of the same name.
+        self.conn()
+            .map_err(wrap)?
+            .execute("DELETE FROM index_chunks WHERE name = ?1", [&key])
+            .map_err(|e| wrap(io_error(e)))?;
+        let writer = ChunkWriter {
+            directory: self.clone(),
+            path: path.to_owned(),
+            key,
+            buffer: Vec::with_capacity(64 * 1024),
+            next_seq: 0,
+            len: 0,
+            finished: false,
+        };
+        Ok(BufWriter::with_capacity(64 * 1024, Box::new(writer)))
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        Ok(self.read_whole(path)?.as_slice().to_vec())
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.store(path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        let mut locks = self.inner.locks.lock().map_err(|e| LockError::IoError(Arc::new(io_error(e))))?;
+        if !locks.insert(lock.filepath.clone()) {
+            return Err(LockError::LockBusy);
+        }
+        Ok(DirectoryLock::from(Box::new(HeldLock { directory: self.clone(), path: lock.filepath.clone() })))
+    }
+
+    fn watch(&self, _: WatchCallback) -> tantivy::Result<WatchHandle> {
+        // Readers are reloaded by hand after each commit.
+        Ok(WatchHandle::empty())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn directory() -> VaultDirectory {
+        VaultDirectory::new(Connection::open_in_memory().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn files_round_trip_through_chunks() {
+        let dir = directory();
+        let path = Path::new("seg.idx");
+        let data: Vec<u8> = (0..(CHUNK * 2 + 17)).map(|i| (i % 251) as u8).collect();
+        let mut writer = dir.open_write(path).unwrap();
+        for piece in data.chunks(7777) {
+            writer.write_all(piece).unwrap();
+        }
+        assert!(!dir.exists(path).unwrap(), "a file is invisible until terminated");
+        writer.terminate().unwrap();
+        assert!(dir.exists(path).unwrap());
+        let read = dir.open_read(path).unwrap().read_bytes().unwrap();
+        assert_eq!(read.as_slice(), data.as_slice());
+        assert!(matches!(dir.open_write(path), Err(OpenWriteError::FileAlreadyExists(_))));
+        dir.delete(path).unwrap();
+        assert!(!dir.exists(path).unwrap());
+        assert!(matches!(dir.open_read(path), Err(OpenReadError::FileDoesNotExist(_))));
+        assert!(matches!(dir.delete(path), Err(DeleteError::FileDoesNotExist(_))));
+        let chunks: i64 =
+            dir.conn().unwrap().query_row("SELECT count(*) FROM index_chunks", [], |row| row.get(0)).unwrap();
+        assert_eq!(chunks, 0);
+    }
+
+    #[test]
+    fn atomic_writes_replace_and_missing_files_say_so() {
+        let dir = directory();
+        let meta = Path::new("meta.json");
+        assert!(matches!(dir.atomic_read(meta), Err(OpenReadError::FileDoesNotExist(_))));
+        dir.atomic_write(meta, b"one").unwrap();
+        assert_eq!(dir.atomic_read(meta).unwrap(), b"one");
+        dir.atomic_write(meta, b"two, longer").unwrap();
+        assert_eq!(dir.atomic_read(meta).unwrap(), b"two, longer");
+    }
+
+    #[test]
+    fn abandoned_writes_leave_nothing_and_locks_are_exclusive() {
+        let dir = directory();
+        let path = Path::new("abandoned");
+        let mut writer = dir.open_write(path).unwrap();
+        writer.write_all(&vec![1u8; CHUNK + 5]).unwrap();
+        writer.flush().unwrap();
+        drop(writer);
+        assert!(!dir.exists(path).unwrap());
+        let chunks: i64 =
+            dir.conn().unwrap().query_row("SELECT count(*) FROM index_chunks", [], |row| row.get(0)).unwrap();
+        assert_eq!(chunks, 0);
+        let lock = Lock { filepath: PathBuf::from(".tantivy-writer.lock"), is_blocking: false };
+        let held = dir.acquire_lock(&lock).unwrap();
+        assert!(matches!(dir.acquire_lock(&lock), Err(LockError::LockBusy)));
+        drop(held);
+        dir.acquire_lock(&lock).unwrap();
+    }
+}

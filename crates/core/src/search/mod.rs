@@ -1,0 +1,859 @@
+//! Full-text search over the register with tantivy, in an index that never lands on disk in
+//! clear text.
+//!
+//! The index lives in `search.db`, a second SQLCipher database in the vault folder keyed with a
+//! key derived from the vault key (HMAC-SHA256 of the vault key and a fixed label), through
+//! [`directory::VaultDirectory`]. Why a second database rather than tables of `vault.db`:
+//! tantivy writes from its own threads, and a write to the vault's database while the register
+//! holds a write transaction fails with "database is locked" (BUILD-NOTES.md); with its own file
+//! the index builds in parallel with a bulk import's single register transaction. The index is
+//! derived data: backups leave it out, and an index that the vault key cannot open (after a
+//! rekey or a restore) or that is ahead of the register is rebuilt.
+//!
+//! Register and index stay in step through `register_state.change_seq`: every change to a file
+//! or a person takes the next value, and every index commit records in its payload the value it
+//! has reached. [`SearchIndex::catch_up`] replays the files and persons changed since, after
+//! each register change and at open, so a crash between the two commits loses nothing.
+
+pub(crate) mod directory;
+mod query;
+
+use std::{
+    collections::HashMap,
+    fs::File,
+    path::{Path, PathBuf},
+};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use tantivy::{
+    collector::{Collector, Count, SegmentCollector, TopDocs},
+    schema::{
+        Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+    },
+    snippet::SnippetGenerator,
+    tokenizer::{
+        AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
+        TextAnalyzer,
+    },
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use crate::{crypto::hmac_sha256, ErrorCode, UserMessage, VaultKey};
+
+use directory::VaultDirectory;
+
+pub use query::{rewrite_query, split_prefixes, Prefix};
+
+/// The index database's file name, beside `vault.db`.
+pub const INDEX_FILE: &str = "search.db";
+const LOCK_FILE: &str = "search.lock";
+/// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+/// Memory for tantivy's indexing threads (split between them).
+const WRITER_HEAP: usize = 96 * 1024 * 1024;
+const WRITER_THREADS: usize = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("The search index could not be used ({detail}). Run `greffier search reindex` to rebuild it.")]
+    Index { detail: String },
+    #[error("The search index is in use by another Greffier window or command. Close it and try again.")]
+    Busy,
+    #[error("The query “{query}” could not be read: {detail}. Check the quotes and parentheses.")]
+    BadQuery { query: String, detail: String },
+}
+
+impl UserMessage for SearchError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            SearchError::Index { .. } => ErrorCode::SearchIndexFailed,
+            SearchError::Busy => ErrorCode::SearchIndexBusy,
+            SearchError::BadQuery { .. } => ErrorCode::SearchQueryInvalid,
+        }
+    }
+
+    fn french(&self) -> String {
+        match self {
+            SearchError::Index { detail } => format!(
+                "L'index de recherche est inutilisable ({detail}). Lancez `greffier search reindex` pour le reconstruire."
+            ),
+            SearchError::Busy => {
+                "L'index de recherche est utilisé par une autre fenêtre ou commande Greffier. Fermez-la et réessayez."
+                    .into()
+            }
+            SearchError::BadQuery { query, detail } => format!(
+                "La requête « {query} » est illisible : {detail}. Vérifiez les guillemets et les parenthèses."
+            ),
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(error: tantivy::TantivyError) -> Self {
+        SearchError::Index { detail: error.to_string() }
+    }
+}
+
+impl From<rusqlite::Error> for SearchError {
+    fn from(error: rusqlite::Error) -> Self {
+        SearchError::Index { detail: error.to_string() }
+    }
+}
+
+/// What a document of the index is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    File,
+    Person,
+}
+
+impl DocKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocKind::File => "file",
+            DocKind::Person => "person",
+        }
+    }
+    fn key(self, id: i64) -> String {
+        match self {
+            DocKind::File => format!("f{id}"),
+            DocKind::Person => format!("p{id}"),
+        }
+    }
+}
+
+/// The facets the index counts.
+pub const FACETS: [&str; 5] = ["class_code", "project", "status", "sensitivity", "due"];
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    key: Field,
+    id: Field,
+    kind: Field,
+    reference: Field,
+    title: Field,
+    text: Field,
+    fr: Field,
+    en: Field,
+    person: Field,
+    class: Field,
+    class_code: Field,
+    project: Field,
+    status: Field,
+    sensitivity: Field,
+    due: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let code = || {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
+            )
+            .set_fast("code")
+    };
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING),
+        id: builder.add_i64_field("id", INDEXED | STORED | FAST),
+        kind: builder.add_text_field("kind", code()),
+        reference: builder.add_text_field(
+            "reference",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        title: builder.add_text_field("title", analysed("fold")),
+        text: builder.add_text_field("text", analysed("fold")),
+        fr: builder.add_text_field("fr", analysed("fr")),
+        en: builder.add_text_field("en", analysed("en")),
+        person: builder.add_text_field("person", analysed("fold")),
+        class: builder.add_text_field(
+            "class",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        class_code: builder.add_text_field("class_code", code()),
+        project: builder.add_text_field("project", code()),
+        status: builder.add_text_field("status", code()),
+        sensitivity: builder.add_text_field("sensitivity", code()),
+        due: builder.add_text_field("due", code()),
+    };
+    (builder.build(), fields)
+}
+
+/// Lower case, accents folded (`Québec` finds `quebec`), words longer than 40 bytes dropped.
+fn fold_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn stem_analyzer(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+fn code_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
+}
+
+fn register_analyzers(index: &Index) {
+    index.tokenizers().register("fold", fold_analyzer());
+    index.tokenizers().register("fr", stem_analyzer(Language::French));
+    index.tokenizers().register("en", stem_analyzer(Language::English));
+    index.tokenizers().register("code", code_analyzer());
+    index.fast_field_tokenizer().register("code", code_analyzer());
+}
+
+/// Folds a text as the index does: for the tests and for prefix queries.
+pub fn fold(text: &str) -> String {
+    let mut analyzer = fold_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut words = Vec::new();
+    stream.process(&mut |token| words.push(token.text.clone()));
+    words.join(" ")
+}
+
+/// A file as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct FileDoc {
+    pub id: i64,
+    pub reference: String,
+    pub class_code: String,
+    /// The class and its ancestors, so `class:100` finds the files of `100-20-05`.
+    pub class_path: Vec<String>,
+    pub project: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub keywords: String,
+    pub notes: String,
+    pub holder: String,
+    pub location: String,
+    pub status: String,
+    pub sensitivity: String,
+    /// The year of the final disposition, or `pending`.
+    pub due: String,
+    /// The names, birth dates and identifiers of the persons the file is about.
+    pub persons: String,
+}
+
+/// A person as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct PersonDoc {
+    pub id: i64,
+    pub text: String,
+}
+
+/// The index's payload: the register change it has reached.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+struct Payload {
+    schema: u32,
+    seq: i64,
+}
+
+/// The search index of one vault.
+pub struct SearchIndex {
+    index: Index,
+    directory: VaultDirectory,
+    reader: IndexReader,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    indexed_seq: i64,
+    path: PathBuf,
+    _lock: File,
+}
+
+/// Derives the index database's key from the vault key.
+fn index_key(vault_key: &VaultKey) -> VaultKey {
+    VaultKey::from_bytes(hmac_sha256(vault_key.as_bytes(), b"greffier search index v1"))
+}
+
+pub(crate) fn remove_index_files(dir: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(dir.join(format!("{INDEX_FILE}{suffix}")));
+    }
+}
+
+fn open_database(path: &Path, key: &VaultKey) -> Result<Connection, SearchError> {
+    let conn = crate::vault::connect_with(path, key, crate::vault::Durability::Normal)
+        .map_err(|e| SearchError::Index { detail: e.to_string() })?;
+    Ok(conn)
+}
+
+impl SearchIndex {
+    /// Opens (or creates, or rebuilds from scratch when unreadable) the index of the vault in
+    /// `dir`, and brings it up to the register's change.
+    pub(crate) fn open(dir: &Path, vault_key: &VaultKey, register: &Connection) -> Result<SearchIndex, SearchError> {
+        let mut search = Self::open_without_catch_up(dir, vault_key, register)?;
+        search.catch_up(register)?;
+        Ok(search)
+    }
+
+    /// [`Self::open`] without bringing the index up to date: to compare it with the register.
+    pub(crate) fn open_without_catch_up(
+        dir: &Path,
+        vault_key: &VaultKey,
+        register: &Connection,
+    ) -> Result<SearchIndex, SearchError> {
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))
+            .map_err(|e| SearchError::Index { detail: e.to_string() })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(SearchError::Busy),
+            Err(std::fs::TryLockError::Error(e)) => return Err(SearchError::Index { detail: e.to_string() }),
+        }
+        let path = dir.join(INDEX_FILE);
+        let key = index_key(vault_key);
+        let (index, directory, payload) = match Self::open_existing(&path, &key) {
+            Ok(Some(found)) if found.2.schema == SCHEMA_VERSION && found.2.seq <= register_seq(register)? => found,
+            _ => {
+                // Unreadable with this key, another schema, or ahead of the register (a restored
+                // vault): the index is derived data, so start again.
+                remove_index_files(dir);
+                Self::create(&path, &key)?
+            }
+        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?;
+        let (_, fields) = schema();
+        Ok(SearchIndex { index, directory, reader, writer, fields, indexed_seq: payload.seq, path, _lock: lock })
+    }
+
+    fn open_existing(path: &Path, key: &VaultKey) -> Result<Option<(Index, VaultDirectory, Payload)>, SearchError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let conn = open_database(path, key)?;
+        let directory = VaultDirectory::new(conn)?;
+        let index = Index::open(directory.clone())?;
+        register_analyzers(&index);
+        let payload = index
+            .load_metas()?
+            .payload
+            .and_then(|text| serde_json::from_str::<Payload>(&text).ok())
+            .unwrap_or_default();
+        Ok(Some((index, directory, payload)))
+    }
+
+    fn create(path: &Path, key: &VaultKey) -> Result<(Index, VaultDirectory, Payload), SearchError> {
+        let conn = open_database(path, key)?;
+        let directory = VaultDirectory::new(conn)?;
+        let (schema, _) = schema();
+        let index = Index::create(directory.clone(), schema, Default::default())?;
+        register_analyzers(&index);
+        Ok((index, directory, Payload { schema: SCHEMA_VERSION, seq: 0 }))
+    }
+
+    /// The register change the index has reached.
+    pub fn indexed_seq(&self) -> i64 {
+        self.indexed_seq
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Bytes of index files stored in the index database.
+    pub fn stored_bytes(&self) -> Result<u64, SearchError> {
+        self.directory.total_len().map_err(|e| SearchError::Index { detail: e.to_string() })
+    }
+
+    fn file_document(&self, doc: &FileDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, DocKind::File.key(doc.id));
+        d.add_i64(f.id, doc.id);
+        d.add_text(f.kind, DocKind::File.as_str());
+        d.add_text(f.reference, &doc.reference);
+        d.add_text(f.title, &doc.title);
+        let body = [
+            doc.reference.as_str(),
+            &doc.title,
+            &doc.description,
+            &doc.keywords,
+            &doc.notes,
+            &doc.holder,
+            &doc.location,
+        ]
+        .join("\n");
+        d.add_text(f.text, &body);
+        d.add_text(f.fr, &body);
+        d.add_text(f.en, &body);
+        if !doc.persons.is_empty() {
+            d.add_text(f.person, &doc.persons);
+        }
+        for code in &doc.class_path {
+            d.add_text(f.class, code);
+        }
+        d.add_text(f.class_code, &doc.class_code);
+        d.add_text(f.project, doc.project.as_deref().unwrap_or("none"));
+        d.add_text(f.status, &doc.status);
+        d.add_text(f.sensitivity, &doc.sensitivity);
+        d.add_text(f.due, &doc.due);
+        d
+    }
+
+    fn person_document(&self, doc: &PersonDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.key, DocKind::Person.key(doc.id));
+        d.add_i64(f.id, doc.id);
+        d.add_text(f.kind, DocKind::Person.as_str());
+        d.add_text(f.person, &doc.text);
+        d
+    }
+
+    /// Queues a file (replacing its previous document); visible after [`Self::commit`].
+    pub(crate) fn put_file(&self, doc: &FileDoc) -> Result<(), SearchError> {
+        self.writer.delete_term(Term::from_field_text(self.fields.key, &DocKind::File.key(doc.id)));
+        self.writer.add_document(self.file_document(doc))?;
+        Ok(())
+    }
+
+    pub(crate) fn put_person(&self, doc: &PersonDoc) -> Result<(), SearchError> {
+        self.writer.delete_term(Term::from_field_text(self.fields.key, &DocKind::Person.key(doc.id)));
+        self.writer.add_document(self.person_document(doc))?;
+        Ok(())
+    }
+
+        /// Commits what was queued as the state of register change `seq`, and reloads the reader.
+    /// After a failed commit the writer is rebuilt (tantivy may otherwise lose the next one).
+    pub(crate) fn commit(&mut self, seq: i64) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq })
+            .map_err(|e| SearchError::Index { detail: e.to_string() })?;
+        let result = self.writer.prepare_commit().and_then(|mut prepared| {
+            prepared.set_payload(&payload);
+            prepared.commit()
+        });
+        if let Err(error) = result {
+            let _ = self.writer.rollback();
+            self.writer = self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?;
+            return Err(error.into());
+        }
+        self.indexed_seq = seq;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops what was queued since the last commit.
+    pub(crate) fn rollback(&mut self) {
+        if self.writer.rollback().is_err() {
+            if let Ok(writer) = self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP) {
+                self.writer = writer;
+            }
+        }
+    }
+
+    /// Indexes every file and person changed since the index's change, and commits.
+    pub(crate) fn catch_up(&mut self, register: &Connection) -> Result<usize, SearchError> {
+        let target = register_seq(register)?;
+        if target == self.indexed_seq {
+            return Ok(0);
+        }
+        let count = self.feed_since(register, self.indexed_seq, &mut |_| true)?;
+        self.commit(target)?;
+        Ok(count)
+    }
+
+    /// Rebuilds the whole index from the register, reporting progress (documents done); `false`
+    /// from `progress` cancels, leaving the previous index as it was.
+    pub(crate) fn rebuild(
+        &mut self,
+        register: &Connection,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<usize, SearchError> {
+        let target = register_seq(register)?;
+        self.writer.delete_all_documents()?;
+        let count = match self.feed_since(register, -1, progress) {
+            Ok(count) => count,
+            Err(error) => {
+                self.rollback();
+                return Err(error);
+            }
+        };
+        self.commit(target)?;
+        self.collect_garbage();
+        Ok(count)
+    }
+
+    /// Removes index files no commit refers to any more.
+    pub(crate) fn collect_garbage(&self) {
+        let _ = self.writer.garbage_collect_files().wait();
+    }
+
+    /// Feeds the writer the files and persons whose change is above `since`.
+    pub(crate) fn feed_since(
+        &mut self,
+        register: &Connection,
+        since: i64,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<usize, SearchError> {
+        let paths = class_paths(register)?;
+        let mut count = 0usize;
+        {
+            let mut stmt = register.prepare(FILE_DOC_SQL)?;
+            let mut rows = stmt.query([since])?;
+            while let Some(row) = rows.next()? {
+                let doc = file_doc_from_row(row, &paths)?;
+                self.put_file(&doc)?;
+                count += 1;
+                if count % 10_000 == 0 && !progress(count) {
+                    self.rollback();
+                    return Err(SearchError::Index { detail: "cancelled".into() });
+                }
+            }
+        }
+        let mut stmt = register.prepare(PERSON_DOC_SQL)?;
+        let mut rows = stmt.query([since])?;
+        while let Some(row) = rows.next()? {
+            self.put_person(&PersonDoc { id: row.get(0)?, text: row.get(1)? })?;
+            count += 1;
+        }
+        progress(count);
+        Ok(count)
+    }
+
+    /// How many documents of a kind the index holds.
+    pub fn count(&self, kind: DocKind) -> Result<usize, SearchError> {
+        let searcher = self.reader.searcher();
+        let query =
+            tantivy::query::TermQuery::new(Term::from_field_text(self.fields.kind, kind.as_str()), IndexRecordOption::Basic);
+        Ok(searcher.search(&query, &Count)?)
+    }
+
+    /// Runs a query: the ranked page of hits, the total, and (when asked) the facet counts.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+        let f = &self.fields;
+        let rewritten = split_prefixes(&rewrite_query(&request.query));
+        let text = rewritten.text;
+        let mut parser = tantivy::query::QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.text, f.fr, f.en, f.person, f.reference],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_field_boost(f.reference, 4.0);
+        parser.set_field_boost(f.fr, 0.5);
+        parser.set_field_boost(f.en, 0.5);
+        use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+        let bad = |detail: String| SearchError::BadQuery { query: request.query.clone(), detail };
+        let words_only = text.chars().all(|c| c.is_whitespace() || c == '(' || c == ')');
+        let parsed: Box<dyn Query> = if words_only {
+            Box::new(tantivy::query::AllQuery)
+        } else {
+            parser.parse_query(&text).map_err(|e| bad(e.to_string()))?
+        };
+        let kind_term = Term::from_field_text(f.kind, request.kind.as_str());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, parsed.box_clone()),
+            (Occur::Must, Box::new(TermQuery::new(kind_term, IndexRecordOption::Basic))),
+        ];
+        for prefix in &rewritten.prefixes {
+            let escaped: String = prefix
+                .stem
+                .chars()
+                .flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] })
+                .collect();
+            let pattern = format!("{escaped}.*");
+            let fields: Vec<Field> = match prefix.field {
+                None => vec![f.title, f.text, f.person],
+                Some(name) => vec![self.index.schema().get_field(name).map_err(|e| bad(e.to_string()))?],
+            };
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for field in fields {
+                any.push((Occur::Should, Box::new(RegexQuery::from_pattern(&pattern, field).map_err(|e| bad(e.to_string()))?)));
+            }
+            let occur = if prefix.negated { Occur::MustNot } else { Occur::Must };
+            clauses.push((occur, Box::new(BooleanQuery::new(any))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let (top, total, facets) = if request.facets {
+            let (top, (total, facets)) = searcher.search(&query, &(top, (Count, FacetCounter)))?;
+            (top, total, facets)
+        } else {
+            let (top, total) = searcher.search(&query, &(top, Count))?;
+            (top, total, Vec::new())
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            hits.push(SearchHit { id: self.doc_id(&searcher, address)?, score });
+        }
+        let snippets = if request.snippets && !text.trim().is_empty() {
+            Some(SnippetGenerator::create(&searcher, &*parsed, f.text)?)
+        } else {
+            None
+        };
+        Ok(SearchPage { total, hits, facets, snippets: snippets.map(Snippets) })
+    }
+
+    fn doc_id(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<i64, SearchError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        doc.get_first(self.fields.id)
+            .and_then(|v| v.as_i64())
+            .ok_or_else(|| SearchError::Index { detail: "a document without its id".into() })
+    }
+
+    /// Every id of a kind in the index, for `vault check`.
+    pub fn ids(&self, kind: DocKind) -> Result<Vec<i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().i64("id")?;
+            let kinds = segment.fast_fields().str("kind")?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                    continue;
+                }
+                let mut buffer = String::new();
+                let this_kind = kinds
+                    .as_ref()
+                    .and_then(|k| k.ords().first(doc))
+                    .and_then(|ord| kinds.as_ref().map(|k| k.ord_to_str(ord, &mut buffer)))
+                    .is_some()
+                    .then_some(buffer);
+                if this_kind.as_deref() == Some(kind.as_str()) {
+                    if let Some(id) = column.first(doc) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}
+
+/// A search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub kind: DocKind,
+    pub offset: usize,
+    pub limit: usize,
+    pub facets: bool,
+    pub snippets: bool,
+}
+
+impl SearchRequest {
+    pub fn files(query: &str) -> SearchRequest {
+        SearchRequest { query: query.to_owned(), kind: DocKind::File, offset: 0, limit: 20, facets: false, snippets: false }
+    }
+}
+
+/// One hit: the document's id in the register and its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchHit {
+    pub id: i64,
+    pub score: Score,
+}
+
+/// The count of one value of a facet among all the hits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetCount {
+    pub facet: String,
+    pub value: String,
+    pub count: u64,
+}
+
+/// Highlights the words a query matched in a text.
+pub struct Snippets(SnippetGenerator);
+
+/// A fragment of text and the byte ranges to highlight in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snippet {
+    pub fragment: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl Snippets {
+    pub fn snippet(&self, text: &str) -> Option<Snippet> {
+        let snippet = self.0.snippet(text);
+        if snippet.highlighted().is_empty() {
+            return None;
+        }
+        Some(Snippet {
+            fragment: snippet.fragment().to_owned(),
+            highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+        })
+    }
+}
+
+pub struct SearchPage {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<FacetCount>,
+    pub snippets: Option<Snippets>,
+}
+
+/// Counts the values of the facet columns over every hit.
+struct FacetCounter;
+
+struct SegmentFacets {
+    columns: Vec<Option<tantivy::columnar::StrColumn>>,
+    counts: Vec<Vec<u64>>,
+}
+
+impl Collector for FacetCounter {
+    type Fruit = Vec<FacetCount>;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let mut columns = Vec::new();
+        let mut counts = Vec::new();
+        for facet in FACETS {
+            let column = segment.fast_fields().str(facet)?;
+            counts.push(vec![0u64; column.as_ref().map(|c| c.num_terms()).unwrap_or(0)]);
+            columns.push(column);
+        }
+        Ok(SegmentFacets { columns, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<FacetCount>>) -> tantivy::Result<Vec<FacetCount>> {
+        let mut merged: HashMap<(String, String), u64> = HashMap::new();
+        for fruit in fruits {
+            for count in fruit {
+                *merged.entry((count.facet, count.value)).or_default() += count.count;
+            }
+        }
+        let mut out: Vec<FacetCount> =
+            merged.into_iter().map(|((facet, value), count)| FacetCount { facet, value, count }).collect();
+        out.sort_by(|a, b| a.facet.cmp(&b.facet).then(b.count.cmp(&a.count)).then(a.value.cmp(&b.value)));
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Vec<FacetCount>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (column, counts) in self.columns.iter().zip(self.counts.iter_mut()) {
+            if let Some(ord) = column.as_ref().and_then(|c| c.ords().first(doc)) {
+                if let Some(slot) = counts.get_mut(ord as usize) {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Vec<FacetCount> {
+        let mut out = Vec::new();
+        for ((facet, column), counts) in FACETS.iter().zip(self.columns).zip(self.counts) {
+            let Some(column) = column else { continue };
+            for (ord, count) in counts.into_iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                let mut value = String::new();
+                if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    out.push(FacetCount { facet: (*facet).to_owned(), value, count });
+                }
+            }
+        }
+        out
+    }
+}
+
+pub(crate) fn register_seq(conn: &Connection) -> Result<i64, SearchError> {
+    Ok(conn.query_row("SELECT change_seq FROM register_state WHERE id = 1", [], |row| row.get(0))?)
+}
+
+/// Each class's code and its ancestors' codes, by class id.
+pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>, SearchError> {
+    let mut stmt = conn.prepare("SELECT id, code, parent_id FROM plan_classes")?;
+    let rows: Vec<(i64, String, Option<i64>)> =
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+    let by_id: HashMap<i64, (String, Option<i64>)> =
+        rows.iter().map(|(id, code, parent)| (*id, (code.clone(), *parent))).collect();
+    let mut out = HashMap::new();
+    for (id, _, _) in &rows {
+        let mut path = Vec::new();
+        let mut current = Some(*id);
+        while let Some(class) = current {
+            let Some((code, parent)) = by_id.get(&class) else { break };
+            path.push(code.clone());
+            current = *parent;
+            if path.len() > 64 {
+                break;
+            }
+        }
+        out.insert(*id, path);
+    }
+    Ok(out)
+}
+
+const FILE_DOC_SQL: &str = "
+    SELECT f.id, f.reference, f.class_id, c.code, p.code, f.title, f.description, f.keywords, f.notes, f.holder,
+           f.location, f.status, f.sensitivity, f.semi_active_until,
+           ifnull((SELECT group_concat(pe.last_name || ' ' || pe.first_name || ' ' || ifnull(pe.birth_date, '') || ' '
+                   || ifnull((SELECT group_concat(i.value || ' ' || i.normalized, ' ') FROM person_identifiers i
+                              WHERE i.person_id = pe.id), ''), '\n')
+                   FROM file_persons fp JOIN persons pe ON pe.id = fp.person_id WHERE fp.file_id = f.id), '')
+    FROM files f
+    JOIN plan_classes c ON c.id = f.class_id
+    LEFT JOIN projects p ON p.id = f.project_id
+    WHERE f.change_seq > ?1 AND f.status <> 'destroyed'";
+
+const PERSON_DOC_SQL: &str = "
+    SELECT pe.id, pe.last_name || ' ' || pe.first_name || ' ' || ifnull(pe.birth_date, '') || ' '
+        || ifnull((SELECT group_concat(i.value || ' ' || i.normalized, ' ') FROM person_identifiers i
+                   WHERE i.person_id = pe.id), '')
+    FROM persons pe WHERE pe.change_seq > ?1";
+
+fn file_doc_from_row(row: &rusqlite::Row<'_>, paths: &HashMap<i64, Vec<String>>) -> rusqlite::Result<FileDoc> {
+    let class_id: i64 = row.get(2)?;
+    let due: Option<String> = row.get(13)?;
+    Ok(FileDoc {
+        id: row.get(0)?,
+        reference: row.get(1)?,
+        class_code: row.get(3)?,
+        class_path: paths.get(&class_id).cloned().unwrap_or_default(),
+        project: row.get(4)?,
+        title: row.get(5)?,
+        description: row.get(6)?,
+        keywords: row.get(7)?,
+        notes: row.get(8)?,
+        holder: row.get(9)?,
+        location: row.get(10)?,
+        status: row.get(11)?,
+        sensitivity: row.get(12)?,
+        due: due_bucket(due.as_deref()),
+        persons: row.get(14)?,
+    })
+}
+
+/// The facet value of a final disposition date: its year, or `pending`.
+pub fn due_bucket(date: Option<&str>) -> String {
+    match date {
+        Some(date) if date.len() >= 4 => date[..4].to_owned(),
+        _ => "pending".to_owned(),
+    }
+}

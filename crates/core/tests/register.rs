@@ -1,0 +1,351 @@
+//! The register and its search: files filed under the sample plan with their due dates, the
+//! rule that produced them and an audited history; search in French and English (accents,
+//! stems, phrases, prefixes, fields, facets); bulk imports checked whole; an index that agrees
+//! with the register after a crash or a restore; and no clear text on disk.
+
+mod common;
+
+use std::{io::Write, path::Path};
+
+use chrono::NaiveDate;
+use common::*;
+use greffier_core::{
+    ErrorCode, FileDates, FileDraft, FileFilter, FileStatus, ImportPhase, Secret, Session, UserMessage, Vault,
+};
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+fn vault_with_plan(fixture: &Fixture) -> (Vault, Session) {
+    let mut vault = fixture.create();
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("admin signs in");
+    vault.import_sample_plan(&admin).expect("sample plan");
+    (vault, admin)
+}
+
+fn draft(reference: &str, class: &str, title: &str, description: &str) -> FileDraft {
+    FileDraft {
+        reference: reference.into(),
+        class: class.into(),
+        title: title.into(),
+        description: description.into(),
+        dates: FileDates { opened_on: Some(date("2019-03-01")), ..Default::default() },
+        ..Default::default()
+    }
+}
+
+fn references(vault: &Vault, session: &Session, query: &str) -> Vec<String> {
+    let filter = FileFilter { query: query.into(), ..Default::default() };
+    let mut refs: Vec<String> = vault
+        .search_files(session, &filter, 0, 50, false)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.row.reference)
+        .collect();
+    refs.sort();
+    refs
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::File::create(&path).and_then(|mut f| f.write_all(bytes)).expect("write");
+    path
+}
+
+#[test]
+fn a_file_gets_its_due_dates_and_its_explanation_and_closing_starts_the_clock() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let created = vault
+        .create_file(&admin, draft("D-2019-0001", "100-20-05", "Politique d'Hydro-Québec", "Électricité de l'hôtel de ville"))
+        .expect("file created");
+    assert_eq!(created.status, FileStatus::Active);
+    assert!(created.due.semi_active_until.is_none(), "no date before the event: {:?}", created.due);
+    assert!(created.due.waiting_for.is_some());
+    assert_eq!(created.explanation.class, "100-20-05");
+    let closed = vault.close_file(&admin, "D-2019-0001", date("2020-01-31")).expect("closed");
+    assert_eq!(closed.status, FileStatus::SemiActive);
+    let active = closed.due.active_until.unwrap_or_else(|| panic!("active period ends: {:#?}", closed.explanation));
+    let final_date = closed.due.semi_active_until.expect("final disposition date");
+    assert!(active >= date("2020-01-31") && final_date >= active, "{:?}", closed.due);
+    let err = vault.close_file(&admin, "D-2019-0001", date("2021-01-01")).expect_err("already closed");
+    assert_eq!(err.code(), ErrorCode::FileAlreadyClosed);
+    let reopened = vault.reopen_file(&admin, "D-2019-0001").expect("reopened");
+    assert!(reopened.due.semi_active_until.is_none());
+    // Reclassifying moves the due dates and is audited with before and after.
+    let mut edit = draft("D-2019-0001", "300-10", "Dossier de l'employée Émilie Tremblay", "");
+    edit.dates.contract_ended_on = Some(date("2022-06-30"));
+    let moved = vault.update_file(&admin, "D-2019-0001", edit).expect("reclassified");
+    assert_eq!(moved.class, "300-10");
+    let recent = vault.recent_audit(&admin, 10).expect("audit");
+    assert!(recent.iter().any(|e| e.action == "file.reclassify"), "{recent:?}");
+    assert!(vault.verify_audit(&admin).expect("verify").is_intact());
+}
+
+#[test]
+fn bad_files_are_refused_with_what_to_do() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    vault.create_file(&admin, draft("A-1", "100-20-05", "Politique", "")).expect("first");
+    let cases = [
+        (draft("A-1", "100-20-05", "Politique", ""), ErrorCode::FileReferenceTaken),
+        (draft("A-2", "999-99", "Inconnue", ""), ErrorCode::UnknownClass),
+        (draft("A-3", "100-20-05", "  ", ""), ErrorCode::FileTitleMissing),
+        (draft("", "100-20-05", "Sans référence", ""), ErrorCode::FileReferenceInvalid),
+    ];
+    for (bad, code) in cases {
+        let err = vault.create_file(&admin, bad).expect_err("refused");
+        assert_eq!(err.code(), code, "{err}");
+    }
+    // A class without a rule: refused, naming the class (the top-level classes of the sample have none).
+    let err = vault.create_file(&admin, draft("A-4", "100", "Administration", "")).expect_err("no rule");
+    assert_eq!(err.code(), ErrorCode::ClassHasNoRule);
+    assert!(err.to_string().contains("100"), "{err}");
+    let mut backwards = draft("A-5", "100-20-05", "Dates", "");
+    backwards.dates.closed_on = Some(date("2000-01-01"));
+    assert_eq!(vault.create_file(&admin, backwards).expect_err("dates").code(), ErrorCode::FileDatesInconsistent);
+}
+
+#[test]
+fn search_folds_accents_stems_words_and_reads_phrases_prefixes_fields_and_facets() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let files = [
+        ("F-1", "200-20-10", "Facture d'Hydro-Québec", "Électricité de l'hôtel de ville, inspections annuelles"),
+        ("F-2", "200-20-10", "Invoice from Bell Canada", "Telephone lines of the city hall, yearly inspection"),
+        ("F-3", "100-20-05", "Politique de sécurité", "Inspecté par la direction; contrat de service signé"),
+        ("F-4", "300-10", "Dossier de l'employé François Gagnon", "Contrat de travail et évaluations"),
+        ("F-5", "200-20-05", "États financiers 2021", "Rapport du vérificateur, Montréal"),
+    ];
+    for (reference, class, title, description) in files {
+        vault.create_file(&admin, draft(reference, class, title, description)).expect("create");
+    }
+    assert_eq!(references(&vault, &admin, "quebec"), ["F-1"], "accents folded");
+    assert_eq!(references(&vault, &admin, "QUÉBEC"), ["F-1"]);
+    assert_eq!(references(&vault, &admin, "electricite"), ["F-1"]);
+    // inspection, inspections, inspecté: one French stem; inspection, inspections: one English stem.
+    assert_eq!(references(&vault, &admin, "inspection"), ["F-1", "F-2", "F-3"], "French and English stems");
+    assert_eq!(references(&vault, &admin, "inspections"), ["F-1", "F-2", "F-3"]);
+    assert_eq!(references(&vault, &admin, "yearly"), ["F-2"]);
+    assert_eq!(references(&vault, &admin, "\"contrat de service\""), ["F-3"], "phrase");
+    assert_eq!(references(&vault, &admin, "\"service de contrat\""), Vec::<String>::new(), "phrase order");
+    assert_eq!(references(&vault, &admin, "insp*"), ["F-1", "F-2", "F-3"], "prefix");
+    assert_eq!(references(&vault, &admin, "Montré*"), ["F-5"], "accented prefix");
+    assert_eq!(references(&vault, &admin, "class:200-20"), ["F-1", "F-2", "F-5"], "a class and the classes under it");
+    assert_eq!(references(&vault, &admin, "classe:200-20-10"), ["F-1", "F-2"], "French field names");
+    assert_eq!(references(&vault, &admin, "contrat -class:300"), ["F-3"]);
+    assert_eq!(references(&vault, &admin, "ref:F-4"), ["F-4"]);
+    assert_eq!(references(&vault, &admin, "françois gagnon"), ["F-4"]);
+    let page = vault
+        .search_files(&admin, &FileFilter { query: "inspection".into(), ..Default::default() }, 0, 1, true)
+        .expect("search");
+    assert_eq!(page.total, 3);
+    assert_eq!(page.hits.len(), 1, "paginated");
+    let class_counts: Vec<(String, u64)> =
+        page.facets.iter().filter(|f| f.facet == "class_code").map(|f| (f.value.clone(), f.count)).collect();
+    assert_eq!(class_counts, [("200-20-10".to_owned(), 2), ("100-20-05".to_owned(), 1)]);
+    let snippet = page.hits[0].snippet.as_ref().expect("a snippet");
+    assert!(!snippet.highlights.is_empty());
+    let (start, end) = snippet.highlights[0];
+    assert!(snippet.fragment[start..end].to_lowercase().starts_with("inspect"), "{snippet:?}");
+    // Filters combine with the query.
+    let filter = FileFilter { class: Some("200".into()), status: Some(FileStatus::Active), ..Default::default() };
+    assert_eq!(vault.search_files(&admin, &filter, 0, 50, false).expect("filter").total, 3);
+    // An edit is searchable at once, and the old words are gone.
+    vault
+        .update_file(&admin, "F-5", draft("F-5", "200-20-05", "États financiers 2022", "Rapport de Sherbrooke"))
+        .expect("edit");
+    assert_eq!(references(&vault, &admin, "sherbrooke"), ["F-5"]);
+    assert!(references(&vault, &admin, "montreal").is_empty());
+    let bad = vault.search_files(&admin, &FileFilter { query: "\"unclosed".into(), ..Default::default() }, 0, 5, false);
+    assert!(bad.is_ok() || bad.as_ref().err().map(|e| e.code()) == Some(ErrorCode::SearchQueryInvalid));
+}
+
+const FILES_CSV: &str = "reference;classe;titre;description;ouverture;fermeture;sensibilité;support;mots-clés
+R-001;100-20-10;Facture de déneigement;Contrat de déneigement des rues de Lévis;2015-01-10;31/12/2015;internal;papier;neige, rues
+R-002;300-10;Dossier de l'employée Zoé Bélanger;\"Embauche,
+évaluations\";2010-05-01;;personal;numérique;
+R-003;100-20-05;Politique de télétravail;;2020-03-15;;public;hybrid;
+";
+
+const PERSONS_CSV: &str = "file,person,last_name,first_name,birth_date,identifier_type,identifier,categories,purpose,consent,consent_date,consent_source
+R-002,P-1,Bélanger,Zoé,1985-07-14,sin,046 454 286,sin;employment;date_of_birth,Gestion du dossier d'emploi,yes,2010-05-01,formulaire papier
+R-001,P-2,Côté,Jérôme,1970-02-02,health_insurance,COTJ 7002 0212,contact,Traitement d'une plainte,,,
+R-002,P-1,Bélanger,Zoé,1985-07-14,,,health,Assurance collective,no,,
+";
+
+#[test]
+fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let dir = fixture.dir.path();
+    let files = write(dir, "dossiers.csv", FILES_CSV.as_bytes());
+    let persons = write(dir, "personnes.csv", PERSONS_CSV.as_bytes());
+    let mut phases = Vec::new();
+    let report = vault
+        .import_register(&admin, Some(&files), Some(&persons), &mut |phase, _| {
+            phases.push(phase);
+            true
+        })
+        .expect("import");
+    assert_eq!((report.files, report.persons_created, report.links, report.purposes), (3, 2, 2, 3));
+    assert!(phases.contains(&ImportPhase::Indexing));
+    let r1 = vault.file(&admin, "R-001").expect("R-001");
+    assert_eq!(r1.dates.closed_on, Some(date("2015-12-31")), "DD/MM/YYYY read");
+    assert_eq!(r1.keywords, ["neige", "rues"]);
+    assert!(r1.due.semi_active_until.is_some());
+    let r2 = vault.file(&admin, "R-002").expect("R-002");
+    assert_eq!(r2.description, "Embauche,\névaluations", "quoted newline kept");
+    assert_eq!(r2.persons.len(), 1);
+    assert_eq!(r2.persons[0].categories, ["sin", "employment", "date_of_birth", "health"]);
+    assert_eq!(r2.persons[0].purposes.len(), 2);
+    // Every file about a person is one query: by name, birth date or identifier.
+    assert_eq!(references(&vault, &admin, "person:belanger"), ["R-002"]);
+    assert_eq!(references(&vault, &admin, "person:\"1985-07-14\""), ["R-002"]);
+    assert_eq!(references(&vault, &admin, "person:046454286"), ["R-002"]);
+    assert_eq!(references(&vault, &admin, "levis"), ["R-001"]);
+    // The same files again: every row is a duplicate of the register; nothing changes.
+    let before = vault.file_count(&admin).expect("count");
+    let err = vault.import_register(&admin, Some(&files), None, &mut |_, _| true).expect_err("duplicates");
+    assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
+    assert_eq!(vault.file_count(&admin).expect("count"), before);
+}
+
+#[test]
+fn a_broken_import_names_each_row_and_column_and_imports_nothing() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let broken = "reference,class,title,opened,closed,medium
+X-1,200-20-10,Bon,2020-01-01,,paper
+X-2,999-99,Classe inconnue,2020-01-01,,paper
+X-1,200-20-10,Doublon,2020-01-01,,paper
+X-4,200-20-10,Date,2020-13-45,,paper
+X-5,200-20-10,,2020-01-01,,paper
+X-6,200-20-10,Support,2020-01-01,,parchemin
+X-7,200-20-10,Fermé avant,2020-01-01,2019-01-01,paper
+X-8,100,Sans règle,2020-01-01,,paper
+";
+    let path = write(fixture.dir.path(), "broken.csv", broken.as_bytes());
+    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
+    let text = err.to_string();
+    for expected in ["row 3, column “class”", "row 4, column “reference”", "row 5, column “opened”", "row 6, column “title”", "row 7, column “medium”", "row 8, column “closed”", "row 9, column “class”"] {
+        assert!(text.contains(expected), "{expected} missing in:\n{text}");
+    }
+    assert!(err.message(greffier_core::Lang::Fr).contains("ligne 3"));
+    assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
+    // Windows-1252 with semicolons, as French Excel saves it.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");
+    let path = write(fixture.dir.path(), "excel.csv", &bytes);
+    vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("windows-1252 import");
+    assert_eq!(vault.file(&admin, "W-1").expect("W-1").title, "Reçu de taxes à Québec");
+    assert_eq!(references(&vault, &admin, "recu"), ["W-1"]);
+    // Cancelled: nothing imported.
+    let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annule\n");
+    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| false);
+    assert!(err.is_ok() || err.as_ref().err().map(|e| e.code()) == Some(ErrorCode::Cancelled));
+}
+
+#[test]
+fn the_index_follows_the_register_through_reopen_crash_and_reindex() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    for n in 0..30 {
+        vault
+            .create_file(&admin, draft(&format!("K-{n:03}"), "200-20-10", &format!("Facture numéro {n}"), "Québec"))
+            .expect("create");
+    }
+    let check = vault.check_index(&admin).expect("check");
+    assert_eq!(check.indexed_files, 30, "{check:?}");
+    assert!(check.is_consistent(), "{check:?}");
+    drop(vault);
+    // A change the index did not see (a crash between the two commits): the raw register moves on.
+    let raw = fixture.raw(&{
+        let v = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("open");
+        v.vault_id().to_owned()
+    });
+    raw.execute_batch(
+        "UPDATE register_state SET change_seq = change_seq + 1;
+         UPDATE files SET title = 'Titre changé en douce', change_seq = (SELECT change_seq FROM register_state)
+         WHERE reference = 'K-007';",
+    )
+    .expect("raw change");
+    drop(raw);
+    let vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    let stale = vault.check_index(&admin).expect("check");
+    assert!(!stale.is_consistent(), "vault check sees the gap: {stale:?}");
+    drop(vault);
+    let mut vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    assert_eq!(references(&vault, &admin, "douce"), ["K-007"], "replayed at first use");
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+    let mut ticks = 0;
+    let count = vault
+        .reindex(&admin, &mut |_| {
+            ticks += 1;
+            true
+        })
+        .expect("reindex");
+    assert_eq!(count, 30);
+    assert!(ticks >= 1);
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+    assert_eq!(references(&vault, &admin, "numéro").len(), 29, "K-007 lost the word");
+}
+
+/// Every file under a folder, recursively.
+fn all_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn hits(dir: &Path, canaries: &[&str]) -> usize {
+    let mut files = Vec::new();
+    all_files(dir, &mut files);
+    let mut count = 0;
+    for file in files {
+        let bytes = std::fs::read(&file).expect("read");
+        for canary in canaries {
+            count += bytes.windows(canary.len()).filter(|w| *w == canary.as_bytes()).count();
+        }
+    }
+    count
+}
+
+#[test]
+fn no_clear_text_of_files_persons_or_index_lands_in_the_vault_folder() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let canaries = ["zyxwquartzcanary", "Vrbnikcanaryname", "canaryident998877"];
+    let mut d = draft("CAN-1", "200-20-10", "Dossier zyxwquartzcanary", "Texte zyxwquartzcanary répété");
+    d.notes = "zyxwquartzcanary".into();
+    vault.create_file(&admin, d).expect("create");
+    let imports = tempfile::tempdir().expect("tempdir");
+    let persons = write(
+        imports.path(),
+        "p.csv",
+        format!("file,last_name,first_name,identifier_type,identifier\nCAN-1,Vrbnikcanaryname,Ana,client_number,{}\n", canaries[2]).as_bytes(),
+    );
+    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    assert_eq!(references(&vault, &admin, "vrbnikcanaryname"), ["CAN-1"]);
+    assert_eq!(references(&vault, &admin, "zyxwquartzcanary"), ["CAN-1"]);
+    // While open (WAL and index in use), and after closing.
+    assert_eq!(hits(&fixture.vault_dir(), &canaries), 0, "clear text in the open vault's folder");
+    assert!(fixture.vault_dir().join("search.db").exists(), "the index is in the vault folder");
+    vault.lock();
+    assert_eq!(hits(&fixture.vault_dir(), &canaries), 0, "clear text in the closed vault's folder");
+    // The oracle works: the same words in a plain SQLite file and in a stock tantivy store are found.
+    let plain = tempfile::tempdir().expect("tempdir");
+    let conn = rusqlite::Connection::open(plain.path().join("plain.db")).expect("plain");
+    conn.execute_batch("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('Dossier zyxwquartzcanary');").expect("plain");
+    drop(conn);
+    assert!(hits(plain.path(), &canaries) > 0, "the scan finds clear text when there is some");
+}
