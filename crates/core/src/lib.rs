@@ -19,7 +19,9 @@ pub mod plan_table;
 pub mod project;
 mod recovery;
 pub mod register;
+pub mod register_export;
 pub mod register_import;
+pub mod persons;
 pub mod retention;
 pub mod sample;
 pub mod search;
@@ -51,6 +53,8 @@ pub use register::{
     Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
     FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, Waiting,
 };
+pub use persons::{Identifier, MaskedIdentifier, Person};
+pub use register_export::{RegisterFormat, EXPORT_COLUMNS};
 pub use register_import::{ImportPhase, RegisterImportReport};
 pub use sample::SAMPLE_PLAN_CSV;
 pub use search::{FacetCount, SearchError, Snippet};

@@ -847,7 +847,7 @@ pub struct FileHit {
     pub snippet: Option<Snippet>,
 }
 
-fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
+pub(crate) fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
     let status: String = row.get(7)?;
     let sensitivity: String = row.get(8)?;
     let disposition: String = row.get(9)?;
@@ -866,7 +866,7 @@ fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
     })
 }
 
-const ROW_SQL: &str = "SELECT f.id, f.reference, c.code, p.code, f.title, f.opened_on, f.closed_on, f.status,
+pub(crate) const ROW_SQL: &str = "SELECT f.id, f.reference, c.code, p.code, f.title, f.opened_on, f.closed_on, f.status,
     f.sensitivity, f.disposition, f.semi_active_until, f.description
     FROM files f JOIN plan_classes c ON c.id = f.class_id LEFT JOIN projects p ON p.id = f.project_id
     WHERE f.id = ?1";

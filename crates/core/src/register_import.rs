@@ -55,6 +55,11 @@ enum FileColumn {
     Sensitivity,
     Status,
     Notes,
+    /// Computed columns of an export: read back and ignored.
+    RuleVersion,
+    ActiveUntil,
+    FinalDate,
+    Disposition,
 }
 
 impl FileColumn {
@@ -78,6 +83,11 @@ impl FileColumn {
             "sensitivity" | "sensibilite" => Sensitivity,
             "status" | "statut" => Status,
             "notes" | "remarques" | "note" => Notes,
+            // Computed columns of an export: read back and ignored.
+            "rule_version" | "version_regle" => RuleVersion,
+            "active_until" | "fin_periode_active" => ActiveUntil,
+            "final_disposition_date" | "date_disposition_finale" => FinalDate,
+            "disposition" => Disposition,
             _ => return None,
         })
     }

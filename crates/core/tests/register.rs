@@ -349,3 +349,67 @@ fn no_clear_text_of_files_persons_or_index_lands_in_the_vault_folder() {
     drop(conn);
     assert!(hits(plain.path(), &canaries) > 0, "the scan finds clear text when there is some");
 }
+
+#[test]
+fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_revealed() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let dir = fixture.dir.path();
+    let files = write(dir, "dossiers.csv", FILES_CSV.as_bytes());
+    let persons = write(dir, "personnes.csv", PERSONS_CSV.as_bytes());
+    vault.import_register(&admin, Some(&files), Some(&persons), &mut |_, _| true).expect("import");
+    // Persons: found by identifier in one query, masked, revealed with an audit event.
+    let found = vault.find_persons(&admin, "046454286", 10).expect("find");
+    assert_eq!(found.len(), 1);
+    let zoe = &found[0];
+    assert_eq!((zoe.last_name.as_str(), zoe.files.len()), ("Bélanger", 1));
+    assert_eq!(zoe.identifiers[0].masked, "••• ••• 286");
+    assert_eq!(vault.find_persons(&admin, "belanger", 10).expect("by name").len(), 1);
+    let revealed = vault.reveal_identifiers(&admin, zoe.id).expect("reveal");
+    assert_eq!(revealed[0].value, "046 454 286");
+    let recent = vault.recent_audit(&admin, 5).expect("audit");
+    assert!(recent.iter().any(|e| e.action == "person.reveal_identifiers"));
+    assert!(!serde_json::to_string(&recent).expect("json").contains("046"), "the audit trail never copies identifiers");
+    // An auditor reads the register but cannot reveal identifiers nor file anything.
+    vault
+        .add_user(
+            &admin,
+            greffier_core::NewUser {
+                username: "audit".into(),
+                display_name: "Vérificatrice".into(),
+                role: greffier_core::Role::Auditor,
+                password: Secret::new("auditor password 1"),
+            },
+        )
+        .expect("auditor");
+    let auditor = vault.sign_in("audit", &Secret::new("auditor password 1")).expect("auditor signs in");
+    assert!(vault.file(&auditor, "R-002").is_ok());
+    assert_eq!(vault.reveal_identifiers(&auditor, zoe.id).expect_err("refused").code(), ErrorCode::PermissionDenied);
+    assert_eq!(
+        vault.create_file(&auditor, draft("Z-1", "100-20-05", "Non", "")).expect_err("refused").code(),
+        ErrorCode::PermissionDenied
+    );
+    // Export a filtered view, then everything, and import everything into a new vault.
+    let mut csv = Vec::new();
+    let filter = FileFilter { query: "déneigement".into(), ..Default::default() };
+    let n = vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &mut csv).expect("export");
+    assert_eq!(n, 1);
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(text.starts_with("reference,class,rule,project,title"), "{text}");
+    assert!(text.contains("R-001") && !text.contains("R-002"));
+    let mut all = Vec::new();
+    let n = vault
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Csv, &mut all)
+        .expect("export all");
+    assert_eq!(n, 3);
+    let mut xlsx = Vec::new();
+    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &mut xlsx).expect("xlsx");
+    let other = Fixture::new();
+    let (mut copy, copy_admin) = vault_with_plan(&other);
+    let exported = write(other.dir.path(), "export.xlsx", &xlsx);
+    copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
+    for reference in ["R-001", "R-002", "R-003"] {
+        let (a, b) = (vault.file(&admin, reference).expect("a"), copy.file(&copy_admin, reference).expect("b"));
+        assert_eq!((a.title, a.description, a.dates, a.due), (b.title, b.description, b.dates, b.due), "{reference}");
+    }
+}

@@ -541,11 +541,8 @@ impl SearchIndex {
         Ok(searcher.search(&query, &Count)?)
     }
 
-    /// Runs a query: the ranked page of hits, the total, and (when asked) the facet counts.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+    fn parser(&self) -> tantivy::query::QueryParser {
         let f = &self.fields;
-        let rewritten = split_prefixes(&rewrite_query(&request.query));
-        let text = rewritten.text;
         let mut parser = tantivy::query::QueryParser::for_index(
             &self.index,
             vec![f.title, f.text, f.fr, f.en, f.person, f.reference],
@@ -555,6 +552,15 @@ impl SearchIndex {
         parser.set_field_boost(f.reference, 4.0);
         parser.set_field_boost(f.fr, 0.5);
         parser.set_field_boost(f.en, 0.5);
+        parser
+    }
+
+    /// The query a request means: its words, its prefixes, and the kind of document.
+    fn build_query(&self, request: &SearchRequest) -> Result<Box<dyn tantivy::query::Query>, SearchError> {
+        let f = &self.fields;
+        let rewritten = split_prefixes(&rewrite_query(&request.query));
+        let text = rewritten.text;
+        let parser = self.parser();
         use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
         let bad = |detail: String| SearchError::BadQuery { query: request.query.clone(), detail };
         let words_only = text.chars().all(|c| c.is_whitespace() || c == '(' || c == ')');
@@ -586,26 +592,51 @@ impl SearchIndex {
             let occur = if prefix.negated { Occur::MustNot } else { Occur::Must };
             clauses.push((occur, Box::new(BooleanQuery::new(any))));
         }
-        let query = BooleanQuery::new(clauses);
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Runs a query: the ranked page of hits, the total, and (when asked) the facet counts.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+        let f = &self.fields;
+        let query = self.build_query(request)?;
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
         let (top, total, facets) = if request.facets {
-            let (top, (total, facets)) = searcher.search(&query, &(top, (Count, FacetCounter)))?;
+            let (top, (total, facets)) = searcher.search(&*query, &(top, (Count, FacetCounter)))?;
             (top, total, facets)
         } else {
-            let (top, total) = searcher.search(&query, &(top, Count))?;
+            let (top, total) = searcher.search(&*query, &(top, Count))?;
             (top, total, Vec::new())
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             hits.push(SearchHit { id: self.doc_id(&searcher, address)?, score });
         }
-        let snippets = if request.snippets && !text.trim().is_empty() {
-            Some(SnippetGenerator::create(&searcher, &*parsed, f.text)?)
+        let snippets = if request.snippets {
+            Some(SnippetGenerator::create(&searcher, &*query, f.text)?)
         } else {
             None
         };
         Ok(SearchPage { total, hits, facets, snippets: snippets.map(Snippets) })
+    }
+
+    /// The ids of every hit of a query, for exports.
+    pub fn all_ids(&self, request: &SearchRequest) -> Result<Vec<i64>, SearchError> {
+        let query = self.build_query(request)?;
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&*query, &tantivy::collector::DocSetCollector)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        let mut columns = HashMap::new();
+        for address in addresses {
+            if !columns.contains_key(&address.segment_ord) {
+                let column = searcher.segment_reader(address.segment_ord).fast_fields().i64("id")?;
+                columns.insert(address.segment_ord, column);
+            }
+            if let Some(id) = columns.get(&address.segment_ord).and_then(|column| column.first(address.doc_id)) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
     }
 
     fn doc_id(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<i64, SearchError> {
