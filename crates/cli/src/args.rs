@@ -61,6 +61,14 @@ pub enum Command {
     /// Projects and their destruction calendars.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// The file register.
+    #[command(subcommand)]
+    Files(FilesCommand),
+    /// Persons the files are about.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Full-text search of the register (`greffier search QUERY`), or `search reindex`.
+    Search(SearchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -221,4 +229,106 @@ pub enum ProjectCommand {
     },
     /// Withdraw an override (it stays in the calendar's history).
     Withdraw { code: String, id: i64 },
+}
+
+/// Which files a command works on: a query and filters, as in the register's view.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// The search syntax: words, "phrases", prefix*, class:100-20, project:CODE, status:active…
+    #[arg(long, default_value = "")]
+    pub filter: String,
+    /// A class and the classes under it.
+    #[arg(long)]
+    pub class: Option<String>,
+    #[arg(long)]
+    pub project: Option<String>,
+    /// active, semi_active, inactive, on_hold, destroyed, transferred.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// public, internal, confidential, personal, highly_sensitive.
+    #[arg(long)]
+    pub sensitivity: Option<String>,
+    /// The year of the final disposition, or `pending`.
+    #[arg(long)]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilesCommand {
+    /// Import files (and the persons they are about) from .csv or .xlsx; see the README for the
+    /// columns. Checked whole first: any bad row refuses the import and nothing is written.
+    Import {
+        /// The files sheet.
+        file: Option<PathBuf>,
+        /// The persons sheet (each row links a person to a file of the import or of the register).
+        #[arg(long)]
+        persons: Option<PathBuf>,
+    },
+    /// Export the files a filter selects (all of them without one) to .csv or .xlsx.
+    Export {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// The file to write (its extension gives the format).
+        file: PathBuf,
+    },
+    /// Show a file: its dates, due dates, the rule that applies and why, its persons.
+    Show { reference: String },
+    /// File a new file.
+    Add {
+        reference: String,
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        project: Option<String>,
+        /// The rule, when several apply to the class.
+        #[arg(long)]
+        rule: Option<String>,
+        /// YYYY-MM-DD or DD/MM/YYYY.
+        #[arg(long)]
+        opened: Option<String>,
+        #[arg(long)]
+        sensitivity: Option<String>,
+    },
+    /// Close a file on a date (today by default): the clock of rules counted from closing starts.
+    Close {
+        reference: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Reopen a closed file.
+    Reopen { reference: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Find persons by name, birth date or identifier; identifiers are shown masked.
+    Find { query: String },
+    /// Show a person's identifiers in clear (audited).
+    Reveal { id: i64 },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SearchArgs {
+    #[command(subcommand)]
+    pub command: Option<SearchCommand>,
+    /// The query: words, "phrases", prefix*, class:100-20 (classe:), project: (projet:),
+    /// status: (statut:), sensitivity:, due: (échéance:), person: (personne:), reference: (ref:).
+    pub query: Vec<String>,
+    /// How many results to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Skip this many results (pages).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the register.
+    Reindex,
 }

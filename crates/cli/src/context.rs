@@ -29,6 +29,9 @@ pub enum CliError {
     Write { path: String, reason: String },
     #[error("Could not read {path}: {reason}. Check the path and that you may read the file.")]
     Read { path: String, reason: String },
+    /// A value given on the command line that cannot be used.
+    #[error("{en}")]
+    Usage { en: String, fr: String },
 }
 
 impl UserMessage for CliError {
@@ -38,6 +41,7 @@ impl UserMessage for CliError {
             CliError::MissingUser => ErrorCode::MissingUser,
             CliError::MissingSecret { .. } => ErrorCode::MissingSecret,
             CliError::Stdin(_) | CliError::Write { .. } | CliError::Read { .. } => ErrorCode::Io,
+            CliError::Usage { .. } => ErrorCode::InvalidArgument,
         }
     }
     fn french(&self) -> String {
@@ -52,6 +56,7 @@ impl UserMessage for CliError {
             }
             CliError::Stdin(e) => format!("Impossible de lire le mot de passe sur l'entrée standard : {e}."),
             CliError::Write { path, reason } => format!("Impossible d'écrire {path} : {reason}."),
+            CliError::Usage { fr, .. } => fr.clone(),
             CliError::Read { path, reason } => {
                 format!("Impossible de lire {path} : {reason}. Vérifiez le chemin et que vous pouvez lire le fichier.")
             }

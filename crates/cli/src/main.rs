@@ -5,6 +5,7 @@ mod args;
 mod context;
 mod plan;
 mod project;
+mod register;
 mod run;
 
 use std::process::ExitCode;

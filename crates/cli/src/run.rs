@@ -46,6 +46,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
             }
         },
         Command::Project(command) => crate::project::run(&ctx, command),
+        Command::Files(command) => crate::register::files(&ctx, command),
+        Command::Person(command) => crate::register::person(&ctx, command),
+        Command::Search(args) => crate::register::search(&ctx, args),
     }
 }
 
@@ -183,8 +186,13 @@ fn info(ctx: &Context) -> Result<Outcome, CliError> {
 fn check(ctx: &Context) -> Result<Outcome, CliError> {
     let (vault, session) = ctx.open_session()?;
     let report = vault.check(&session)?;
+    let index = vault.check_index(&session)?;
     if ctx.json {
-        print_json(&report);
+        let mut value = serde_json::to_value(&report).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("index".into(), serde_json::to_value(&index).unwrap_or_default());
+        }
+        print_json(&value);
     } else {
         let l = ctx.lang;
         println!("integrity_check        {}", report.integrity.join("; "));
@@ -193,8 +201,31 @@ fn check(ctx: &Context) -> Result<Outcome, CliError> {
             if report.cipher_integrity.is_empty() { "ok".to_owned() } else { report.cipher_integrity.join("; ") }
         );
         print_verify(l, &report.audit);
+        if index.is_consistent() {
+            println!(
+                "{}",
+                l.pick(
+                    format!("Index de recherche à jour : {} dossier(s), changement n° {}", index.indexed_files, index.index_seq),
+                    format!("Search index up to date: {} file(s), change #{}", index.indexed_files, index.index_seq)
+                )
+            );
+        } else {
+            println!(
+                "{}",
+                l.pick(
+                    format!(
+                        "Index de recherche en retard ou incohérent : changement {} sur {}, {} dossier(s) manquant(s), {} en trop. Il sera rattrapé à la prochaine recherche ; `greffier search reindex` le reconstruit.",
+                        index.index_seq, index.register_seq, index.missing, index.extra
+                    ),
+                    format!(
+                        "Search index behind or inconsistent: change {} of {}, {} file(s) missing, {} extra. It catches up at the next search; `greffier search reindex` rebuilds it.",
+                        index.index_seq, index.register_seq, index.missing, index.extra
+                    )
+                )
+            );
+        }
     }
-    Ok(if report.is_sound() { Outcome::Success } else { Outcome::ProblemFound })
+    Ok(if report.is_sound() && index.is_consistent() { Outcome::Success } else { Outcome::ProblemFound })
 }
 
 fn print_verify(l: Lang, report: &greffier_core::VerifyReport) {

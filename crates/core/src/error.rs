@@ -98,6 +98,7 @@ pub enum ErrorCode {
     SearchIndexFailed,
     SearchIndexBusy,
     SearchQueryInvalid,
+    InvalidArgument,
     Database,
     Io,
 }

@@ -1,0 +1,315 @@
+//! `files`, `person` and `search`: the register, its persons and its full-text search. Each
+//! command unpacks, calls the core, prints.
+
+use std::{io::Write, path::Path};
+
+use greffier_core::{
+    plan_table::parse_date, FileDraft, FileFilter, FileRecord, FileStatus, ImportPhase, Lang, ProjectError,
+    RegisterFormat, Sensitivity, Waiting,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{
+    args::{FilesCommand, FilterArgs, PersonCommand, SearchArgs, SearchCommand},
+    context::{CliError, Context},
+    run::{print_json, Outcome},
+};
+
+fn bad_value(en: String, fr: String) -> CliError {
+    CliError::Usage { en, fr }
+}
+
+fn date(text: &str) -> Result<chrono::NaiveDate, CliError> {
+    parse_date(text).ok_or_else(|| {
+        bad_value(
+            format!("“{text}” is not a date: write YYYY-MM-DD or DD/MM/YYYY."),
+            format!("« {text} » n'est pas une date : écrivez AAAA-MM-JJ ou JJ/MM/AAAA."),
+        )
+    })
+}
+
+fn sensitivity(text: &str) -> Result<Sensitivity, CliError> {
+    Sensitivity::parse(text)
+        .ok_or_else(|| greffier_core::Error::from(ProjectError::SensitivityInvalid { value: text.to_owned() }).into())
+}
+
+fn filter(args: FilterArgs) -> Result<FileFilter, CliError> {
+    let status = match args.status.as_deref() {
+        Some(text) => Some(FileStatus::parse(text).ok_or_else(|| {
+            bad_value(
+                format!("“{text}” is not a status: active, semi_active, inactive, on_hold, destroyed, transferred."),
+                format!("« {text} » n'est pas un statut : actif, semi-actif, inactif, en suspens, détruit, versé."),
+            )
+        })?),
+        None => None,
+    };
+    Ok(FileFilter {
+        query: args.filter,
+        class: args.class,
+        project: args.project,
+        status,
+        sensitivity: args.sensitivity.as_deref().map(sensitivity).transpose()?,
+        due: args.due,
+    })
+}
+
+pub fn files(ctx: &Context, command: FilesCommand) -> Result<Outcome, CliError> {
+    match command {
+        FilesCommand::Import { file, persons } => import(ctx, file.as_deref(), persons.as_deref()),
+        FilesCommand::Export { filter: args, file } => {
+            let format = RegisterFormat::from_path(&file).ok_or_else(|| {
+                bad_value(
+                    format!("{}: give a .csv or .xlsx file.", file.display()),
+                    format!("{} : donnez un fichier .csv ou .xlsx.", file.display()),
+                )
+            })?;
+            let filter = filter(args)?;
+            let (vault, session) = ctx.open_session()?;
+            let mut out = Vec::new();
+            let count = vault.export_files(&session, &filter, format, &mut out)?;
+            std::fs::write(&file, out)
+                .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
+            if ctx.json {
+                print_json(&serde_json::json!({ "files": count, "path": file }));
+            } else {
+                println!(
+                    "{}",
+                    ctx.lang.pick(
+                        format!("{count} dossier(s) exporté(s) dans {}.", file.display()),
+                        format!("{count} file(s) exported to {}.", file.display())
+                    )
+                );
+            }
+            Ok(Outcome::Success)
+        }
+        FilesCommand::Show { reference } => {
+            let (vault, session) = ctx.open_session()?;
+            let record = vault.file(&session, &reference)?;
+            if ctx.json {
+                print_json(&record);
+            } else {
+                print_file(ctx.lang, &record);
+            }
+            Ok(Outcome::Success)
+        }
+        FilesCommand::Add { reference, class, title, description, project, rule, opened, sensitivity: level } => {
+            let mut draft = FileDraft { reference, class, title, description, project, rule, ..Default::default() };
+            draft.dates.opened_on = opened.as_deref().map(date).transpose()?;
+            draft.sensitivity = level.as_deref().map(sensitivity).transpose()?;
+            let (mut vault, session) = ctx.open_session()?;
+            let record = vault.create_file(&session, draft)?;
+            show_or_json(ctx, &record);
+            Ok(Outcome::Success)
+        }
+        FilesCommand::Close { reference, on } => {
+            let on = match on.as_deref() {
+                Some(text) => date(text)?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let (mut vault, session) = ctx.open_session()?;
+            let record = vault.close_file(&session, &reference, on)?;
+            show_or_json(ctx, &record);
+            Ok(Outcome::Success)
+        }
+        FilesCommand::Reopen { reference } => {
+            let (mut vault, session) = ctx.open_session()?;
+            let record = vault.reopen_file(&session, &reference)?;
+            show_or_json(ctx, &record);
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+fn show_or_json(ctx: &Context, record: &FileRecord) {
+    if ctx.json {
+        print_json(record);
+    } else {
+        print_file(ctx.lang, record);
+    }
+}
+
+fn or_dash(date: Option<chrono::NaiveDate>) -> String {
+    date.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+fn print_file(l: Lang, f: &FileRecord) {
+    let class_title = l.pick(&f.class_title_fr, &f.class_title_en);
+    println!("{} — {}", f.reference, f.title);
+    println!("  {:<22} {} {}", l.pick("Classe", "Class"), f.class, class_title);
+    println!("  {:<22} {} (v{})", l.pick("Règle", "Rule"), f.rule, f.rule_version);
+    if let Some(project) = &f.project {
+        println!("  {:<22} {}", l.pick("Projet", "Project"), project);
+    }
+    println!("  {:<22} {}", l.pick("Sensibilité", "Sensitivity"), f.sensitivity.label(l));
+    println!("  {:<22} {:?}", l.pick("Statut", "Status"), f.status);
+    println!("  {:<22} {}", l.pick("Ouvert le", "Opened"), or_dash(f.dates.opened_on));
+    println!("  {:<22} {}", l.pick("Fermé le", "Closed"), or_dash(f.dates.closed_on));
+    println!("  {:<22} {}", l.pick("Fin période active", "Active until"), or_dash(f.due.active_until));
+    println!(
+        "  {:<22} {} ({})",
+        l.pick("Disposition finale", "Final disposition"),
+        or_dash(f.due.semi_active_until),
+        f.due.disposition.label(l)
+    );
+    match &f.due.waiting_for {
+        Some(Waiting::Event { event }) => {
+            println!("  {}", l.pick(format!("En attente : {}", event.label(l)), format!("Waiting for: {}", event.label(l))))
+        }
+        Some(Waiting::OpenPeriod { period }) => println!(
+            "  {}",
+            l.pick(format!("Période sans fin fixe : {}", period.label(l)), format!("Open-ended period: {}", period.label(l)))
+        ),
+        None => {}
+    }
+    if !f.description.is_empty() {
+        println!("  {}", f.description.replace('\n', "\n  "));
+    }
+    for p in &f.persons {
+        println!("  {} {} {} [{}]", l.pick("Personne :", "Person:"), p.first_name, p.last_name, p.categories.join(", "));
+    }
+    println!();
+    print!("{}", f.explanation.render(l));
+}
+
+fn import(ctx: &Context, files: Option<&Path>, persons: Option<&Path>) -> Result<Outcome, CliError> {
+    if files.is_none() && persons.is_none() {
+        return Err(bad_value(
+            "Give a files sheet, a persons sheet (--persons), or both.".into(),
+            "Donnez une feuille de dossiers, une feuille de personnes (--persons), ou les deux.".into(),
+        ));
+    }
+    for path in [files, persons].into_iter().flatten() {
+        if !path.is_file() {
+            return Err(CliError::Read { path: path.display().to_string(), reason: "no such file".into() });
+        }
+    }
+    let (mut vault, session) = ctx.open_session()?;
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} {pos}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    let l = ctx.lang;
+    let report = vault.import_register(&session, files, persons, &mut |phase, done| {
+        bar.set_message(match phase {
+            ImportPhase::Checking => l.pick("Vérification", "Checking"),
+            ImportPhase::Writing => l.pick("Écriture", "Writing"),
+            ImportPhase::Indexing => l.pick("Indexation", "Indexing"),
+        });
+        bar.set_position(done);
+        true
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    if ctx.json {
+        print_json(&report);
+    } else {
+        println!(
+            "{}",
+            l.pick(
+                format!(
+                    "{} dossier(s) importé(s) ; {} personne(s) créée(s), {} déjà connue(s) ; {} lien(s), {} finalité(s).",
+                    report.files, report.persons_created, report.persons_reused, report.links, report.purposes
+                ),
+                format!(
+                    "{} file(s) imported; {} person(s) created, {} already known; {} link(s), {} purpose(s).",
+                    report.files, report.persons_created, report.persons_reused, report.links, report.purposes
+                )
+            )
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError> {
+    let (vault, session) = ctx.open_session()?;
+    match command {
+        PersonCommand::Find { query } => {
+            let persons = vault.find_persons(&session, &query, 50)?;
+            if ctx.json {
+                print_json(&persons);
+            } else if persons.is_empty() {
+                println!("{}", ctx.lang.pick("Personne ne correspond.", "Nobody matches."));
+            } else {
+                for p in &persons {
+                    let ids: Vec<String> = p.identifiers.iter().map(|i| format!("{:?} {}", i.kind, i.masked)).collect();
+                    println!(
+                        "#{:<6} {} {}  {}  [{}]",
+                        p.id,
+                        p.first_name,
+                        p.last_name,
+                        p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                        ids.join(", ")
+                    );
+                    for f in &p.files {
+                        println!("         {} — {}", f.reference, f.title);
+                    }
+                }
+            }
+        }
+        PersonCommand::Reveal { id } => {
+            let identifiers = vault.reveal_identifiers(&session, id)?;
+            if ctx.json {
+                print_json(&identifiers);
+            } else {
+                for i in &identifiers {
+                    println!("{:?}\t{}", i.kind, i.value);
+                }
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
+    match args.command {
+        Some(SearchCommand::Reindex) => {
+            let (mut vault, session) = ctx.open_session()?;
+            let bar = ProgressBar::new_spinner();
+            let count = vault.reindex(&session, &mut |n| {
+                bar.set_position(n as u64);
+                true
+            });
+            bar.finish_and_clear();
+            let count = count?;
+            if ctx.json {
+                print_json(&serde_json::json!({ "documents": count }));
+            } else {
+                println!("{}", ctx.lang.pick(format!("{count} document(s) indexé(s)."), format!("{count} document(s) indexed.")));
+            }
+            Ok(Outcome::Success)
+        }
+        None => {
+            let query = args.query.join(" ");
+            let (vault, session) = ctx.open_session()?;
+            let filter = FileFilter { query, ..Default::default() };
+            let page = vault.search_files(&session, &filter, args.offset, args.limit, true)?;
+            if ctx.json {
+                print_json(&page);
+                return Ok(Outcome::Success);
+            }
+            let l = ctx.lang;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "{}",
+                l.pick(format!("{} résultat(s)", page.total), format!("{} result(s)", page.total))
+            );
+            for hit in &page.hits {
+                let r = &hit.row;
+                let _ = writeln!(out, "{:<16} {:<10} {}  [{:?}]", r.reference, r.class, r.title, r.status);
+                if let Some(snippet) = &hit.snippet {
+                    let mut text = String::new();
+                    let mut at = 0;
+                    for (start, end) in &snippet.highlights {
+                        text.push_str(&snippet.fragment[at..*start]);
+                        text.push('[');
+                        text.push_str(&snippet.fragment[*start..*end]);
+                        text.push(']');
+                        at = *end;
+                    }
+                    text.push_str(&snippet.fragment[at..]);
+                    let _ = writeln!(out, "                 … {} …", text.replace('\n', " "));
+                }
+            }
+            Ok(Outcome::Success)
+        }
+    }
+}
