@@ -1247,6 +1247,14 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// The tests' decoding oracle of the index: see [`search::SearchIndex::doc_freq`].
+    #[doc(hidden)]
+    pub fn index_doc_freq(&self, field: &str, term: &str) -> Result<u64, Error> {
+        self.with_index(|index, _| index.doc_freq(field, term))
+    }
+}
+
 /// What comparing the index with the register found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

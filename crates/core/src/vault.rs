@@ -358,9 +358,42 @@ fn probe(paths: &VaultPaths, key: &VaultKey) -> Result<u32, ProbeFailure> {
         _ => ProbeFailure::Other(e),
     };
     let conn = Connection::open_with_flags(file_uri(&paths.db, query), flags).map_err(classify)?;
-    conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value().as_str())).map_err(classify)?;
+    if !plaintext() {
+        conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value().as_str())).map_err(classify)?;
+    }
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0)).map_err(classify)?;
     migrations::applied_version(&conn).map_err(classify)
+}
+
+/// A switch for tests and benchmarks only: vaults made and opened while it is on are not
+/// encrypted. Compiled in with the `test-plaintext` feature; never on in the app.
+#[cfg(feature = "test-plaintext")]
+#[doc(hidden)]
+pub mod testing_plaintext {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static ON: AtomicBool = AtomicBool::new(false);
+
+    /// Turns encryption off for every vault this process makes or opens from now on.
+    pub fn enable(on: bool) {
+        ON.store(on, Ordering::SeqCst);
+    }
+
+    pub(crate) fn on() -> bool {
+        ON.load(Ordering::SeqCst)
+    }
+}
+
+/// Whether encryption is switched off (tests and benchmarks only).
+pub(crate) fn plaintext() -> bool {
+    #[cfg(feature = "test-plaintext")]
+    {
+        testing_plaintext::on()
+    }
+    #[cfg(not(feature = "test-plaintext"))]
+    {
+        false
+    }
 }
 
 /// Refuses files that cannot be a vault before any key is tried.
@@ -373,7 +406,7 @@ fn inspect_file(paths: &VaultPaths) -> Result<(), Error> {
     let read = std::fs::File::open(&paths.db)
         .and_then(|mut file| file.read(&mut header))
         .map_err(|e| IoError::new("read", &paths.db, e))?;
-    if read == 16 && &header == b"SQLite format 3\0" {
+    if read == 16 && &header == b"SQLite format 3\0" && !plaintext() {
         return Err(
             VaultError::NotAVault { path: paths.db.clone(), reason: "a plain, unencrypted SQLite database" }.into()
         );
@@ -407,7 +440,9 @@ pub(crate) fn connect_with(path: &Path, key: &VaultKey, durability: Durability) 
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value().as_str()))?;
+    if !plaintext() {
+        conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value().as_str()))?;
+    }
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;

@@ -620,6 +620,13 @@ impl SearchIndex {
         Ok(SearchPage { total, hits, facets, snippets: snippets.map(Snippets) })
     }
 
+    /// The decoding oracle of the tests: how many live documents hold `term` in `field`, read from
+    /// tantivy's own term dictionary (deleted documents are counted until their segment merges).
+    pub fn doc_freq(&self, field: &str, term: &str) -> Result<u64, SearchError> {
+        let field = self.index.schema().get_field(field)?;
+        Ok(self.reader.searcher().doc_freq(&Term::from_field_text(field, term))?)
+    }
+
     /// The ids of every hit of a query, for exports.
     pub fn all_ids(&self, request: &SearchRequest) -> Result<Vec<i64>, SearchError> {
         let query = self.build_query(request)?;
