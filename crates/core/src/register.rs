@@ -432,7 +432,8 @@ impl UserMessage for RegisterError {
 
 /// What resolving a file's calendar needs, loaded once for many files (an import, a reindex).
 pub(crate) struct Calendar {
-    classes: HashMap<String, (i64, bool, Vec<String>)>,
+    /// By lower-case code: id, stored code, active, rules.
+    classes: HashMap<String, (i64, String, bool, Vec<String>)>,
     bases: HashMap<(i64, String), (i64, RuleBasis)>,
     projects: HashMap<String, (i64, Project)>,
     /// (class id, rule, project id, sensitivity) → explanation.
@@ -453,7 +454,7 @@ impl Calendar {
     pub(crate) fn load(conn: &Connection) -> Result<Calendar, Error> {
         let mut classes = HashMap::new();
         for class in plan::tree(conn)? {
-            classes.insert(class.code.to_lowercase(), (class.id.0, class.active, class.rules.clone()));
+            classes.insert(class.code.to_lowercase(), (class.id.0, class.code.clone(), class.active, class.rules.clone()));
         }
         Ok(Calendar { classes, bases: HashMap::new(), projects: HashMap::new(), explained: HashMap::new() })
     }
@@ -461,6 +462,18 @@ impl Calendar {
     /// The class's code as stored, when the plan has it.
     pub(crate) fn class_exists(&self, code: &str) -> bool {
         self.classes.contains_key(&code.trim().to_lowercase())
+    }
+
+    /// A project's sensitivity level, loaded once.
+    pub(crate) fn project_level(&mut self, conn: &Connection, code: &str) -> Result<Sensitivity, Error> {
+        let lower = code.trim().to_lowercase();
+        if !self.projects.contains_key(&lower) {
+            self.projects.insert(lower.clone(), project::load(conn, code)?);
+        }
+        self.projects
+            .get(&lower)
+            .map(|(_, p)| p.sensitivity)
+            .ok_or_else(|| ProjectError::UnknownProject { code: code.trim().to_owned() }.into())
     }
 
     pub(crate) fn resolve(
@@ -473,9 +486,8 @@ impl Calendar {
         exception: Option<&FileException>,
     ) -> Result<Resolved, Error> {
         let key = class.trim().to_lowercase();
-        let (class_id, active, rules) =
+        let (class_id, stored_code, active, rules) =
             self.classes.get(&key).cloned().ok_or_else(|| PlanError::UnknownClass { code: class.trim().to_owned() })?;
-        let stored_code = plan::stored_code(conn, class)?.unwrap_or_else(|| class.trim().to_owned());
         if !active {
             return Err(RegisterError::ClassRetired { class: stored_code }.into());
         }

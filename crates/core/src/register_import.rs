@@ -28,7 +28,6 @@ use crate::{
         due_dates, next_change, normalize_identifier, parse_category, Calendar, Consent, FileDates, FileStatus,
         IdentifierKind, Medium, RegisterError,
     },
-    search::SearchError,
     users::Session,
     CellIssue, CellProblem, Error, Permission, Vault,
 };
@@ -519,6 +518,22 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
     }
 }
 
+/// Drops what the import queued in the index unless the import got to its commit.
+struct IndexGuard<'a> {
+    slot: std::cell::RefMut<'a, Option<crate::search::SearchIndex>>,
+    armed: bool,
+}
+
+impl Drop for IndexGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            if let Some(index) = self.slot.as_mut() {
+                index.rollback();
+            }
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -558,6 +573,9 @@ impl Vault {
         let mut problems = Problems { list: Vec::new(), total: 0 };
 
         // ----- pass 1: check everything -----
+        if !progress(ImportPhase::Checking, 0) {
+            return Err(crate::BackupError::Cancelled.into());
+        }
         let mut references: HashMap<u64, usize> = HashMap::new();
         let mut checked = 0u64;
         if let Some(path) = files {
@@ -704,6 +722,15 @@ impl Vault {
         let tx = self.conn.unchecked_transaction()?;
         let seq = next_change(&tx)?;
         let mut done = 0u64;
+        if !progress(ImportPhase::Writing, 0) {
+            return Err(crate::BackupError::Cancelled.into());
+        }
+        // The index is fed as rows are written: tantivy's threads index while this one writes.
+        // Any failure of the index only leaves it behind; it catches up after the commit.
+        let mut slot = IndexGuard { slot: self.search.borrow_mut(), armed: true };
+        let mut indexing = slot.slot.is_some();
+        let paths = crate::search::class_paths(&tx)?;
+        let mut fed = 0u64;
         if let Some(path) = files {
             let mut sheet = open_sheet(path)?;
             let mut ignored = Problems { list: Vec::new(), total: 0 };
@@ -724,7 +751,7 @@ impl Vault {
                 let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
                 let file = read_file_row(&cells, row, &mut ignored);
                 let project_level = match file.project.as_deref() {
-                    Some(code) => Some(crate::project::load(&tx, code)?.1.sensitivity),
+                    Some(code) => Some(calendar.project_level(&tx, code)?),
                     None => None,
                 };
                 let sensitivity = file.sensitivity.or(project_level).unwrap_or(Sensitivity::Internal);
@@ -742,6 +769,7 @@ impl Vault {
                 } else {
                     FileStatus::Active
                 });
+                let final_date = date(due.semi_active_until);
                 insert.execute(params![
                     file.reference,
                     resolved.class_id,
@@ -762,11 +790,38 @@ impl Vault {
                     status.as_str(),
                     file.notes,
                     date(due.active_until),
-                    date(due.semi_active_until),
+                    final_date,
                     due.disposition.code().to_string(),
                     seq,
                     now,
                 ])?;
+                if indexing {
+                    let doc = crate::search::FileDoc {
+                        id: tx.last_insert_rowid(),
+                        class_path: paths.get(&resolved.class_id).cloned().unwrap_or_default(),
+                        class_code: resolved.class_code,
+                        project: file.project,
+                        reference: file.reference,
+                        title: file.title,
+                        description: file.description,
+                        keywords: file.keywords,
+                        notes: file.notes,
+                        holder: file.holder,
+                        location: file.location,
+                        status: status.as_str().to_owned(),
+                        sensitivity: sensitivity.as_str().to_owned(),
+                        due: crate::search::due_bucket(final_date.as_deref()),
+                        persons: String::new(),
+                    };
+                    match slot.slot.as_mut().map(|index| index.put_file(&doc)) {
+                        Some(Ok(())) => fed += 1,
+                        Some(Err(error)) => {
+                            tracing::warn!("the import is not indexed yet: {error}");
+                            indexing = false;
+                        }
+                        None => indexing = false,
+                    }
+                }
                 report.files += 1;
                 done += 1;
                 if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
@@ -774,11 +829,13 @@ impl Vault {
                 }
             }
         }
+        let mut touched_by_persons: std::collections::HashSet<i64> = std::collections::HashSet::new();
         if let Some(path) = persons {
             let mut sheet = open_sheet(path)?;
             let mut ignored = Problems { list: Vec::new(), total: 0 };
             let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut ignored, 1);
             let mut person_ids: HashMap<String, i64> = HashMap::new();
+            touched_by_persons.clear();
             let mut find_person = tx.prepare("SELECT id FROM persons WHERE external_key = ?1")?;
             let mut insert_person = tx.prepare(
                 "INSERT INTO persons (external_key, last_name, first_name, birth_date, change_seq, created_at, updated_at)
@@ -864,6 +921,7 @@ impl Vault {
                     report.purposes += 1;
                 }
                 touch_file.execute(params![file, seq])?;
+                touched_by_persons.insert(file);
                 done += 1;
                 if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
                     return Err(crate::BackupError::Cancelled.into());
@@ -879,37 +937,39 @@ impl Vault {
             })),
             self.env.clock.now(),
         )?;
-        // Feed the index from the transaction (it sees its own rows), then commit both in order.
-        let fed = {
-            let mut slot = self.search.borrow_mut();
-            match slot.as_mut() {
-                Some(index) => {
-                    let mut tick = |n: usize| progress(ImportPhase::Indexing, n as u64);
-                    match index.feed_since(&tx, seq - 1, &mut tick) {
-                        Ok(n) => Some(n),
-                        Err(SearchError::Index { detail }) if detail == "cancelled" => {
-                            index.rollback();
-                            return Err(crate::BackupError::Cancelled.into());
-                        }
-                        Err(error) => {
-                            index.rollback();
-                            tracing::warn!("the import is not indexed yet: {error}");
-                            None
-                        }
+        // The files that gained persons, and the persons, read back from the transaction.
+        if indexing {
+            if let Some(index) = slot.slot.as_mut() {
+                let mut touched: Vec<i64> = touched_by_persons.into_iter().collect();
+                touched.sort_unstable();
+                progress(ImportPhase::Indexing, fed);
+                match index.feed_files(&tx, &touched).and_then(|n| Ok(n + index.feed_persons_since(&tx, seq - 1)?)) {
+                    Ok(n) => fed += n as u64,
+                    Err(error) => {
+                        tracing::warn!("the import is not indexed yet: {error}");
+                        indexing = false;
                     }
                 }
-                None => None,
             }
-        };
+        }
+        if !indexing {
+            if let Some(index) = slot.slot.as_mut() {
+                index.rollback();
+            }
+        }
         tx.commit()?;
-        if let Some(n) = fed {
-            report.indexed = n as u64;
-            let mut slot = self.search.borrow_mut();
-            if let Some(index) = slot.as_mut() {
-                if let Err(error) = index.commit(seq) {
-                    tracing::warn!("the import's index commit failed; it will be replayed: {error}");
+        if indexing {
+            if let Some(index) = slot.slot.as_mut() {
+                match index.commit(seq) {
+                    Ok(()) => report.indexed = fed,
+                    Err(error) => tracing::warn!("the import's index commit failed; it will be replayed: {error}"),
                 }
             }
+        }
+        slot.armed = false;
+        drop(slot);
+        if !indexing {
+            self.sync_index();
         }
         Ok(report)
     }

@@ -242,10 +242,20 @@ X-8,100,Sans règle,2020-01-01,,paper
     vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("windows-1252 import");
     assert_eq!(vault.file(&admin, "W-1").expect("W-1").title, "Reçu de taxes à Québec");
     assert_eq!(references(&vault, &admin, "recu"), ["W-1"]);
-    // Cancelled: nothing imported.
-    let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annule\n");
-    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| false);
-    assert!(err.is_ok() || err.as_ref().err().map(|e| e.code()) == Some(ErrorCode::Cancelled));
+    // Cancelled while checking, or while writing: nothing imported, nothing left in the index.
+    let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annulezmoi\n");
+    for stop_at in [ImportPhase::Checking, ImportPhase::Writing] {
+        let err = vault
+            .import_register(&admin, Some(&path), None, &mut |phase, _| phase != stop_at)
+            .expect_err("cancelled");
+        assert_eq!(err.code(), ErrorCode::Cancelled);
+        assert!(vault.file(&admin, "C-1").is_err());
+        assert!(references(&vault, &admin, "annulezmoi").is_empty());
+        assert!(vault.check_index(&admin).expect("check").is_consistent());
+    }
+    vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("then imported");
+    assert_eq!(references(&vault, &admin, "annulezmoi"), ["C-1"]);
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
 }
 
 #[test]

@@ -511,7 +511,8 @@ impl SearchIndex {
         let paths = class_paths(register)?;
         let mut count = 0usize;
         {
-            let mut stmt = register.prepare(FILE_DOC_SQL)?;
+            let mut stmt =
+                register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.change_seq > ?1 AND f.status <> 'destroyed'"))?;
             let mut rows = stmt.query([since])?;
             while let Some(row) = rows.next()? {
                 let doc = file_doc_from_row(row, &paths)?;
@@ -523,13 +524,35 @@ impl SearchIndex {
                 }
             }
         }
+        count += self.feed_persons_since(register, since)?;
+        progress(count);
+        Ok(count)
+    }
+
+    /// Feeds the writer the given files, read from the register (the import's transaction).
+    pub(crate) fn feed_files(&mut self, register: &Connection, ids: &[i64]) -> Result<usize, SearchError> {
+        let paths = class_paths(register)?;
+        let mut stmt = register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.id = ?1 AND f.status <> 'destroyed'"))?;
+        let mut count = 0;
+        for id in ids {
+            let mut rows = stmt.query([id])?;
+            if let Some(row) = rows.next()? {
+                self.put_file(&file_doc_from_row(row, &paths)?)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Feeds the writer the persons whose change is above `since`.
+    pub(crate) fn feed_persons_since(&mut self, register: &Connection, since: i64) -> Result<usize, SearchError> {
         let mut stmt = register.prepare(PERSON_DOC_SQL)?;
         let mut rows = stmt.query([since])?;
+        let mut count = 0;
         while let Some(row) = rows.next()? {
             self.put_person(&PersonDoc { id: row.get(0)?, text: row.get(1)? })?;
             count += 1;
         }
-        progress(count);
         Ok(count)
     }
 
@@ -848,7 +871,7 @@ pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>
     Ok(out)
 }
 
-const FILE_DOC_SQL: &str = "
+const FILE_DOC_SELECT: &str = "
     SELECT f.id, f.reference, f.class_id, c.code, p.code, f.title, f.description, f.keywords, f.notes, f.holder,
            f.location, f.status, f.sensitivity, f.semi_active_until,
            ifnull((SELECT group_concat(pe.last_name || ' ' || pe.first_name || ' ' || ifnull(pe.birth_date, '') || ' '
@@ -857,8 +880,7 @@ const FILE_DOC_SQL: &str = "
                    FROM file_persons fp JOIN persons pe ON pe.id = fp.person_id WHERE fp.file_id = f.id), '')
     FROM files f
     JOIN plan_classes c ON c.id = f.class_id
-    LEFT JOIN projects p ON p.id = f.project_id
-    WHERE f.change_seq > ?1 AND f.status <> 'destroyed'";
+    LEFT JOIN projects p ON p.id = f.project_id";
 
 const PERSON_DOC_SQL: &str = "
     SELECT pe.id, pe.last_name || ' ' || pe.first_name || ' ' || ifnull(pe.birth_date, '') || ' '
@@ -866,7 +888,7 @@ const PERSON_DOC_SQL: &str = "
                    WHERE i.person_id = pe.id), '')
     FROM persons pe WHERE pe.change_seq > ?1";
 
-fn file_doc_from_row(row: &rusqlite::Row<'_>, paths: &HashMap<i64, Vec<String>>) -> rusqlite::Result<FileDoc> {
+pub(crate) fn file_doc_from_row(row: &rusqlite::Row<'_>, paths: &HashMap<i64, Vec<String>>) -> rusqlite::Result<FileDoc> {
     let class_id: i64 = row.get(2)?;
     let due: Option<String> = row.get(13)?;
     Ok(FileDoc {

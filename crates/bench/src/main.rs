@@ -1,0 +1,489 @@
+//! `greffier-bench`: Greffier beside its peers, on the same generated CSV, in one run.
+//!
+//! `greffier-bench run --sizes 100000,1000000 --runs 5 --write BENCHMARKS.md` generates the data
+//! (seeded), then for each size alternates, `runs` times: `sqlite3 .import` of files.csv, the
+//! Greffier import of the same file into an encrypted vault (checked, written, due dates set,
+//! indexed, searchable), the same import with encryption switched off, and a keyed FTS5 build.
+//! Each measured Greffier run is a child process of its own, so its peak memory is its own. Then
+//! a cold child opens the vault and shows the register's first page, runs the query mix beside
+//! FTS5, times edits until they are searchable, and a full reindex beside an FTS5 rebuild.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, ExitCode},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use greffier_bench::{fts5_import, latency, peak_rss_kib, query_mix, sqlite3_import, QueryKind};
+use greffier_core::{
+    FileDraft, FileFilter, FixedClock, KdfParams, KdfProfile, MemoryKeyStore, NewProject, NewUser, Role, Secret,
+    Sensitivity, Unlock, Vault, VaultEnv, VaultSetup,
+};
+use serde::{Deserialize, Serialize};
+
+const PASSWORD: &str = "bench administrator password";
+const RECOVERY: &str = "bench recovery passphrase";
+/// Key derivation is not what is measured: the bench vaults use cheap Argon2 parameters.
+const CHEAP: KdfProfile = KdfProfile {
+    recovery: KdfParams { m_cost: 1024, t_cost: 1, p_cost: 1 },
+    password: KdfParams { m_cost: 1024, t_cost: 1, p_cost: 1 },
+};
+
+fn env() -> VaultEnv {
+    VaultEnv {
+        keystore: Arc::new(MemoryKeyStore::new()),
+        clock: Arc::new(FixedClock(chrono::Utc::now())),
+        kdf: CHEAP,
+    }
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+fn fail(message: impl Into<String>) -> Failure {
+    message.into().into()
+}
+
+/// Creates a vault with the sample plan and the generator's projects.
+fn fresh_vault(dir: &Path) -> Result<Vault, Failure> {
+    let _ = std::fs::remove_dir_all(dir);
+    let setup = VaultSetup {
+        organisation: "Banc d'essai".into(),
+        admin: NewUser {
+            username: "admin".into(),
+            display_name: "Bench".into(),
+            role: Role::Administrator,
+            password: Secret::new(PASSWORD),
+        },
+        recovery_passphrase: Secret::new(RECOVERY),
+    };
+    let (mut vault, _) = Vault::create(dir, setup, &env())?;
+    let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
+    vault.import_sample_plan(&admin)?;
+    for n in 1..=12 {
+        vault.add_project(
+            &admin,
+            NewProject {
+                code: format!("PRJ-{n:02}"),
+                name: format!("Projet {n}"),
+                owner: "admin".into(),
+                sensitivity: Sensitivity::Internal,
+            },
+        )?;
+    }
+    Ok(vault)
+}
+
+/// The classes files can go into: active, with exactly one rule.
+fn class_codes(work: &Path) -> Result<Vec<String>, Failure> {
+    let vault = fresh_vault(&work.join("classes-vault"))?;
+    let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
+    let codes = vault
+        .list_classes(&admin)?
+        .into_iter()
+        .filter(|c| c.active && c.rules.len() == 1)
+        .map(|c| c.code)
+        .collect();
+    drop(vault);
+    let _ = std::fs::remove_dir_all(work.join("classes-vault"));
+    Ok(codes)
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportRun {
+    seconds: f64,
+    files: u64,
+    peak_rss_mib: u64,
+}
+
+/// Child: import files.csv into a fresh vault.
+fn child_import(csv: &Path, vault_dir: &Path, plaintext: bool) -> Result<(), Failure> {
+    greffier_core::vault::testing_plaintext::enable(plaintext);
+    let mut vault = fresh_vault(vault_dir)?;
+    let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
+    let started = Instant::now();
+    let mut phases: Vec<(greffier_core::ImportPhase, f64)> = Vec::new();
+    let report = vault.import_register(&admin, Some(csv), None, &mut |phase, _| {
+        if phases.last().map(|(p, _)| *p) != Some(phase) {
+            phases.push((phase, started.elapsed().as_secs_f64()));
+        }
+        true
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    if std::env::var_os("GREFFIER_BENCH_PHASES").is_some() {
+        eprintln!("phases (start, s): {phases:?}; end {seconds:.2}");
+    }
+    let run = ImportRun { seconds, files: report.files, peak_rss_mib: peak_rss_kib().unwrap_or(0) / 1024 };
+    println!("{}", serde_json::to_string(&run)?);
+    Ok(())
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct QueryFigures {
+    label: String,
+    kind: String,
+    hits: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SearchRun {
+    open_ms: f64,
+    first_page_ms: f64,
+    queries: Vec<QueryFigures>,
+    edit_p50_ms: f64,
+    edit_p95_ms: f64,
+    reindex_seconds: f64,
+    index_mib: f64,
+    peak_rss_mib: u64,
+}
+
+const REPEAT: usize = 25;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Child: open the vault cold, show the first page, run the query mix, edit, reindex.
+fn child_search(vault_dir: &Path) -> Result<(), Failure> {
+    let started = Instant::now();
+    let mut vault = Vault::open(vault_dir, Unlock::Passphrase(Secret::new(RECOVERY)), &env())?;
+    let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
+    let open_ms = ms(started.elapsed());
+    let started = Instant::now();
+    let first = vault.search_files(&admin, &FileFilter::default(), 0, 100, true)?;
+    let first_page_ms = ms(started.elapsed());
+    if first.hits.is_empty() {
+        return Err(fail("the register is empty"));
+    }
+    let mut queries = Vec::new();
+    for query in query_mix() {
+        let filter = FileFilter { query: query.greffier.clone(), ..Default::default() };
+        let warm = vault.search_files(&admin, &filter, 0, 20, false)?;
+        let mut samples = Vec::with_capacity(REPEAT);
+        for _ in 0..REPEAT {
+            let t = Instant::now();
+            let page = vault.search_files(&admin, &filter, 0, 20, false)?;
+            samples.push(t.elapsed());
+            std::hint::black_box(page);
+        }
+        let (p50, p95) = latency(&mut samples);
+        queries.push(QueryFigures {
+            label: query.label.to_owned(),
+            kind: format!("{:?}", query.kind),
+            hits: warm.total,
+            p50_ms: ms(p50),
+            p95_ms: ms(p95),
+        });
+    }
+    // Edits: change a title to a new word, then find it.
+    let mut edits = Vec::new();
+    for (n, hit) in first.hits.iter().take(40).enumerate() {
+        let mut record = vault.file(&admin, &hit.row.reference)?;
+        let word = format!("benchedit{n}x");
+        let t = Instant::now();
+        let draft = FileDraft {
+            reference: record.reference.clone(),
+            class: record.class.clone(),
+            rule: Some(record.rule.clone()),
+            project: record.project.take(),
+            title: format!("{} {word}", record.title),
+            description: record.description.clone(),
+            keywords: record.keywords.clone(),
+            dates: record.dates.clone(),
+            holder: record.holder.clone(),
+            location: record.location.clone(),
+            medium: record.medium,
+            sensitivity: Some(record.sensitivity),
+            notes: record.notes.clone(),
+            exception: record.exception.clone(),
+        };
+        vault.update_file(&admin, &record.reference, draft)?;
+        let found = vault.search_files(&admin, &FileFilter { query: word, ..Default::default() }, 0, 1, false)?;
+        edits.push(t.elapsed());
+        if found.total != 1 {
+            return Err(fail("an edit was not searchable at once"));
+        }
+    }
+    let (edit_p50, edit_p95) = latency(&mut edits);
+    let t = Instant::now();
+    vault.reindex(&admin, &mut |_| true)?;
+    let reindex_seconds = t.elapsed().as_secs_f64();
+    let index_mib = std::fs::metadata(vault_dir.join("search.db")).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
+    let run = SearchRun {
+        open_ms,
+        first_page_ms,
+        queries,
+        edit_p50_ms: ms(edit_p50),
+        edit_p95_ms: ms(edit_p95),
+        reindex_seconds,
+        index_mib,
+        peak_rss_mib: peak_rss_kib().unwrap_or(0) / 1024,
+    };
+    println!("{}", serde_json::to_string(&run)?);
+    Ok(())
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FtsRun {
+    import_seconds: f64,
+    rebuild_seconds: f64,
+    queries: Vec<QueryFigures>,
+    peak_rss_mib: u64,
+    db_mib: f64,
+}
+
+/// Child: a keyed FTS5 build of files.csv, the query mix on it, and a rebuild.
+fn child_fts5(csv: &Path, work: &Path, with_queries: bool) -> Result<(), Failure> {
+    let key: [u8; 32] = rand_key();
+    let (took, db) = fts5_import(csv, work, Some(&key))?;
+    let mut run = FtsRun { import_seconds: took.as_secs_f64(), db_mib: db.disk_bytes() as f64 / 1048576.0, ..Default::default() };
+    if with_queries {
+        for query in query_mix() {
+            let hits = db.hits(&query.fts5)? as usize;
+            db.query(&query.fts5, 20)?;
+            let mut samples = Vec::with_capacity(REPEAT);
+            for _ in 0..REPEAT {
+                let t = Instant::now();
+                std::hint::black_box(db.query(&query.fts5, 20)?);
+                samples.push(t.elapsed());
+            }
+            let (p50, p95) = latency(&mut samples);
+            run.queries.push(QueryFigures {
+                label: query.label.to_owned(),
+                kind: format!("{:?}", query.kind),
+                hits,
+                p50_ms: ms(p50),
+                p95_ms: ms(p95),
+            });
+        }
+        let conn = rusqlite::Connection::open(db.path())?;
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex(&key)))?;
+        let t = Instant::now();
+        conn.execute_batch("INSERT INTO files_fts(files_fts) VALUES('rebuild');")?;
+        run.rebuild_seconds = t.elapsed().as_secs_f64();
+    }
+    run.peak_rss_mib = peak_rss_kib().unwrap_or(0) / 1024;
+    db.remove()?;
+    println!("{}", serde_json::to_string(&run)?);
+    Ok(())
+}
+
+fn rand_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(7);
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = ((seed >> (i % 16)) as u8).wrapping_mul(31).wrapping_add(i as u8);
+    }
+    key
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn run_child<T: for<'de> Deserialize<'de>>(args: &[&str]) -> Result<T, Failure> {
+    let exe = std::env::current_exe()?;
+    let output = Command::new(exe).arg("child").args(args).output()?;
+    if !output.status.success() {
+        return Err(fail(format!("child {args:?} failed: {}", String::from_utf8_lossy(&output.stderr))));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().ok_or_else(|| fail("child printed nothing"))?;
+    Ok(serde_json::from_str(line)?)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn arg<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+struct SizeReport {
+    files: usize,
+    csv_mib: f64,
+    sqlite3: f64,
+    greffier: f64,
+    plain: f64,
+    fts5: f64,
+    greffier_rss: u64,
+    runs: usize,
+    search: SearchRun,
+    fts: FtsRun,
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    let sizes: Vec<usize> = arg(args, "--sizes")
+        .unwrap_or("100000")
+        .split(',')
+        .map(|s| s.trim().parse::<usize>())
+        .collect::<Result<_, _>>()?;
+    let runs: usize = arg(args, "--runs").unwrap_or("5").parse()?;
+    let seed: u64 = arg(args, "--seed").unwrap_or("42").parse()?;
+    let work = PathBuf::from(arg(args, "--work").unwrap_or("target/bench"));
+    std::fs::create_dir_all(&work)?;
+    let work = work.canonicalize()?;
+    let codes = class_codes(&work)?;
+    let mut reports = Vec::new();
+    for files in sizes {
+        let data = work.join(format!("data-{files}-{seed}"));
+        if !data.join("files.csv").exists() {
+            eprintln!("generating {files} files…");
+            greffier_bench::generate(&data, files, seed, &codes)?;
+        }
+        let csv = data.join("files.csv");
+        let csv_text = csv.to_string_lossy().into_owned();
+        let csv_mib = std::fs::metadata(&csv)?.len() as f64 / 1048576.0;
+        let (mut sqlite3, mut greffier, mut plain, mut fts5, mut rss) = (vec![], vec![], vec![], vec![], vec![]);
+        let vault_dir = work.join(format!("vault-{files}"));
+        let plain_dir = work.join(format!("plain-{files}"));
+        for round in 0..runs {
+            eprintln!("size {files}, round {}/{runs}…", round + 1);
+            sqlite3.push(sqlite3_import(&csv, &work)?.as_secs_f64());
+            let g: ImportRun = run_child(&["import", &csv_text, &vault_dir.to_string_lossy()])?;
+            if g.files as usize != files {
+                return Err(fail(format!("imported {} of {files} files", g.files)));
+            }
+            greffier.push(g.seconds);
+            rss.push(g.peak_rss_mib as f64);
+            let p: ImportRun = run_child(&["import-plain", &csv_text, &plain_dir.to_string_lossy()])?;
+            plain.push(p.seconds);
+            let f: FtsRun = run_child(&["fts5", &csv_text, &work.to_string_lossy(), "no-queries"])?;
+            fts5.push(f.import_seconds);
+        }
+        let _ = std::fs::remove_dir_all(&plain_dir);
+        eprintln!("size {files}: search…");
+        let search: SearchRun = run_child(&["search", &vault_dir.to_string_lossy()])?;
+        let fts: FtsRun = run_child(&["fts5", &csv_text, &work.to_string_lossy(), "queries"])?;
+        reports.push(SizeReport {
+            files,
+            csv_mib,
+            sqlite3: median(&mut sqlite3),
+            greffier: median(&mut greffier),
+            plain: median(&mut plain),
+            fts5: median(&mut fts5),
+            greffier_rss: median(&mut rss) as u64,
+            runs,
+            search,
+            fts,
+        });
+    }
+    let markdown = render(&reports, seed, args);
+    println!("{markdown}");
+    if let Some(path) = arg(args, "--write") {
+        write_section(Path::new(path), &markdown)?;
+    }
+    Ok(())
+}
+
+fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
+    let mut out = String::new();
+    let host = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "Measured {} with `greffier-bench {}` (seed {seed}) on {} ({} cores).\n\n",
+        chrono::Local::now().format("%Y-%m-%d %H:%M"),
+        args.join(" "),
+        host,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    ));
+    out.push_str("### Import (median of the runs, alternated in one process tree)\n\n");
+    out.push_str("| files | CSV | `sqlite3 .import` | Greffier, encrypted | ratio | Greffier, encryption off | encrypted / off | FTS5 keyed | Greffier peak RSS |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in reports {
+        out.push_str(&format!(
+            "| {} | {:.0} MiB | {:.2} s | {:.2} s | **{:.2}x** | {:.2} s | **{:.2}x** | {:.2} s | {} MiB |\n",
+            r.files,
+            r.csv_mib,
+            r.sqlite3,
+            r.greffier,
+            r.greffier / r.sqlite3,
+            r.plain,
+            r.greffier / r.plain,
+            r.fts5,
+            r.greffier_rss
+        ));
+    }
+    out.push_str(&format!("\n({} runs per size.)\n", reports.first().map_or(0, |r| r.runs)));
+    for r in reports {
+        let s = &r.search;
+        out.push_str(&format!(
+            "\n### Search at {} files\n\nCold open (key derivation excluded) {:.0} ms; first page of the register (100 rows, facets) {:.0} ms; edit → searchable p50 {:.1} ms, p95 {:.1} ms; full reindex {:.2} s vs FTS5 rebuild {:.2} s; index {:.0} MiB vs FTS5 database {:.0} MiB; peak RSS of the search process {} MiB (FTS5 process {} MiB).\n\n",
+            r.files, s.open_ms, s.first_page_ms, s.edit_p50_ms, s.edit_p95_ms, s.reindex_seconds, r.fts.rebuild_seconds,
+            s.index_mib, r.fts.db_mib, s.peak_rss_mib, r.fts.peak_rss_mib
+        ));
+        out.push_str("| query | kind | hits | Greffier p50 | p95 | FTS5 p50 | p95 | ratio p50 |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+        let mut all = Vec::new();
+        for (g, f) in s.queries.iter().zip(&r.fts.queries) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.3}x |\n",
+                g.label, g.kind, g.hits, g.p50_ms, g.p95_ms, f.p50_ms, f.p95_ms, g.p50_ms / f.p50_ms
+            ));
+            all.push((g, f));
+        }
+        let group = |heavy: bool| {
+            let mut ratios: Vec<f64> = all
+                .iter()
+                .filter(|(g, _)| (g.kind == format!("{:?}", QueryKind::Heavy)) == heavy)
+                .map(|(g, f)| g.p50_ms / f.p50_ms)
+                .collect();
+            median(&mut ratios)
+        };
+        let mut p50s: Vec<f64> = s.queries.iter().map(|q| q.p50_ms).collect();
+        let mut p95s: Vec<f64> = s.queries.iter().map(|q| q.p95_ms).collect();
+        out.push_str(&format!(
+            "\nOver the mix: median p50 {:.2} ms, worst p95 {:.2} ms; median ratio to FTS5 on heavy queries {:.3}x, on selective ones {:.3}x.\n",
+            median(&mut p50s),
+            p95s.iter().copied().fold(0.0, f64::max),
+            group(true),
+            group(false)
+        ));
+        p95s.clear();
+    }
+    out
+}
+
+const START: &str = "<!-- bench:start -->";
+const END: &str = "<!-- bench:end -->";
+
+fn write_section(path: &Path, markdown: &str) -> Result<(), Failure> {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    let section = format!("{START}\n{markdown}\n{END}");
+    let updated = match (current.find(START), current.find(END)) {
+        (Some(a), Some(b)) if b > a => format!("{}{section}{}", &current[..a], &current[b + END.len()..]),
+        _ => format!("{current}\n{section}\n"),
+    };
+    std::fs::write(path, updated)?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("child") => match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
+            (Some("import"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), false),
+            (Some("import-plain"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), true),
+            (Some("search"), Some(dir), _) => child_search(Path::new(dir)),
+            (Some("fts5"), Some(csv), Some(work)) => {
+                child_fts5(Path::new(csv), Path::new(work), args.get(4).map(String::as_str) == Some("queries"))
+            }
+            _ => Err(fail("unknown child")),
+        },
+        _ => Err(fail(
+            "usage: greffier-bench run [--sizes 100000,1000000] [--runs 5] [--seed 42] [--work target/bench] [--write BENCHMARKS.md]",
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("greffier-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
