@@ -50,7 +50,7 @@ pub use query::{rewrite_query, split_prefixes, Prefix};
 pub const INDEX_FILE: &str = "search.db";
 const LOCK_FILE: &str = "search.lock";
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// Memory for tantivy's indexing threads (split between them).
 const WRITER_HEAP: usize = 96 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
@@ -154,6 +154,12 @@ fn schema() -> (Schema, Fields) {
             TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
+    // Stems need no positions: phrases are matched on the folded words.
+    let stemmed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
     let code = || {
         TextOptions::default()
             .set_indexing_options(
@@ -173,8 +179,8 @@ fn schema() -> (Schema, Fields) {
         ),
         title: builder.add_text_field("title", analysed("fold")),
         text: builder.add_text_field("text", analysed("fold")),
-        fr: builder.add_text_field("fr", analysed("fr")),
-        en: builder.add_text_field("en", analysed("en")),
+        fr: builder.add_text_field("fr", stemmed("fr")),
+        en: builder.add_text_field("en", stemmed("en")),
         person: builder.add_text_field("person", analysed("fold")),
         class: builder.add_text_field(
             "class",
@@ -219,6 +225,29 @@ fn register_analyzers(index: &Index) {
     index.tokenizers().register("en", stem_analyzer(Language::English));
     index.tokenizers().register("code", code_analyzer());
     index.fast_field_tokenizer().register("code", code_analyzer());
+}
+
+/// French or English, from the little words of a text; `None` when it cannot tell.
+pub fn guess_language(title: &str, body: &str) -> Option<Language> {
+    const FR: [&str; 14] = ["le", "la", "les", "des", "du", "de", "et", "un", "une", "pour", "dans", "aux", "au", "sur"];
+    const EN: [&str; 12] = ["the", "of", "and", "to", "for", "in", "on", "with", "from", "by", "an", "a"];
+    let (mut fr, mut en) = (0u32, 0u32);
+    for word in title.split(|c: char| !c.is_alphabetic()).chain(body.split(|c: char| !c.is_alphabetic())) {
+        if word.len() > 4 || word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if FR.contains(&lower.as_str()) {
+            fr += 1;
+        } else if EN.contains(&lower.as_str()) {
+            en += 1;
+        }
+    }
+    match (fr, en) {
+        (f, e) if f > e && f >= 1 => Some(Language::French),
+        (f, e) if e > f && e >= 1 => Some(Language::English),
+        _ => None,
+    }
 }
 
 /// Folds a text as the index does: for the tests and for prefix queries.
@@ -397,8 +426,15 @@ impl SearchIndex {
         ]
         .join("\n");
         d.add_text(f.text, &body);
-        d.add_text(f.fr, &body);
-        d.add_text(f.en, &body);
+        // Stems in the text's language only (both when it cannot tell): half the stemming work;
+        // queries look in both stem fields and in the folded words.
+        let language = guess_language(&doc.title, &doc.description);
+        if language != Some(Language::English) {
+            d.add_text(f.fr, &body);
+        }
+        if language != Some(Language::French) {
+            d.add_text(f.en, &body);
+        }
         if !doc.persons.is_empty() {
             d.add_text(f.person, &doc.persons);
         }
