@@ -1,11 +1,13 @@
 //! A tantivy [`Directory`] whose files are rows of a SQLCipher database, so the index never
 //! touches the disk in clear text.
 //!
-//! Files are written in 1 MiB chunks as tantivy writes them (memory stays flat while a segment
-//! is built) and become visible when tantivy terminates them (a row in `index_files`). They are
-//! read whole into memory when tantivy opens them, and kept in a cache until deleted or replaced:
-//! reading ranges lazily from SQLite is far slower (BUILD-NOTES.md), and a whole copy cannot be
-//! pulled from under a searcher that still holds it after garbage collection.
+//! Files are written in 64 KiB chunks as tantivy writes them (memory stays flat while a segment
+//! is built) and become visible when tantivy terminates them (a row in `index_files`). Small
+//! files (under 4 MiB: metadata, term-dictionary footers, small segments) are read whole and
+//! kept; big ones are read lazily, chunk by chunk, through a bounded cache of recent chunks, so
+//! memory does not grow with the index (BUILD-NOTES.md measured whole-file loading at ~158 MB
+//! for 1M documents). A lazily read file that tantivy deletes while a searcher still holds it
+//! keeps its chunks until the last handle closes.
 //!
 //! Locks are held in this process only (a lock row would outlive a crash); the index as a whole
 //! is guarded by a file lock on `search.lock` (see `super::SearchIndex::open`).
@@ -28,7 +30,11 @@ use tantivy::{
     Directory,
 };
 
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 64 * 1024;
+/// Files at least this big are read lazily.
+const LAZY_FROM: usize = 4 << 20;
+/// How many recent chunks of lazily read files stay in memory (32 MiB).
+const CACHED_CHUNKS: usize = 512;
 
 /// The tables, created when missing. `index_files` lists terminated files; `index_chunks` holds
 /// their bytes (and the bytes of files still being written, which a crash may orphan: they are
@@ -50,6 +56,124 @@ struct Inner {
     cache: RwLock<HashMap<PathBuf, OwnedBytes>>,
     writing: Mutex<HashSet<PathBuf>>,
     locks: Mutex<HashSet<PathBuf>>,
+    chunks: Mutex<ChunkCache>,
+    /// Lazily read files: open handles by name, and the names deleted while still open.
+    handles: Mutex<(HashMap<String, usize>, HashSet<String>)>,
+}
+
+/// The least recently used chunks of lazily read files.
+#[derive(Default)]
+struct ChunkCache {
+    entries: HashMap<(String, i64), (Arc<[u8]>, u64)>,
+    tick: u64,
+}
+
+impl ChunkCache {
+    fn get(&mut self, key: &(String, i64)) -> Option<Arc<[u8]>> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.entries.get_mut(key).map(|(chunk, used)| {
+            *used = tick;
+            chunk.clone()
+        })
+    }
+    fn put(&mut self, key: (String, i64), chunk: Arc<[u8]>) {
+        if self.entries.len() >= CACHED_CHUNKS {
+            if let Some(oldest) = self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone()) {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.tick += 1;
+        self.entries.insert(key, (chunk, self.tick));
+    }
+}
+
+/// A big file, read chunk by chunk when tantivy asks for a range.
+struct LazyFile {
+    directory: VaultDirectory,
+    key: String,
+    len: usize,
+}
+
+impl fmt::Debug for LazyFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LazyFile({}, {} bytes)", self.key, self.len)
+    }
+}
+
+impl tantivy::HasLen for LazyFile {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl LazyFile {
+    fn chunk(&self, seq: i64) -> io::Result<Arc<[u8]>> {
+        let key = (self.key.clone(), seq);
+        if let Some(chunk) = self.directory.inner.chunks.lock().map_err(io_error)?.get(&key) {
+            return Ok(chunk);
+        }
+        let conn = self.directory.conn()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT data FROM index_chunks WHERE name = ?1 AND seq = ?2")
+            .map_err(io_error)?;
+        let data: Vec<u8> = stmt.query_row(params![self.key, seq], |row| row.get(0)).map_err(io_error)?;
+        drop(stmt);
+        drop(conn);
+        let chunk: Arc<[u8]> = Arc::from(data);
+        self.directory.inner.chunks.lock().map_err(io_error)?.put(key, chunk.clone());
+        Ok(chunk)
+    }
+}
+
+impl FileHandle for LazyFile {
+    fn read_bytes(&self, range: std::ops::Range<usize>) -> io::Result<OwnedBytes> {
+        if range.start >= range.end {
+            return Ok(OwnedBytes::empty());
+        }
+        let first = range.start / CHUNK;
+        let last = (range.end - 1) / CHUNK;
+        if first == last {
+            let chunk = self.chunk(first as i64)?;
+            let start = range.start - first * CHUNK;
+            let end = range.end - first * CHUNK;
+            if end > chunk.len() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("index file {}: short chunk", self.key)));
+            }
+            return Ok(OwnedBytes::new(chunk).slice(start..end));
+        }
+        let mut out = Vec::with_capacity(range.end - range.start);
+        for seq in first..=last {
+            let chunk = self.chunk(seq as i64)?;
+            let from = if seq == first { range.start - seq * CHUNK } else { 0 };
+            let to = if seq == last { range.end - seq * CHUNK } else { CHUNK };
+            let piece = chunk
+                .get(from..to)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, format!("index file {}: short chunk", self.key)))?;
+            out.extend_from_slice(piece);
+        }
+        Ok(OwnedBytes::new(out))
+    }
+}
+
+impl Drop for LazyFile {
+    fn drop(&mut self) {
+        let Ok(mut handles) = self.directory.inner.handles.lock() else { return };
+        let (open, doomed) = &mut *handles;
+        let remaining = open.get_mut(&self.key).map(|n| {
+            *n = n.saturating_sub(1);
+            *n
+        });
+        if remaining == Some(0) {
+            open.remove(&self.key);
+            if doomed.remove(&self.key) {
+                drop(handles);
+                if let Ok(conn) = self.directory.conn() {
+                    let _ = conn.execute("DELETE FROM index_chunks WHERE name = ?1", [&self.key]);
+                }
+            }
+        }
+    }
 }
 
 /// The directory; clones share the connection and the cache.
@@ -84,6 +208,8 @@ impl VaultDirectory {
                 cache: RwLock::new(HashMap::new()),
                 writing: Mutex::new(HashSet::new()),
                 locks: Mutex::new(HashSet::new()),
+                chunks: Mutex::new(ChunkCache::default()),
+                handles: Mutex::new((HashMap::new(), HashSet::new())),
             }),
         })
     }
@@ -248,7 +374,23 @@ impl Drop for HeldLock {
 
 impl Directory for VaultDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        Ok(Arc::new(self.read_whole(path)?))
+        let key = name(path);
+        let len: Option<i64> = {
+            let conn = self.conn().map_err(|e| OpenReadError::wrap_io_error(e, path.to_owned()))?;
+            conn.query_row("SELECT len FROM index_files WHERE name = ?1", [&key], |row| row.get(0))
+                .optional()
+                .map_err(|e| OpenReadError::wrap_io_error(io_error(e), path.to_owned()))?
+        };
+        match len {
+            None => Err(OpenReadError::FileDoesNotExist(path.to_owned())),
+            Some(len) if (len as usize) < LAZY_FROM => Ok(Arc::new(self.read_whole(path)?)),
+            Some(len) => {
+                let mut handles = self.inner.handles.lock().map_err(|e| OpenReadError::wrap_io_error(io_error(e), path.to_owned()))?;
+                *handles.0.entry(key.clone()).or_default() += 1;
+                drop(handles);
+                Ok(Arc::new(LazyFile { directory: self.clone(), key, len: len as usize }))
+            }
+        }
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
@@ -257,7 +399,15 @@ impl Directory for VaultDirectory {
         let mut conn = self.conn().map_err(wrap)?;
         let tx = conn.transaction().map_err(|e| wrap(io_error(e)))?;
         let removed = tx.execute("DELETE FROM index_files WHERE name = ?1", [&key]).map_err(|e| wrap(io_error(e)))?;
-        tx.execute("DELETE FROM index_chunks WHERE name = ?1", [&key]).map_err(|e| wrap(io_error(e)))?;
+        // A searcher may still read it lazily: its chunks go when the last handle closes (and
+        // at the next open, which removes chunks of files that no longer exist).
+        let mut handles = self.inner.handles.lock().map_err(|e| wrap(io_error(e)))?;
+        if handles.0.get(&key).is_some_and(|n| *n > 0) {
+            handles.1.insert(key.clone());
+        } else {
+            tx.execute("DELETE FROM index_chunks WHERE name = ?1", [&key]).map_err(|e| wrap(io_error(e)))?;
+        }
+        drop(handles);
         tx.commit().map_err(|e| wrap(io_error(e)))?;
         drop(conn);
         self.forget(path);
@@ -360,6 +510,31 @@ mod tests {
         let chunks: i64 =
             dir.conn().unwrap().query_row("SELECT count(*) FROM index_chunks", [], |row| row.get(0)).unwrap();
         assert_eq!(chunks, 0);
+    }
+
+    #[test]
+    fn big_files_are_read_lazily_and_outlive_their_deletion_while_held() {
+        let dir = directory();
+        let path = Path::new("big.idx");
+        let data: Vec<u8> = (0..(LAZY_FROM + CHUNK * 3 + 123)).map(|i| (i % 253) as u8).collect();
+        let mut writer = dir.open_write(path).unwrap();
+        writer.write_all(&data).unwrap();
+        writer.terminate().unwrap();
+        let handle = dir.get_file_handle(path).unwrap();
+        assert_eq!(handle.len(), data.len());
+        for range in [0..10, CHUNK - 5..CHUNK + 5, 3 * CHUNK..5 * CHUNK + 7, data.len() - 9..data.len(), 17..17] {
+            assert_eq!(handle.read_bytes(range.clone()).unwrap().as_slice(), &data[range]);
+        }
+        // Deleted while held: gone for tantivy, still readable for the holder, then cleaned up.
+        dir.delete(path).unwrap();
+        assert!(!dir.exists(path).unwrap());
+        assert_eq!(handle.read_bytes(100..200).unwrap().as_slice(), &data[100..200]);
+        let chunks = |dir: &VaultDirectory| -> i64 {
+            dir.conn().unwrap().query_row("SELECT count(*) FROM index_chunks", [], |row| row.get(0)).unwrap()
+        };
+        assert!(chunks(&dir) > 0);
+        drop(handle);
+        assert_eq!(chunks(&dir), 0, "the last handle's close removes the chunks");
     }
 
     #[test]

@@ -52,7 +52,7 @@ const LOCK_FILE: &str = "search.lock";
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: u32 = 2;
 /// Memory for tantivy's indexing threads (split between them).
-const WRITER_HEAP: usize = 96 * 1024 * 1024;
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
@@ -322,6 +322,8 @@ pub(crate) fn remove_index_files(dir: &Path) {
 fn open_database(path: &Path, key: &VaultKey) -> Result<Connection, SearchError> {
     let conn = crate::vault::connect_with(path, key, crate::vault::Durability::Normal)
         .map_err(|e| SearchError::Index { detail: e.to_string() })?;
+    // The directory keeps its own cache of chunks; SQLite's page cache need not hold them again.
+    conn.execute_batch("PRAGMA cache_size = -8192;")?;
     Ok(conn)
 }
 
