@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 34] = [
+const COMMANDS: [&str; 45] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -35,6 +35,17 @@ const COMMANDS: [&str; 34] = [
     "add_override",
     "withdraw_override",
     "explain",
+    "search_files",
+    "get_file",
+    "create_file",
+    "update_file",
+    "close_file",
+    "reopen_file",
+    "find_persons",
+    "get_person",
+    "reveal_identifiers",
+    "import_register",
+    "export_files",
 ];
 
 fn main() {

@@ -47,6 +47,17 @@ pub fn run() {
             commands::projects::add_override,
             commands::projects::withdraw_override,
             commands::projects::explain,
+            commands::register::search_files,
+            commands::register::get_file,
+            commands::register::create_file,
+            commands::register::update_file,
+            commands::register::close_file,
+            commands::register::reopen_file,
+            commands::register::find_persons,
+            commands::register::get_person,
+            commands::register::reveal_identifiers,
+            commands::register::import_register,
+            commands::register::export_files,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

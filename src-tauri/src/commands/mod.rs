@@ -4,6 +4,7 @@
 pub mod app;
 pub mod plan;
 pub mod projects;
+pub mod register;
 pub mod session;
 pub mod users;
 pub mod vault;

@@ -1,0 +1,126 @@
+//! The file register: its view (search, filters, facets, pages), a file's detail with its
+//! calendar explained, filing and editing, persons, imports with progress and cancel, exports.
+
+use std::path::PathBuf;
+
+use greffier_core::{
+    FileDraft, FileFilter, FileRecord, FileSearchPage, Identifier, ImportPhase, Person, RegisterFormat,
+    RegisterImportReport,
+};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter};
+
+use crate::{
+    error::ShellCode,
+    state::{blocking, AppState},
+    CommandError,
+};
+
+/// A page of the register's view: the files a filter selects, ranked when it has words.
+#[tauri::command]
+pub async fn search_files(
+    app: AppHandle,
+    filter: FileFilter,
+    offset: usize,
+    limit: usize,
+    facets: bool,
+) -> Result<FileSearchPage, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.search_files(session, &filter, offset, limit, facets))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_file(app: AppHandle, reference: String) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.file(session, &reference))).await
+}
+
+#[tauri::command]
+pub async fn create_file(app: AppHandle, draft: FileDraft) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.create_file(session, draft))).await
+}
+
+#[tauri::command]
+pub async fn update_file(app: AppHandle, reference: String, draft: FileDraft) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.update_file(session, &reference, draft)))
+        .await
+}
+
+#[tauri::command]
+pub async fn close_file(app: AppHandle, reference: String, on: chrono::NaiveDate) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.close_file(session, &reference, on))).await
+}
+
+#[tauri::command]
+pub async fn reopen_file(app: AppHandle, reference: String) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.reopen_file(session, &reference))).await
+}
+
+#[tauri::command]
+pub async fn find_persons(app: AppHandle, query: String) -> Result<Vec<Person>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.find_persons(session, &query, 50))).await
+}
+
+#[tauri::command]
+pub async fn get_person(app: AppHandle, id: i64) -> Result<Person, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.person(session, id))).await
+}
+
+/// A person's identifiers in clear; the core records who asked.
+#[tauri::command]
+pub async fn reveal_identifiers(app: AppHandle, id: i64) -> Result<Vec<Identifier>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.reveal_identifiers(session, id))).await
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportProgress {
+    operation: &'static str,
+    phase: ImportPhase,
+    done: u64,
+    /// 0: not known (rows are counted as they are read).
+    total: u64,
+}
+
+/// Imports a files sheet and/or a persons sheet; progress events `vault-progress` (operation
+/// `import`), cancel with `cancel_operation` (nothing is then imported).
+#[tauri::command]
+pub async fn import_register(
+    app: AppHandle,
+    files: Option<String>,
+    persons: Option<String>,
+) -> Result<RegisterImportReport, CommandError> {
+    let emitter = app.clone();
+    blocking(app, move |state: &AppState| {
+        let files = files.filter(|p| !p.is_empty()).map(PathBuf::from);
+        let persons = persons.filter(|p| !p.is_empty()).map(PathBuf::from);
+        state.long_operation(|slot| {
+            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+            let mut progress = |phase: ImportPhase, done: u64| {
+                let _ = emitter.emit("vault-progress", ImportProgress { operation: "import", phase, done, total: 0 });
+                !state.cancelled()
+            };
+            open.vault
+                .import_register(session, files.as_deref(), persons.as_deref(), &mut progress)
+                .map_err(|e| state.core_error(&e))
+        })
+    })
+    .await
+}
+
+/// Writes the files a filter selects to a .csv or .xlsx file; answers how many.
+#[tauri::command]
+pub async fn export_files(app: AppHandle, filter: FileFilter, path: String) -> Result<u64, CommandError> {
+    blocking(app, move |state| {
+        let path = PathBuf::from(&path);
+        let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
+        let mut out = Vec::new();
+        let count = state.with_session(|vault, session| vault.export_files(session, &filter, format, &mut out))?;
+        std::fs::write(&path, out)
+            .map_err(|e| state.core_error(&greffier_core::IoError { action: "write", path, source: e }))?;
+        Ok(count)
+    })
+    .await
+}
