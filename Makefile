@@ -10,7 +10,7 @@ SHELL := /bin/bash
 APT_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev \
 	libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
 	libxdo-dev xvfb xauth imagemagick x11-apps webkit2gtk-driver dbus gnome-keyring libsecret-tools \
-	keyutils poppler-utils
+	keyutils poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 TAURI_DRIVER := .tools/bin/tauri-driver
@@ -24,7 +24,7 @@ KNOWN_ADVISORIES := RUSTSEC-2024-0411 RUSTSEC-2024-0412 RUSTSEC-2024-0413 RUSTSE
 	RUSTSEC-2024-0415 RUSTSEC-2024-0416 RUSTSEC-2024-0417 RUSTSEC-2024-0418 RUSTSEC-2024-0419 \
 	RUSTSEC-2024-0420 RUSTSEC-2024-0429 RUSTSEC-2024-0370
 
-.PHONY: deps system-deps ui-deps ui build run test lint audit
+.PHONY: deps system-deps ui-deps ui build run test lint audit bench
 
 deps: system-deps ui-deps
 
@@ -68,6 +68,11 @@ audit: $(CARGO_AUDIT)
 	else \
 		echo "No advisory database at $(ADVISORY_DB): dependency audit not run."; \
 	fi
+
+# The benchmarks behind BENCHMARKS.md (not part of `make test`: ~15 minutes at 1M files).
+bench: system-deps
+	cargo build --release -p greffier-bench
+	./target/release/greffier-bench run --sizes 100000,1000000 --runs 5 --write BENCHMARKS.md
 
 test: deps ui lint audit $(TAURI_DRIVER)
 	npm --prefix ui test

@@ -280,7 +280,14 @@ fn map_columns<C: Copy + Eq + Hash>(
                     problems.add(header_row, Some(name), CellIssue::RepeatedColumn { first: header[first].clone() });
                 }
             }
-            None => problems.add(header_row, Some(name), CellIssue::UnknownColumn),
+            None => problems.add(
+                header_row,
+                Some(name),
+                invalid(
+                    "not a column of the register's format; rename it (see the README) or delete it",
+                    "ce n'est pas une colonne du format du registre ; renommez-la (voir le README) ou supprimez-la",
+                ),
+            ),
         }
     }
     columns
@@ -606,7 +613,10 @@ impl Vault {
                         problems.add(
                             row,
                             Some(cells.name(FileColumn::Reference)),
-                            CellIssue::DuplicateCode { code: file.reference.clone(), first_row: first },
+                            invalid(
+                                format!("the reference {} is already on row {first}; give each file its own", file.reference),
+                                format!("la référence {} est déjà à la ligne {first} ; donnez à chaque dossier la sienne", file.reference),
+                            ),
                         );
                     } else if exists.exists([&file.reference])? {
                         problems.add(
@@ -624,7 +634,10 @@ impl Vault {
                         problems.add(
                             row,
                             Some(cells.name(FileColumn::Class)),
-                            CellIssue::UnknownClass { code: file.class.clone() },
+                            invalid(
+                                format!("the plan has no class {}; correct the code or add the class to the plan first", file.class),
+                                format!("le plan n'a pas de classe {} ; corrigez le code ou ajoutez d'abord la classe au plan", file.class),
+                            ),
                         );
                     } else if let Err(error) = calendar.resolve(
                         &self.conn,
@@ -813,7 +826,7 @@ impl Vault {
                         due: crate::search::due_bucket(final_date.as_deref()),
                         persons: String::new(),
                     };
-                    match slot.slot.as_mut().map(|index| index.put_file(&doc)) {
+                    match slot.slot.as_mut().map(|index| index.add_new_file(&doc)) {
                         Some(Ok(())) => fed += 1,
                         Some(Err(error)) => {
                             tracing::warn!("the import is not indexed yet: {error}");

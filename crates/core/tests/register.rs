@@ -434,3 +434,46 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
         assert_eq!((a.title, a.description, a.dates, a.due), (b.title, b.description, b.dates, b.due), "{reference}");
     }
 }
+
+#[test]
+fn a_50_mb_sheet_imports_whole_and_is_searchable() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let classes = ["100-20-10", "100-20-05", "300-20-05", "100-10-10"];
+    let words = ["déneigement", "inspection", "contrat", "Québec", "évaluation", "rapport", "plainte", "citoyen"];
+    let mut text = String::from("reference,class,title,description,opened,closed\n");
+    let mut row = 0usize;
+    while text.len() < 50 * 1024 * 1024 {
+        let mut description = String::with_capacity(2100);
+        let mut n = row;
+        while description.len() < 2000 {
+            description.push_str(words[n % words.len()]);
+            description.push(' ');
+            n = n.wrapping_mul(31).wrapping_add(7);
+        }
+        text.push_str(&format!(
+            "G-{row:06},{},Dossier {row} à Lévis,\"{description}\",2010-01-01,2012-12-31\n",
+            classes[row % classes.len()]
+        ));
+        row += 1;
+    }
+    text.push_str("G-LAST,100-20-10,Dossier final zephyrine,,2010-01-01,\n");
+    let path = write(fixture.dir.path(), "gros fichier été.csv", text.as_bytes());
+    assert!(std::fs::metadata(&path).expect("size").len() >= 50 * 1024 * 1024);
+    let mut ticks = 0;
+    let report = vault
+        .import_register(&admin, Some(&path), None, &mut |_, _| {
+            ticks += 1;
+            true
+        })
+        .expect("import");
+    assert_eq!(report.files as usize, row + 1);
+    assert!(ticks > 4, "progress is reported along the way");
+    assert_eq!(vault.file_count(&admin).expect("count") as usize, row + 1);
+    assert_eq!(references(&vault, &admin, "zephyrine"), ["G-LAST"]);
+    let page = vault
+        .search_files(&admin, &FileFilter { query: "levis".into(), ..Default::default() }, 0, 20, true)
+        .expect("search");
+    assert_eq!(page.total, row, "every row but the last is in Lévis");
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+}

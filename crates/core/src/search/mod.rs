@@ -468,6 +468,12 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Queues a file the index cannot hold yet (a new row of an import): no delete to apply.
+    pub(crate) fn add_new_file(&self, doc: &FileDoc) -> Result<(), SearchError> {
+        self.writer.add_document(self.file_document(doc))?;
+        Ok(())
+    }
+
     pub(crate) fn put_person(&self, doc: &PersonDoc) -> Result<(), SearchError> {
         self.writer.delete_term(Term::from_field_text(self.fields.key, &DocKind::Person.key(doc.id)));
         self.writer.add_document(self.person_document(doc))?;
