@@ -181,7 +181,7 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
     let mut edits = Vec::new();
     for (n, hit) in first.hits.iter().take(40).enumerate() {
         let mut record = vault.file(&admin, &hit.row.reference)?;
-        let word = format!("benchedit{n}x");
+        let word = format!("benchedit{}x{n}x", std::process::id());
         let t = Instant::now();
         let draft = FileDraft {
             reference: record.reference.clone(),

@@ -141,7 +141,7 @@ fn print_file(l: Lang, f: &FileRecord) {
         println!("  {:<22} {}", l.pick("Projet", "Project"), project);
     }
     println!("  {:<22} {}", l.pick("Sensibilité", "Sensitivity"), f.sensitivity.label(l));
-    println!("  {:<22} {:?}", l.pick("Statut", "Status"), f.status);
+    println!("  {:<22} {}", l.pick("Statut", "Status"), f.status.label(l));
     println!("  {:<22} {}", l.pick("Ouvert le", "Opened"), or_dash(f.dates.opened_on));
     println!("  {:<22} {}", l.pick("Fermé le", "Closed"), or_dash(f.dates.closed_on));
     println!("  {:<22} {}", l.pick("Fin période active", "Active until"), or_dash(f.due.active_until));
@@ -229,7 +229,7 @@ pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError
                 println!("{}", ctx.lang.pick("Personne ne correspond.", "Nobody matches."));
             } else {
                 for p in &persons {
-                    let ids: Vec<String> = p.identifiers.iter().map(|i| format!("{:?} {}", i.kind, i.masked)).collect();
+                    let ids: Vec<String> = p.identifiers.iter().map(|i| format!("{} {}", i.kind.as_str(), i.masked)).collect();
                     println!(
                         "#{:<6} {} {}  {}  [{}]",
                         p.id,
@@ -250,7 +250,7 @@ pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError
                 print_json(&identifiers);
             } else {
                 for i in &identifiers {
-                    println!("{:?}\t{}", i.kind, i.value);
+                    println!("{}\t{}", i.kind.as_str(), i.value);
                 }
             }
         }
@@ -294,7 +294,7 @@ pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
             );
             for hit in &page.hits {
                 let r = &hit.row;
-                let _ = writeln!(out, "{:<16} {:<10} {}  [{:?}]", r.reference, r.class, r.title, r.status);
+                let _ = writeln!(out, "{:<16} {:<10} {}  [{}]", r.reference, r.class, r.title, r.status.label(l));
                 if let Some(snippet) = &hit.snippet {
                     let mut text = String::new();
                     let mut at = 0;

@@ -53,7 +53,8 @@ impl ClassCode {
     ///   `100` > `110` > `111`; `A` > `A100`. `A120` does not continue `A130`, nor `L100` `L1000`
     ///   (the same once padded).
     ///
-    /// Anything else is refused: `100-3` under `100-20`, `A1.5` under `A1`. The rule makes a cycle
+    /// Anything else is refused: `100-3` under `100-20`, `B1` under `A1`. (`A1.5` under `A1` is a
+    /// separated code and is accepted.) The rule makes a cycle
     /// impossible, since a child's code always strictly extends its parent's.
     pub fn continues(&self, parent: &ClassCode) -> bool {
         let child = self.0.to_ascii_uppercase();

@@ -79,6 +79,17 @@ impl FileStatus {
             FileStatus::Transferred => "transferred",
         }
     }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            FileStatus::Active => lang.pick("actif", "active"),
+            FileStatus::SemiActive => lang.pick("semi-actif", "semi-active"),
+            FileStatus::Inactive => lang.pick("inactif", "inactive"),
+            FileStatus::OnHold => lang.pick("en suspens", "on hold"),
+            FileStatus::Destroyed => lang.pick("détruit", "destroyed"),
+            FileStatus::Transferred => lang.pick("versé aux archives", "transferred"),
+        }
+    }
+
     pub fn parse(text: &str) -> Option<FileStatus> {
         match crate::plan_table::normalise(text).as_str() {
             "active" | "actif" | "a" => Some(FileStatus::Active),

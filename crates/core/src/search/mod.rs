@@ -560,7 +560,12 @@ impl SearchIndex {
             let mut rows = stmt.query([since])?;
             while let Some(row) = rows.next()? {
                 let doc = file_doc_from_row(row, &paths)?;
-                self.put_file(&doc)?;
+                if since < 0 {
+                    // A rebuild starts from an empty index: nothing to replace.
+                    self.add_new_file(&doc)?;
+                } else {
+                    self.put_file(&doc)?;
+                }
                 count += 1;
                 if count % 10_000 == 0 && !progress(count) {
                     self.rollback();
@@ -594,7 +599,12 @@ impl SearchIndex {
         let mut rows = stmt.query([since])?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
-            self.put_person(&PersonDoc { id: row.get(0)?, text: row.get(1)? })?;
+            let doc = PersonDoc { id: row.get(0)?, text: row.get(1)? };
+            if since < 0 {
+                self.writer.add_document(self.person_document(&doc))?;
+            } else {
+                self.put_person(&doc)?;
+            }
             count += 1;
         }
         Ok(count)
