@@ -31,11 +31,7 @@ const CHEAP: KdfProfile = KdfProfile {
 };
 
 fn env() -> VaultEnv {
-    VaultEnv {
-        keystore: Arc::new(MemoryKeyStore::new()),
-        clock: Arc::new(FixedClock(chrono::Utc::now())),
-        kdf: CHEAP,
-    }
+    VaultEnv { keystore: Arc::new(MemoryKeyStore::new()), clock: Arc::new(FixedClock(chrono::Utc::now())), kdf: CHEAP }
 }
 
 type Failure = Box<dyn std::error::Error>;
@@ -78,12 +74,8 @@ fn fresh_vault(dir: &Path) -> Result<Vault, Failure> {
 fn class_codes(work: &Path) -> Result<Vec<String>, Failure> {
     let vault = fresh_vault(&work.join("classes-vault"))?;
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
-    let codes = vault
-        .list_classes(&admin)?
-        .into_iter()
-        .filter(|c| c.active && c.rules.len() == 1)
-        .map(|c| c.code)
-        .collect();
+    let codes =
+        vault.list_classes(&admin)?.into_iter().filter(|c| c.active && c.rules.len() == 1).map(|c| c.code).collect();
     drop(vault);
     let _ = std::fs::remove_dir_all(work.join("classes-vault"));
     Ok(codes)
@@ -238,7 +230,8 @@ struct FtsRun {
 fn child_fts5(csv: &Path, work: &Path, with_queries: bool) -> Result<(), Failure> {
     let key: [u8; 32] = rand_key();
     let (took, db) = fts5_import(csv, work, Some(&key))?;
-    let mut run = FtsRun { import_seconds: took.as_secs_f64(), db_mib: db.disk_bytes() as f64 / 1048576.0, ..Default::default() };
+    let mut run =
+        FtsRun { import_seconds: took.as_secs_f64(), db_mib: db.disk_bytes() as f64 / 1048576.0, ..Default::default() };
     if with_queries {
         for query in query_mix() {
             let hits = db.hits(&query.fts5)? as usize;
@@ -384,7 +377,9 @@ fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
     let mut out = String::new();
     let host = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_default();
     out.push_str(&format!(
         "Measured {} with `greffier-bench {}` (seed {seed}) on {} ({} cores).\n\n",
@@ -422,7 +417,14 @@ fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
         for (g, f) in s.queries.iter().zip(&r.fts.queries) {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.3}x |\n",
-                g.label, g.kind, g.hits, g.p50_ms, g.p95_ms, f.p50_ms, f.p95_ms, g.p50_ms / f.p50_ms
+                g.label,
+                g.kind,
+                g.hits,
+                g.p50_ms,
+                g.p95_ms,
+                f.p50_ms,
+                f.p95_ms,
+                g.p50_ms / f.p50_ms
             ));
             all.push((g, f));
         }

@@ -153,11 +153,17 @@ fn print_file(l: Lang, f: &FileRecord) {
     );
     match &f.due.waiting_for {
         Some(Waiting::Event { event }) => {
-            println!("  {}", l.pick(format!("En attente : {}", event.label(l)), format!("Waiting for: {}", event.label(l))))
+            println!(
+                "  {}",
+                l.pick(format!("En attente : {}", event.label(l)), format!("Waiting for: {}", event.label(l)))
+            )
         }
         Some(Waiting::OpenPeriod { period }) => println!(
             "  {}",
-            l.pick(format!("Période sans fin fixe : {}", period.label(l)), format!("Open-ended period: {}", period.label(l)))
+            l.pick(
+                format!("Période sans fin fixe : {}", period.label(l)),
+                format!("Open-ended period: {}", period.label(l))
+            )
         ),
         None => {}
     }
@@ -165,7 +171,13 @@ fn print_file(l: Lang, f: &FileRecord) {
         println!("  {}", f.description.replace('\n', "\n  "));
     }
     for p in &f.persons {
-        println!("  {} {} {} [{}]", l.pick("Personne :", "Person:"), p.first_name, p.last_name, p.categories.join(", "));
+        println!(
+            "  {} {} {} [{}]",
+            l.pick("Personne :", "Person:"),
+            p.first_name,
+            p.last_name,
+            p.categories.join(", ")
+        );
     }
     println!();
     print!("{}", f.explanation.render(l));
@@ -185,7 +197,9 @@ fn import(ctx: &Context, files: Option<&Path>, persons: Option<&Path>) -> Result
     }
     let (mut vault, session) = ctx.open_session()?;
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg} {pos}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     let l = ctx.lang;
     let report = vault.import_register(&session, files, persons, &mut |phase, done| {
         bar.set_message(match phase {
@@ -229,7 +243,8 @@ pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError
                 println!("{}", ctx.lang.pick("Personne ne correspond.", "Nobody matches."));
             } else {
                 for p in &persons {
-                    let ids: Vec<String> = p.identifiers.iter().map(|i| format!("{} {}", i.kind.as_str(), i.masked)).collect();
+                    let ids: Vec<String> =
+                        p.identifiers.iter().map(|i| format!("{} {}", i.kind.as_str(), i.masked)).collect();
                     println!(
                         "#{:<6} {} {}  {}  [{}]",
                         p.id,
@@ -272,7 +287,10 @@ pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
             if ctx.json {
                 print_json(&serde_json::json!({ "documents": count }));
             } else {
-                println!("{}", ctx.lang.pick(format!("{count} document(s) indexé(s)."), format!("{count} document(s) indexed.")));
+                println!(
+                    "{}",
+                    ctx.lang.pick(format!("{count} document(s) indexé(s)."), format!("{count} document(s) indexed."))
+                );
             }
             Ok(Outcome::Success)
         }
@@ -287,11 +305,8 @@ pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
             }
             let l = ctx.lang;
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "{}",
-                l.pick(format!("{} résultat(s)", page.total), format!("{} result(s)", page.total))
-            );
+            let _ =
+                writeln!(out, "{}", l.pick(format!("{} résultat(s)", page.total), format!("{} result(s)", page.total)));
             for hit in &page.hits {
                 let r = &hit.row;
                 let _ = writeln!(out, "{:<16} {:<10} {}  [{}]", r.reference, r.class, r.title, r.status.label(l));

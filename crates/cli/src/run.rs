@@ -205,7 +205,10 @@ fn check(ctx: &Context) -> Result<Outcome, CliError> {
             println!(
                 "{}",
                 l.pick(
-                    format!("Index de recherche à jour : {} dossier(s), changement n° {}", index.indexed_files, index.index_seq),
+                    format!(
+                        "Index de recherche à jour : {} dossier(s), changement n° {}",
+                        index.indexed_files, index.index_seq
+                    ),
                     format!("Search index up to date: {} file(s), change #{}", index.indexed_files, index.index_seq)
                 )
             );

@@ -50,7 +50,11 @@ fn batch(dir: &Path, n: u32) -> std::path::PathBuf {
 }
 
 fn open(vault: &Path) -> Vault {
-    let env = VaultEnv { keystore: Arc::new(NoKeyStore { reason: "test".into() }), clock: Arc::new(SystemClock), kdf: KdfProfile::STANDARD };
+    let env = VaultEnv {
+        keystore: Arc::new(NoKeyStore { reason: "test".into() }),
+        clock: Arc::new(SystemClock),
+        kdf: KdfProfile::STANDARD,
+    };
     Vault::open(vault, Unlock::Passphrase(Secret::new(RECOVERY)), &env).expect("the vault opens after a kill")
 }
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::{
     access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
-    plan::PlanError, project::ProjectError, register::RegisterError, search::SearchError, users::AuthError, vault::VaultError, Lang, UserMessage,
+    plan::PlanError, project::ProjectError, register::RegisterError, search::SearchError, users::AuthError,
+    vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.

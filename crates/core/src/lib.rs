@@ -14,6 +14,7 @@ mod fsutil;
 pub mod i18n;
 pub mod keystore;
 pub mod migrations;
+pub mod persons;
 pub mod plan;
 pub mod plan_table;
 pub mod project;
@@ -21,11 +22,10 @@ mod recovery;
 pub mod register;
 pub mod register_export;
 pub mod register_import;
-pub mod persons;
 pub mod retention;
 pub mod sample;
-pub mod search;
 mod schedule_xml;
+pub mod search;
 mod secret;
 mod spreadsheet;
 pub mod users;
@@ -39,23 +39,23 @@ pub use crypto::KdfParams;
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
+pub use persons::{Identifier, MaskedIdentifier, Person};
 pub use plan::{ClassCode, ClassDraft, ClassId, PlanClass, PlanError, XmlProblem};
 pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
 pub use project::{
     explain, Decided, ExplainQuery, Explanation, FileException, NewOverride, NewProject, OverrideId, Project,
     ProjectError, ProjectOverride, Replacement, RuleBasis, Sensitivity, Source, Step,
 };
-pub use retention::{
-    CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
-    RuleVersion, TriggerEvent,
-};
 pub use register::{
     Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
     FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, Waiting,
 };
-pub use persons::{Identifier, MaskedIdentifier, Person};
 pub use register_export::{RegisterFormat, EXPORT_COLUMNS};
 pub use register_import::{ImportPhase, RegisterImportReport};
+pub use retention::{
+    CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
+    RuleVersion, TriggerEvent,
+};
 pub use sample::SAMPLE_PLAN_CSV;
 pub use search::{FacetCount, SearchError, Snippet};
 pub use secret::{Secret, VaultKey};

@@ -43,7 +43,8 @@ pub struct Person {
 }
 
 fn identifiers(vault: &Vault, id: i64) -> Result<Vec<Identifier>, Error> {
-    let mut stmt = vault.conn.prepare_cached("SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY id")?;
+    let mut stmt =
+        vault.conn.prepare_cached("SELECT kind, value FROM person_identifiers WHERE person_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([id], |row| {
         let kind: String = row.get(0)?;
         Ok(Identifier { kind: IdentifierKind::parse(&kind).unwrap_or(IdentifierKind::Other), value: row.get(1)? })
@@ -57,9 +58,11 @@ impl Vault {
         self.require(session, Permission::ViewRegister)?;
         let (key, last_name, first_name, birth): (Option<String>, String, String, Option<String>) = self
             .conn
-            .query_row("SELECT external_key, last_name, first_name, birth_date FROM persons WHERE id = ?1", [id], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })
+            .query_row(
+                "SELECT external_key, last_name, first_name, birth_date FROM persons WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
             .optional()?
             .ok_or(RegisterError::UnknownPerson { id })?;
         let mut stmt = self.conn.prepare_cached(

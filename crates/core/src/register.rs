@@ -132,7 +132,9 @@ impl IdentifierKind {
         match crate::plan_table::normalise(text).as_str() {
             "sin" | "nas" => Some(IdentifierKind::Sin),
             "health_insurance" | "ramq" | "nam" | "assurance_maladie" => Some(IdentifierKind::HealthInsurance),
-            "driver_licence" | "driver_license" | "permis" | "permis_de_conduire" => Some(IdentifierKind::DriverLicence),
+            "driver_licence" | "driver_license" | "permis" | "permis_de_conduire" => {
+                Some(IdentifierKind::DriverLicence)
+            }
             "client_number" | "numero_client" | "no_client" | "client" => Some(IdentifierKind::ClientNumber),
             "employee_number" | "matricule" | "numero_employe" | "employe" => Some(IdentifierKind::EmployeeNumber),
             "other" | "autre" => Some(IdentifierKind::Other),
@@ -349,7 +351,9 @@ pub enum RegisterError {
     UnknownCategory { value: String },
     #[error("The file has {total} problem{}; nothing was imported. Correct {} and import it again:{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "it" } else { "them" }, list(problems, *total, Lang::En))]
     SheetInvalid { problems: Vec<crate::CellProblem>, total: usize },
-    #[error("The file cannot be read ({detail}). Nothing was imported; save it again as .csv (UTF-8 or Windows) or .xlsx.")]
+    #[error(
+        "The file cannot be read ({detail}). Nothing was imported; save it again as .csv (UTF-8 or Windows) or .xlsx."
+    )]
     SheetUnreadable { detail: String },
     #[error("The file holds no file rows. Nothing was imported; check that it is the right file.")]
     SheetEmpty,
@@ -465,7 +469,8 @@ impl Calendar {
     pub(crate) fn load(conn: &Connection) -> Result<Calendar, Error> {
         let mut classes = HashMap::new();
         for class in plan::tree(conn)? {
-            classes.insert(class.code.to_lowercase(), (class.id.0, class.code.clone(), class.active, class.rules.clone()));
+            classes
+                .insert(class.code.to_lowercase(), (class.id.0, class.code.clone(), class.active, class.rules.clone()));
         }
         Ok(Calendar { classes, bases: HashMap::new(), projects: HashMap::new(), explained: HashMap::new() })
     }
@@ -510,7 +515,9 @@ impl Calendar {
                 [] => return Err(ProjectError::ClassHasNoRule { class: stored_code }.into()),
                 [only] => only.clone(),
                 several => {
-                    return Err(ProjectError::ClassHasSeveralRules { class: stored_code, rules: several.to_vec() }.into())
+                    return Err(
+                        ProjectError::ClassHasSeveralRules { class: stored_code, rules: several.to_vec() }.into()
+                    )
                 }
             },
         };
@@ -521,7 +528,7 @@ impl Calendar {
                 conn.query_row("SELECT id FROM retention_rules WHERE number = ?1", [&basis.number], |row| row.get(0))?;
             self.bases.insert(basis_key.clone(), (rule_id, basis));
         }
-        let (rule_id, basis) = self.bases.get(&basis_key).cloned().ok_or_else(|| PlanError::UnknownRule { number })?;
+        let (rule_id, basis) = self.bases.get(&basis_key).cloned().ok_or(PlanError::UnknownRule { number })?;
         let project = match project.map(str::trim).filter(|p| !p.is_empty()) {
             Some(code) => {
                 let lower = code.to_lowercase();
@@ -659,9 +666,11 @@ fn parse_col(value: Option<String>) -> Option<NaiveDate> {
 }
 
 pub(crate) fn next_change(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("UPDATE register_state SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq", [], |row| {
-        row.get(0)
-    })
+    conn.query_row(
+        "UPDATE register_state SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
+        [],
+        |row| row.get(0),
+    )
 }
 
 fn valid_reference(reference: &str) -> bool {
@@ -679,7 +688,8 @@ fn birth_date_of(conn: &Connection, file_id: i64) -> rusqlite::Result<Option<Nai
     Ok(parse_col(value))
 }
 
-const FILE_COLUMNS: &str = "f.id, f.reference, c.code, c.title_fr, c.title_en, r.number, f.rule_version, p.code, f.title,
+const FILE_COLUMNS: &str =
+    "f.id, f.reference, c.code, c.title_fr, c.title_en, r.number, f.rule_version, p.code, f.title,
     f.description, f.keywords, f.opened_on, f.closed_on, f.contract_ended_on, f.last_activity_on, f.other_dates,
     f.holder, f.location, f.medium, f.sensitivity, f.status, f.notes, f.exception, f.created_at, f.updated_at";
 
@@ -753,9 +763,13 @@ fn stored_file(row: &Row<'_>) -> rusqlite::Result<StoredFile> {
 }
 
 fn load_file(conn: &Connection, reference: &str) -> Result<StoredFile, Error> {
-    conn.query_row(&format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.reference = ?1"), [reference.trim()], stored_file)
-        .optional()?
-        .ok_or_else(|| RegisterError::UnknownFile { reference: reference.trim().to_owned() }.into())
+    conn.query_row(
+        &format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.reference = ?1"),
+        [reference.trim()],
+        stored_file,
+    )
+    .optional()?
+    .ok_or_else(|| RegisterError::UnknownFile { reference: reference.trim().to_owned() }.into())
 }
 
 fn file_persons(conn: &Connection, file_id: i64) -> rusqlite::Result<Vec<FilePerson>> {
@@ -889,7 +903,8 @@ pub(crate) fn file_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
     })
 }
 
-pub(crate) const ROW_SQL: &str = "SELECT f.id, f.reference, c.code, p.code, f.title, f.opened_on, f.closed_on, f.status,
+pub(crate) const ROW_SQL: &str =
+    "SELECT f.id, f.reference, c.code, p.code, f.title, f.opened_on, f.closed_on, f.status,
     f.sensitivity, f.disposition, f.semi_active_until, f.description
     FROM files f JOIN plan_classes c ON c.id = f.class_id LEFT JOIN projects p ON p.id = f.project_id
     WHERE f.id = ?1";
@@ -1015,7 +1030,13 @@ impl Vault {
                         resolved.project_id,
                         draft.title.trim(),
                         draft.description.trim(),
-                        draft.keywords.iter().map(|k| k.trim()).filter(|k| !k.is_empty()).collect::<Vec<_>>().join("\n"),
+                        draft
+                            .keywords
+                            .iter()
+                            .map(|k| k.trim())
+                            .filter(|k| !k.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
                         date_col(draft.dates.opened_on),
                         date_col(draft.dates.closed_on),
                         date_col(draft.dates.contract_ended_on),
@@ -1044,7 +1065,9 @@ impl Vault {
         after.sensitivity = Some(sensitivity);
         after.class = resolved.class_code.clone();
         let details = match &existing {
-            Some(e) => serde_json::json!({ "before": audit_view(&e.draft, e.status), "after": audit_view(&after, status) }),
+            Some(e) => {
+                serde_json::json!({ "before": audit_view(&e.draft, e.status), "after": audit_view(&after, status) })
+            }
             None => serde_json::json!({ "after": audit_view(&after, status) }),
         };
         audit::append(
@@ -1111,22 +1134,15 @@ impl Vault {
     }
 
     fn file_by_id(&self, id: i64) -> Result<FileRecord, Error> {
-        let stored = self
-            .conn
-            .query_row(&format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.id = ?1"), [id], stored_file)?;
-        let basis =
-            project::basis_of_rule(&self.conn, &stored.rule, Some(stored.rule_version), CopyKind::Principal)?;
+        let stored =
+            self.conn.query_row(&format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.id = ?1"), [id], stored_file)?;
+        let basis = project::basis_of_rule(&self.conn, &stored.rule, Some(stored.rule_version), CopyKind::Principal)?;
         let project = match &stored.project {
             Some(code) => Some(project::load(&self.conn, code)?.1),
             None => None,
         };
-        let explanation = explain(
-            &stored.class,
-            &basis,
-            project.as_ref(),
-            Some(stored.sensitivity),
-            stored.draft.exception.as_ref(),
-        );
+        let explanation =
+            explain(&stored.class, &basis, project.as_ref(), Some(stored.sensitivity), stored.draft.exception.as_ref());
         let birth = birth_date_of(&self.conn, id)?;
         let due = due_dates(&explanation, &stored.draft.dates, birth);
         let persons = file_persons(&self.conn, id)?;
@@ -1216,13 +1232,13 @@ impl Vault {
         let mut stmt = self.conn.prepare_cached(ROW_SQL)?;
         let mut hits = Vec::with_capacity(page.hits.len());
         for hit in &page.hits {
-            let Some((row, description)) = stmt
-                .query_row([hit.id], |row| Ok((file_row(row)?, row.get::<_, String>(11)?)))
-                .optional()?
+            let Some((row, description)) =
+                stmt.query_row([hit.id], |row| Ok((file_row(row)?, row.get::<_, String>(11)?))).optional()?
             else {
                 continue;
             };
-            let snippet = page.snippets.as_ref().and_then(|s| s.snippet(&description).or_else(|| s.snippet(&row.title)));
+            let snippet =
+                page.snippets.as_ref().and_then(|s| s.snippet(&description).or_else(|| s.snippet(&row.title)));
             hits.push(FileHit { row, score: hit.score, snippet });
         }
         Ok(FileSearchPage { total: page.total, offset, hits, facets: page.facets })

@@ -344,7 +344,11 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
     if reference.is_empty() {
         problems.add(row, Some(cells.name(F::Reference)), CellIssue::Missing);
     } else if reference.chars().count() > 64 {
-        problems.add(row, Some(cells.name(F::Reference)), invalid("longer than 64 characters", "plus de 64 caractères"));
+        problems.add(
+            row,
+            Some(cells.name(F::Reference)),
+            invalid("longer than 64 characters", "plus de 64 caractères"),
+        );
     }
     let class = cells.get(F::Class).to_owned();
     if class.is_empty() {
@@ -366,7 +370,10 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
             problems.add(
                 row,
                 Some(cells.name(F::Closed)),
-                invalid(format!("closed ({closed}) before opened ({opened})"), format!("fermé ({closed}) avant l'ouverture ({opened})")),
+                invalid(
+                    format!("closed ({closed}) before opened ({opened})"),
+                    format!("fermé ({closed}) avant l'ouverture ({opened})"),
+                ),
             );
         }
     }
@@ -376,7 +383,10 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
             problems.add(
                 row,
                 Some(cells.name(F::Medium)),
-                invalid(format!("“{value}” is not paper, digital or hybrid"), format!("« {value} » n'est ni papier, ni numérique, ni hybride")),
+                invalid(
+                    format!("“{value}” is not paper, digital or hybrid"),
+                    format!("« {value} » n'est ni papier, ni numérique, ni hybride"),
+                ),
             );
             Medium::Paper
         }),
@@ -406,7 +416,9 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
                     row,
                     Some(cells.name(F::Status)),
                     invalid(
-                        format!("“{value}” is not a status a file can be imported with (active, semi_active, inactive)"),
+                        format!(
+                            "“{value}” is not a status a file can be imported with (active, semi_active, inactive)"
+                        ),
                         format!("« {value} » n'est pas un statut d'import (actif, semi-actif, inactif)"),
                     ),
                 );
@@ -507,7 +519,12 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
         Consent::Unknown
     });
     let key = match cells.get(P::Person) {
-        "" => format!("{}|{}|{}", last_name.to_lowercase(), cells.get(P::FirstName).to_lowercase(), cells.get(P::BirthDate)),
+        "" => format!(
+            "{}|{}|{}",
+            last_name.to_lowercase(),
+            cells.get(P::FirstName).to_lowercase(),
+            cells.get(P::BirthDate)
+        ),
         key => key.to_owned(),
     };
     PersonRow {
@@ -588,11 +605,9 @@ impl Vault {
         if let Some(path) = files {
             let mut sheet = open_sheet(path)?;
             let columns = map_columns(&sheet.header, FileColumn::from_header, &mut problems, 1);
-            for (column, name) in [
-                (FileColumn::Reference, "reference"),
-                (FileColumn::Class, "class"),
-                (FileColumn::Title, "title"),
-            ] {
+            for (column, name) in
+                [(FileColumn::Reference, "reference"), (FileColumn::Class, "class"), (FileColumn::Title, "title")]
+            {
                 if !columns.contains_key(&column) {
                     problems.add(
                         1,
@@ -614,8 +629,14 @@ impl Vault {
                             row,
                             Some(cells.name(FileColumn::Reference)),
                             invalid(
-                                format!("the reference {} is already on row {first}; give each file its own", file.reference),
-                                format!("la référence {} est déjà à la ligne {first} ; donnez à chaque dossier la sienne", file.reference),
+                                format!(
+                                    "the reference {} is already on row {first}; give each file its own",
+                                    file.reference
+                                ),
+                                format!(
+                                    "la référence {} est déjà à la ligne {first} ; donnez à chaque dossier la sienne",
+                                    file.reference
+                                ),
                             ),
                         );
                     } else if exists.exists([&file.reference])? {
@@ -660,7 +681,7 @@ impl Vault {
                     }
                 }
                 checked += 1;
-                if checked % 10_000 == 0 && !progress(ImportPhase::Checking, checked) {
+                if checked.is_multiple_of(10_000) && !progress(ImportPhase::Checking, checked) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
@@ -705,7 +726,10 @@ impl Vault {
                         Some(cells.name(PersonColumn::Person)),
                         invalid(
                             format!("the person {} has another name or birth date on row {first}", person.key),
-                            format!("la personne {} a un autre nom ou une autre date de naissance à la ligne {first}", person.key),
+                            format!(
+                                "la personne {} a un autre nom ou une autre date de naissance à la ligne {first}",
+                                person.key
+                            ),
                         ),
                     ),
                     Some(_) => {}
@@ -714,7 +738,7 @@ impl Vault {
                     }
                 }
                 checked += 1;
-                if checked % 10_000 == 0 && !progress(ImportPhase::Checking, checked) {
+                if checked.is_multiple_of(10_000) && !progress(ImportPhase::Checking, checked) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
@@ -837,7 +861,7 @@ impl Vault {
                 }
                 report.files += 1;
                 done += 1;
-                if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
+                if done.is_multiple_of(10_000) && !progress(ImportPhase::Writing, done) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
@@ -858,12 +882,10 @@ impl Vault {
                 "INSERT OR IGNORE INTO person_identifiers (person_id, kind, value, normalized) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut file_id = tx.prepare("SELECT id FROM files WHERE reference = ?1")?;
-            let mut link = tx.prepare(
-                "INSERT OR IGNORE INTO file_persons (file_id, person_id, categories) VALUES (?1, ?2, ?3)",
-            )?;
-            let mut link_categories = tx.prepare(
-                "SELECT categories FROM file_persons WHERE file_id = ?1 AND person_id = ?2",
-            )?;
+            let mut link =
+                tx.prepare("INSERT OR IGNORE INTO file_persons (file_id, person_id, categories) VALUES (?1, ?2, ?3)")?;
+            let mut link_categories =
+                tx.prepare("SELECT categories FROM file_persons WHERE file_id = ?1 AND person_id = ?2")?;
             let mut set_categories =
                 tx.prepare("UPDATE file_persons SET categories = ?3 WHERE file_id = ?1 AND person_id = ?2")?;
             let mut purpose = tx.prepare(
@@ -936,7 +958,7 @@ impl Vault {
                 touch_file.execute(params![file, seq])?;
                 touched_by_persons.insert(file);
                 done += 1;
-                if done % 10_000 == 0 && !progress(ImportPhase::Writing, done) {
+                if done.is_multiple_of(10_000) && !progress(ImportPhase::Writing, done) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }

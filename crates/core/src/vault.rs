@@ -522,16 +522,15 @@ impl Vault {
         // Settle everything into the main file now, so the vault is whole even if the process dies.
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         let keystore = env.keystore.store(&KeySlot::current(&vault_id), &key);
-        let vault =
-            Vault {
-                paths: paths.clone(),
-                conn,
-                key,
-                vault_id,
-                env: env.clone(),
-                key_source: KeySource::Created,
-                search: Default::default(),
-            };
+        let vault = Vault {
+            paths: paths.clone(),
+            conn,
+            key,
+            vault_id,
+            env: env.clone(),
+            key_source: KeySource::Created,
+            search: Default::default(),
+        };
         Ok((vault, CreateReport { keystore }))
     }
 
@@ -594,7 +593,15 @@ impl Vault {
         let mut conn = connect(&paths.db, &key)?;
         migrations::migrate(&mut conn, &stamp(env.clock.now()))?;
         let vault_id: String = conn.query_row("SELECT vault_id FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
-        Ok(Vault { paths: paths.clone(), conn, key, vault_id, env: env.clone(), key_source, search: Default::default() })
+        Ok(Vault {
+            paths: paths.clone(),
+            conn,
+            key,
+            vault_id,
+            env: env.clone(),
+            key_source,
+            search: Default::default(),
+        })
     }
 
     /// Finishes or abandons a key rotation that was interrupted, now that we know which key the

@@ -678,7 +678,11 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
         .expect("downgrade");
     }
     let mut vault = Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("open");
-    assert_eq!(vault.info().expect("info").schema_version, 4, "the plan's, the projects' and the register's migrations ran");
+    assert_eq!(
+        vault.info().expect("info").schema_version,
+        4,
+        "the plan's, the projects' and the register's migrations ran"
+    );
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     assert_eq!(import_banq(&mut vault, &admin).created, 192);
 }

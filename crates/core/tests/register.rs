@@ -59,7 +59,10 @@ fn a_file_gets_its_due_dates_and_its_explanation_and_closing_starts_the_clock() 
     let fixture = Fixture::new();
     let (mut vault, admin) = vault_with_plan(&fixture);
     let created = vault
-        .create_file(&admin, draft("D-2019-0001", "100-20-05", "Politique d'Hydro-Québec", "Électricité de l'hôtel de ville"))
+        .create_file(
+            &admin,
+            draft("D-2019-0001", "100-20-05", "Politique d'Hydro-Québec", "Électricité de l'hôtel de ville"),
+        )
         .expect("file created");
     assert_eq!(created.status, FileStatus::Active);
     assert!(created.due.semi_active_until.is_none(), "no date before the event: {:?}", created.due);
@@ -231,13 +234,22 @@ X-8,100,Sans règle,2020-01-01,,paper
     let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
     let text = err.to_string();
-    for expected in ["row 3, column “class”", "row 4, column “reference”", "row 5, column “opened”", "row 6, column “title”", "row 7, column “medium”", "row 8, column “closed”", "row 9, column “class”"] {
+    for expected in [
+        "row 3, column “class”",
+        "row 4, column “reference”",
+        "row 5, column “opened”",
+        "row 6, column “title”",
+        "row 7, column “medium”",
+        "row 8, column “closed”",
+        "row 9, column “class”",
+    ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }
     assert!(err.message(greffier_core::Lang::Fr).contains("ligne 3"));
     assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
     // Windows-1252 with semicolons, as French Excel saves it.
-    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");
+    let (bytes, _, _) =
+        encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");
     let path = write(fixture.dir.path(), "excel.csv", &bytes);
     vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("windows-1252 import");
     assert_eq!(vault.file(&admin, "W-1").expect("W-1").title, "Reçu de taxes à Québec");
@@ -245,9 +257,8 @@ X-8,100,Sans règle,2020-01-01,,paper
     // Cancelled while checking, or while writing: nothing imported, nothing left in the index.
     let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annulezmoi\n");
     for stop_at in [ImportPhase::Checking, ImportPhase::Writing] {
-        let err = vault
-            .import_register(&admin, Some(&path), None, &mut |phase, _| phase != stop_at)
-            .expect_err("cancelled");
+        let err =
+            vault.import_register(&admin, Some(&path), None, &mut |phase, _| phase != stop_at).expect_err("cancelled");
         assert_eq!(err.code(), ErrorCode::Cancelled);
         assert!(vault.file(&admin, "C-1").is_err());
         assert!(references(&vault, &admin, "annulezmoi").is_empty());
@@ -342,7 +353,11 @@ fn no_clear_text_of_files_persons_or_index_lands_in_the_vault_folder() {
     let persons = write(
         imports.path(),
         "p.csv",
-        format!("file,last_name,first_name,identifier_type,identifier\nCAN-1,Vrbnikcanaryname,Ana,client_number,{}\n", canaries[2]).as_bytes(),
+        format!(
+            "file,last_name,first_name,identifier_type,identifier\nCAN-1,Vrbnikcanaryname,Ana,client_number,{}\n",
+            canaries[2]
+        )
+        .as_bytes(),
     );
     vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
     assert_eq!(references(&vault, &admin, "vrbnikcanaryname"), ["CAN-1"]);

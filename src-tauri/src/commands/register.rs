@@ -43,8 +43,7 @@ pub async fn create_file(app: AppHandle, draft: FileDraft) -> Result<FileRecord,
 
 #[tauri::command]
 pub async fn update_file(app: AppHandle, reference: String, draft: FileDraft) -> Result<FileRecord, CommandError> {
-    blocking(app, move |state| state.with_session(|vault, session| vault.update_file(session, &reference, draft)))
-        .await
+    blocking(app, move |state| state.with_session(|vault, session| vault.update_file(session, &reference, draft))).await
 }
 
 #[tauri::command]

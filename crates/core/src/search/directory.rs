@@ -61,10 +61,13 @@ struct Inner {
     handles: Mutex<(HashMap<String, usize>, HashSet<String>)>,
 }
 
+/// A chunk: its file's name and its number.
+type ChunkKey = (String, i64);
+
 /// The least recently used chunks of lazily read files.
 #[derive(Default)]
 struct ChunkCache {
-    entries: HashMap<(String, i64), (Arc<[u8]>, u64)>,
+    entries: HashMap<ChunkKey, (Arc<[u8]>, u64)>,
     tick: u64,
 }
 
@@ -114,9 +117,8 @@ impl LazyFile {
             return Ok(chunk);
         }
         let conn = self.directory.conn()?;
-        let mut stmt = conn
-            .prepare_cached("SELECT data FROM index_chunks WHERE name = ?1 AND seq = ?2")
-            .map_err(io_error)?;
+        let mut stmt =
+            conn.prepare_cached("SELECT data FROM index_chunks WHERE name = ?1 AND seq = ?2").map_err(io_error)?;
         let data: Vec<u8> = stmt.query_row(params![self.key, seq], |row| row.get(0)).map_err(io_error)?;
         drop(stmt);
         drop(conn);
@@ -138,7 +140,10 @@ impl FileHandle for LazyFile {
             let start = range.start - first * CHUNK;
             let end = range.end - first * CHUNK;
             if end > chunk.len() {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("index file {}: short chunk", self.key)));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("index file {}: short chunk", self.key),
+                ));
             }
             return Ok(OwnedBytes::new(chunk).slice(start..end));
         }
@@ -147,9 +152,9 @@ impl FileHandle for LazyFile {
             let chunk = self.chunk(seq as i64)?;
             let from = if seq == first { range.start - seq * CHUNK } else { 0 };
             let to = if seq == last { range.end - seq * CHUNK } else { CHUNK };
-            let piece = chunk
-                .get(from..to)
-                .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, format!("index file {}: short chunk", self.key)))?;
+            let piece = chunk.get(from..to).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::UnexpectedEof, format!("index file {}: short chunk", self.key))
+            })?;
             out.extend_from_slice(piece);
         }
         Ok(OwnedBytes::new(out))
@@ -233,8 +238,10 @@ impl VaultDirectory {
         let wrap = |e: rusqlite::Error| OpenReadError::wrap_io_error(io_error(e), path.to_owned());
         let conn = self.conn().map_err(|e| OpenReadError::wrap_io_error(e, path.to_owned()))?;
         let key = name(path);
-        let len: Option<i64> =
-            conn.query_row("SELECT len FROM index_files WHERE name = ?1", [&key], |row| row.get(0)).optional().map_err(wrap)?;
+        let len: Option<i64> = conn
+            .query_row("SELECT len FROM index_files WHERE name = ?1", [&key], |row| row.get(0))
+            .optional()
+            .map_err(wrap)?;
         let Some(len) = len else {
             return Err(OpenReadError::FileDoesNotExist(path.to_owned()));
         };
@@ -243,7 +250,7 @@ impl VaultDirectory {
             conn.prepare_cached("SELECT data FROM index_chunks WHERE name = ?1 ORDER BY seq").map_err(wrap)?;
         let mut rows = stmt.query([&key]).map_err(wrap)?;
         while let Some(row) = rows.next().map_err(wrap)? {
-            let chunk = row.get_ref(0).map_err(|e| wrap(e.into()))?.as_blob().map_err(|e| wrap(e.into()))?;
+            let chunk = row.get_ref(0).map_err(wrap)?.as_blob().map_err(|e| wrap(e.into()))?;
             data.extend_from_slice(chunk);
         }
         if data.len() != len as usize {
@@ -272,8 +279,11 @@ impl VaultDirectory {
         let tx = conn.transaction().map_err(io_error)?;
         tx.execute("DELETE FROM index_chunks WHERE name = ?1", [&key]).map_err(io_error)?;
         for (seq, chunk) in data.chunks(CHUNK).enumerate() {
-            tx.execute("INSERT INTO index_chunks (name, seq, data) VALUES (?1, ?2, ?3)", params![key, seq as i64, chunk])
-                .map_err(io_error)?;
+            tx.execute(
+                "INSERT INTO index_chunks (name, seq, data) VALUES (?1, ?2, ?3)",
+                params![key, seq as i64, chunk],
+            )
+            .map_err(io_error)?;
         }
         tx.execute("INSERT OR REPLACE INTO index_files (name, len) VALUES (?1, ?2)", params![key, data.len() as i64])
             .map_err(io_error)?;
@@ -333,8 +343,11 @@ impl TerminatingWrite for ChunkWriter {
     fn terminate_ref(&mut self, _: AntiCallToken) -> io::Result<()> {
         self.flush_chunk()?;
         let conn = self.directory.conn()?;
-        conn.execute("INSERT OR REPLACE INTO index_files (name, len) VALUES (?1, ?2)", params![self.key, self.len as i64])
-            .map_err(io_error)?;
+        conn.execute(
+            "INSERT OR REPLACE INTO index_files (name, len) VALUES (?1, ?2)",
+            params![self.key, self.len as i64],
+        )
+        .map_err(io_error)?;
         drop(conn);
         self.finished = true;
         if let Ok(mut writing) = self.directory.inner.writing.lock() {
@@ -385,7 +398,11 @@ impl Directory for VaultDirectory {
             None => Err(OpenReadError::FileDoesNotExist(path.to_owned())),
             Some(len) if (len as usize) < LAZY_FROM => Ok(Arc::new(self.read_whole(path)?)),
             Some(len) => {
-                let mut handles = self.inner.handles.lock().map_err(|e| OpenReadError::wrap_io_error(io_error(e), path.to_owned()))?;
+                let mut handles = self
+                    .inner
+                    .handles
+                    .lock()
+                    .map_err(|e| OpenReadError::wrap_io_error(io_error(e), path.to_owned()))?;
                 *handles.0.entry(key.clone()).or_default() += 1;
                 drop(handles);
                 Ok(Arc::new(LazyFile { directory: self.clone(), key, len: len as usize }))

@@ -28,9 +28,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::{
     collector::{Collector, Count, SegmentCollector, TopDocs},
-    schema::{
-        Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
-    },
+    schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING},
     snippet::SnippetGenerator,
     tokenizer::{
         AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -151,7 +149,9 @@ fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let analysed = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
     // Stems need no positions: phrases are matched on the folded words.
@@ -229,7 +229,8 @@ fn register_analyzers(index: &Index) {
 
 /// French or English, from the little words of a text; `None` when it cannot tell.
 pub fn guess_language(title: &str, body: &str) -> Option<Language> {
-    const FR: [&str; 14] = ["le", "la", "les", "des", "du", "de", "et", "un", "une", "pour", "dans", "aux", "au", "sur"];
+    const FR: [&str; 14] =
+        ["le", "la", "les", "des", "du", "de", "et", "un", "une", "pour", "dans", "aux", "au", "sur"];
     const EN: [&str; 12] = ["the", "of", "and", "to", "for", "in", "on", "with", "from", "by", "an", "a"];
     let (mut fr, mut en) = (0u32, 0u32);
     for word in title.split(|c: char| !c.is_alphabetic()).chain(body.split(|c: char| !c.is_alphabetic())) {
@@ -480,7 +481,7 @@ impl SearchIndex {
         Ok(())
     }
 
-        /// Commits what was queued as the state of register change `seq`, and reloads the reader.
+    /// Commits what was queued as the state of register change `seq`, and reloads the reader.
     /// After a failed commit the writer is rebuilt (tantivy may otherwise lose the next one).
     pub(crate) fn commit(&mut self, seq: i64) -> Result<(), SearchError> {
         let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq })
@@ -567,7 +568,7 @@ impl SearchIndex {
                     self.put_file(&doc)?;
                 }
                 count += 1;
-                if count % 10_000 == 0 && !progress(count) {
+                if count.is_multiple_of(10_000) && !progress(count) {
                     self.rollback();
                     return Err(SearchError::Index { detail: "cancelled".into() });
                 }
@@ -613,8 +614,10 @@ impl SearchIndex {
     /// How many documents of a kind the index holds.
     pub fn count(&self, kind: DocKind) -> Result<usize, SearchError> {
         let searcher = self.reader.searcher();
-        let query =
-            tantivy::query::TermQuery::new(Term::from_field_text(self.fields.kind, kind.as_str()), IndexRecordOption::Basic);
+        let query = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind.as_str()),
+            IndexRecordOption::Basic,
+        );
         Ok(searcher.search(&query, &Count)?)
     }
 
@@ -652,11 +655,8 @@ impl SearchIndex {
             (Occur::Must, Box::new(TermQuery::new(kind_term, IndexRecordOption::Basic))),
         ];
         for prefix in &rewritten.prefixes {
-            let escaped: String = prefix
-                .stem
-                .chars()
-                .flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] })
-                .collect();
+            let escaped: String =
+                prefix.stem.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect();
             let pattern = format!("{escaped}.*");
             let fields: Vec<Field> = match prefix.field {
                 None => vec![f.title, f.text, f.person],
@@ -664,7 +664,10 @@ impl SearchIndex {
             };
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for field in fields {
-                any.push((Occur::Should, Box::new(RegexQuery::from_pattern(&pattern, field).map_err(|e| bad(e.to_string()))?)));
+                any.push((
+                    Occur::Should,
+                    Box::new(RegexQuery::from_pattern(&pattern, field).map_err(|e| bad(e.to_string()))?),
+                ));
             }
             let occur = if prefix.negated { Occur::MustNot } else { Occur::Must };
             clauses.push((occur, Box::new(BooleanQuery::new(any))));
@@ -689,11 +692,8 @@ impl SearchIndex {
         for (score, address) in top {
             hits.push(SearchHit { id: self.doc_id(&searcher, address)?, score });
         }
-        let snippets = if request.snippets {
-            Some(SnippetGenerator::create(&searcher, &*query, f.text)?)
-        } else {
-            None
-        };
+        let snippets =
+            if request.snippets { Some(SnippetGenerator::create(&searcher, &*query, f.text)?) } else { None };
         Ok(SearchPage { total, hits, facets, snippets: snippets.map(Snippets) })
     }
 
@@ -712,11 +712,13 @@ impl SearchIndex {
         let mut ids = Vec::with_capacity(addresses.len());
         let mut columns = HashMap::new();
         for address in addresses {
-            if !columns.contains_key(&address.segment_ord) {
-                let column = searcher.segment_reader(address.segment_ord).fast_fields().i64("id")?;
-                columns.insert(address.segment_ord, column);
-            }
-            if let Some(id) = columns.get(&address.segment_ord).and_then(|column| column.first(address.doc_id)) {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(searcher.segment_reader(address.segment_ord).fast_fields().i64("id")?)
+                }
+            };
+            if let Some(id) = column.first(address.doc_id) {
                 ids.push(id);
             }
         }
@@ -774,7 +776,14 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     pub fn files(query: &str) -> SearchRequest {
-        SearchRequest { query: query.to_owned(), kind: DocKind::File, offset: 0, limit: 20, facets: false, snippets: false }
+        SearchRequest {
+            query: query.to_owned(),
+            kind: DocKind::File,
+            offset: 0,
+            limit: 20,
+            facets: false,
+            snippets: false,
+        }
     }
 }
 
@@ -942,7 +951,10 @@ const PERSON_DOC_SQL: &str = "
                    WHERE i.person_id = pe.id), '')
     FROM persons pe WHERE pe.change_seq > ?1";
 
-pub(crate) fn file_doc_from_row(row: &rusqlite::Row<'_>, paths: &HashMap<i64, Vec<String>>) -> rusqlite::Result<FileDoc> {
+pub(crate) fn file_doc_from_row(
+    row: &rusqlite::Row<'_>,
+    paths: &HashMap<i64, Vec<String>>,
+) -> rusqlite::Result<FileDoc> {
     let class_id: i64 = row.get(2)?;
     let due: Option<String> = row.get(13)?;
     Ok(FileDoc {
