@@ -411,6 +411,15 @@ export function setUp(kind: string, author: string): void {
 
 // ----- the commands -----
 
+/** For the fake register (fake-register.ts): a file's calendar explained, and the projects. */
+export function explainFor(query: ExplainQuery, lang: Lang): Explanation {
+  return explain(query, lang);
+}
+
+export function projectsOf(): readonly Project[] {
+  return state.projects;
+}
+
 function explain(query: ExplainQuery, lang: Lang): Explanation {
   const cls = listClasses().find((c) => c.code.toUpperCase() === query.class.trim().toUpperCase());
   if (!cls) reject('unknown_class', `Le plan n’a pas de classe ${query.class}.`, `The plan has no class ${query.class}.`, lang);

@@ -7,7 +7,7 @@
 //   nokeyring = 1: create_vault reports that the key could not be put in a keyring
 //   as       = a username of the fake vault: who is signed in for scenario=home (default hcote)
 //   plan     = banq (the real BAnQ schedule, default) | sample | big (2,000 classes) | empty
-//   area     = plan: open the classification plan at once (scenario=home)
+//   register = demo (default) | big (a million files) | empty: the register (fake-register.ts)
 import type {
   AppStatus,
   BackupReport,
@@ -19,6 +19,7 @@ import type {
   VaultSetup,
 } from '../src/lib/types';
 import { answerPlan, setUp } from './fake-plan';
+import { answerRegister, setUpRegister } from './fake-register';
 
 interface Internals {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -47,6 +48,9 @@ const ADMIN: SessionInfo = {
     'export_audit',
     'view_plan',
     'manage_plan',
+    'view_register',
+    'manage_register',
+    'reveal_identifiers',
   ],
 };
 
@@ -74,10 +78,10 @@ function user(id: number, username: string, displayName: string, role: User['rol
 function sessionOf(found: User): SessionInfo {
   const permissions: Record<User['role'], SessionInfo['permissions']> = {
     administrator: ADMIN.permissions,
-    auditor: ['view_users', 'check_vault', 'view_audit', 'export_audit', 'view_plan'],
-    archivist: ['view_plan', 'manage_plan'],
-    access_officer: ['view_plan'],
-    clerk: ['view_plan'],
+    auditor: ['view_users', 'check_vault', 'view_audit', 'export_audit', 'view_plan', 'view_register'],
+    archivist: ['view_plan', 'manage_plan', 'view_register', 'manage_register', 'reveal_identifiers'],
+    access_officer: ['view_plan', 'view_register', 'reveal_identifiers'],
+    clerk: ['view_plan', 'view_register', 'manage_register'],
   };
   return {
     username: found.username,
@@ -87,7 +91,10 @@ function sessionOf(found: User): SessionInfo {
   };
 }
 
-if (scenario !== 'first-run') setUp(params.get('plan') ?? 'banq', ADMIN.username);
+if (scenario !== 'first-run') {
+  setUp(params.get('plan') ?? 'banq', ADMIN.username);
+  setUpRegister(params.get('register') ?? 'demo');
+}
 
 if (scenario === 'home') {
   const who = state.users.find((u) => u.username === (params.get('as') ?? ADMIN.username));
@@ -191,6 +198,16 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
   await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : 120);
   const planned = answerPlan(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
   if (planned.handled) return planned.value;
+  const registered = await answerRegister(cmd, args, {
+    lang: () => lang,
+    emit,
+    cancelled,
+    resetCancel: () => {
+      state.cancel = false;
+    },
+    sleep,
+  });
+  if (registered.handled) return registered.value;
   switch (cmd) {
     case 'app_status':
       return status();

@@ -36,6 +36,8 @@ pub enum FilePurpose {
     Restore,
     PlanImport,
     PlanExport,
+    RegisterImport,
+    RegisterExport,
 }
 
 /// Asks the user where to save a backup or which one to restore (a native dialog, on the main
@@ -48,6 +50,7 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
     let shown = app.run_on_main_thread(move || {
         let backups = || rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
         let plans = || rfd::FileDialog::new().add_filter("Plan (XML, CSV, XLSX)", &["xml", "csv", "xlsx"]);
+        let sheets = || rfd::FileDialog::new().add_filter("CSV, XLSX", &["csv", "xlsx"]);
         let chosen = match purpose {
             FilePurpose::Backup => backups()
                 .set_title(lang.pick("Enregistrer la sauvegarde", "Save the backup"))
@@ -62,6 +65,13 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
             FilePurpose::PlanExport => plans()
                 .set_title(lang.pick("Exporter le plan", "Export the plan"))
                 .set_file_name(format!("plan-{today}.xlsx"))
+                .save_file(),
+            FilePurpose::RegisterImport => {
+                sheets().set_title(lang.pick("Choisir la feuille à importer", "Choose the sheet to import")).pick_file()
+            }
+            FilePurpose::RegisterExport => sheets()
+                .set_title(lang.pick("Exporter les dossiers", "Export the files"))
+                .set_file_name(format!("dossiers-{today}.xlsx"))
                 .save_file(),
         };
         let _ = tx.send(chosen);

@@ -12,7 +12,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{
+    actions::{InputSource, KeyAction, KeyActions},
+    elements::Element,
+    key::Key,
+    Client, ClientBuilder, Locator,
+};
 use greffier_testkit::{Display, SecretService};
 
 const ORGANISATION: &str = "Ville de Saint-Exemple";
@@ -20,6 +25,19 @@ const ADMIN: &str = "hcote";
 const ADMIN_NAME: &str = "Hélène Côté";
 const PASSWORD: &str = "mot de passe solide";
 const PASSPHRASE: &str = "les archives de la ville sont en sûreté";
+
+/// A files sheet as French Excel users write one: French headers, semicolons, a description
+/// with a line break inside its quotes, classes of the sample plan whose rule counts from the
+/// file's closing (100-20-10: 999 then 2 years, sort; 100-20-05: 999 then 5 years, keep;
+/// 300-20-05: 2 then 3 years, destroy), and one title with “Québec” in it.
+const FILES_SHEET: &str = "référence;classe;titre;description;ouverture;fermeture;sensibilité;support;mots-clés
+E2E-001;100-20-10;Directive sur le télétravail;Version adoptée par la direction;2019-01-15;2020-06-30;interne;numérique;télétravail
+E2E-002;100-20-05;Politique de gestion documentaire;\"Adoptée par le conseil,
+révisée en 2021\";2018-03-01;2021-12-31;interne;papier;politique, conseil
+E2E-003;100-20-10;Procédure d’éclairage des rues de Québec;Procédure du Service des travaux publics;2017-05-02;2021-03-31;interne;hybride;éclairage
+E2E-004;300-20-05;Concours pour un poste d’archiviste;Affichage, grilles de sélection et rapport du comité;2022-02-01;2022-09-30;personnel;numérique;dotation
+E2E-005;300-20-05;Affichage d’un poste de commis à Lévis;;2023-04-03;;interne;papier;
+";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace")
@@ -169,6 +187,27 @@ impl App {
                 return;
             }
             assert!(Instant::now() < deadline, "{test_id} never said {needle:?}: {text:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Presses a key where the keyboard focus is (WebDriver actions, not an element's keys).
+    async fn press(&self, key: Key) {
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key.into() })
+            .then(KeyAction::Up { value: key.into() });
+        self.client.perform_actions(actions).await.expect("press a key");
+    }
+
+    /// Waits until an element's attribute has a value (the screen may still be updating).
+    async fn wait_for_attribute(&self, test_id: &str, name: &str, value: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let found = self.find(test_id).await.attr(name).await.expect("attribute");
+            if found.as_deref() == Some(value) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{test_id} never had {name}={value:?}: {found:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -330,6 +369,52 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     let copy = app.text("rule-copy-0").await;
     assert!(copy.contains("7 ans"), "the current version keeps the principal copy 7 years semi-active: {copy}");
     app.shot("plan-rule-history").await;
+
+    // The register: import a sheet of files through the Import dialog (its path typed in, the
+    // Browse… dialog being native; an accent in the file's name), see the counts, search for
+    // “quebec” without its accent, open the file found, and see its final disposition and which
+    // rule applies and why.
+    let sheet = vault_dir.path().join("dossiers été.csv");
+    std::fs::write(&sheet, FILES_SHEET).expect("write the files sheet");
+    app.click("nav-register").await;
+    app.find("register-empty").await;
+    app.screen("register", "register-empty").await;
+    app.click("register-import").await;
+    app.find("import-dialog").await;
+    app.type_into("import-files", sheet.to_str().expect("utf-8 path")).await;
+    app.shot("register-import-dialog").await;
+    app.click("import-start").await;
+    let imported = app.message("import-result").await;
+    assert!(imported.contains("5 dossiers importés"), "the sheet's five files are imported: {imported}");
+    app.shot("register-import-result").await;
+    app.click("import-show").await;
+    app.wait_for_text("register-total", "5 dossiers").await;
+    app.find("register-row-E2E-002").await;
+    app.shot("register").await;
+
+    app.type_into("register-search", "quebec").await;
+    app.wait_for_text("register-total", "1 dossier").await;
+    let found = app.message("register-row-E2E-003").await;
+    assert!(found.contains("Québec"), "“quebec” finds the title with “Québec”: {found}");
+    app.shot("register-search-quebec").await;
+    // From the search box, the keyboard: Down moves to the results (the first row selected),
+    // Enter opens the file.
+    app.find("register-search").await.send_keys(&String::from(char::from(Key::Down))).await.expect("down");
+    app.wait_for_attribute("register-row-E2E-003", "aria-selected", "true").await;
+    app.press(Key::Enter).await;
+    // The heading says "Dossier E2E-003" until the file is read, then its title.
+    app.wait_for_text("file-title", "éclairage des rues de Québec").await;
+    // Closed on 2021-03-31; rule 1060 of the sample plan: while in use, then 2 years, then sort.
+    let final_date = app.message("file-final-date").await;
+    assert_eq!(final_date.trim(), "31 mars 2023", "the final disposition falls 2 years after the closing");
+    let disposition = app.text("file-disposition").await;
+    assert!(disposition.contains("Tri"), "the rule sorts the file at the end: {disposition}");
+    let why = app.message("file-explanation").await;
+    assert!(
+        why.contains("Règle 1060") && why.contains("Fermeture du dossier") && !why.contains("undefined"),
+        "the panel says which rule applies and why: {why}"
+    );
+    app.shot("register-file-detail").await;
 
     app.client.close().await.expect("close session");
     drop(driver);

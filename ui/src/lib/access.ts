@@ -28,6 +28,9 @@ export const PERMISSION_LABELS: Readonly<Record<Permission, MessageKey>> = {
   export_audit: 'permission.export_audit',
   view_plan: 'permission.view_plan',
   manage_plan: 'permission.manage_plan',
+  view_register: 'permission.view_register',
+  manage_register: 'permission.manage_register',
+  reveal_identifiers: 'permission.reveal_identifiers',
 };
 
 export function can(session: SessionInfo | null, permission: Permission): boolean {

@@ -3,7 +3,7 @@ import { listen, type Event } from '@tauri-apps/api/event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, AppEvent, ClientErrorCode, Command, toCommandError } from './api';
 import { currentOf, RULE_0002 } from './plan/fixtures';
-import type { AppStatus, VaultProgress } from './types';
+import type { AppStatus, FileDraft, VaultProgress } from './types';
 // The shell's source, to check that both sides name the same commands.
 import shellLib from '../../../src-tauri/src/lib.rs?raw';
 
@@ -230,6 +230,53 @@ describe('the wrappers of the plan, schedule and projects commands', () => {
     await expect(api.importPlan('/plan.csv')).resolves.toEqual({
       ok: false,
       error: { code: 'plan_file_invalid', message },
+    });
+  });
+});
+
+describe('the wrappers of the register commands', () => {
+  const filter = { query: 'quebec', class: '100-20', project: null, status: 'active', sensitivity: null, due: '2031' } as const;
+  const draft: FileDraft = {
+    reference: 'D-2026-0001',
+    class: '100-20-10',
+    rule: null,
+    project: null,
+    title: 'Directive sur le télétravail',
+    description: '',
+    keywords: ['télétravail'],
+    dates: { openedOn: '2026-01-05', closedOn: null, contractEndedOn: null, lastActivityOn: null, other: {} },
+    holder: '',
+    location: '',
+    medium: 'digital',
+    sensitivity: null,
+    notes: '',
+    exception: null,
+  };
+
+  // [what, call, command, args] — the args object is exactly what the Rust command declares.
+  it.each<[string, () => Promise<unknown>, string, unknown]>([
+    ['searchFiles', () => api.searchFiles(filter, 200, 100, false), 'search_files', { filter, offset: 200, limit: 100, facets: false }],
+    ['getFile', () => api.getFile('D-1'), 'get_file', { reference: 'D-1' }],
+    ['createFile', () => api.createFile(draft), 'create_file', { draft }],
+    ['updateFile', () => api.updateFile('D-1', draft), 'update_file', { reference: 'D-1', draft }],
+    ['closeFile', () => api.closeFile('D-1', '2026-12-31'), 'close_file', { reference: 'D-1', on: '2026-12-31' }],
+    ['reopenFile', () => api.reopenFile('D-1'), 'reopen_file', { reference: 'D-1' }],
+    ['findPersons', () => api.findPersons('Bélanger'), 'find_persons', { query: 'Bélanger' }],
+    ['getPerson', () => api.getPerson(7), 'get_person', { id: 7 }],
+    ['revealIdentifiers', () => api.revealIdentifiers(7), 'reveal_identifiers', { id: 7 }],
+    ['importRegister', () => api.importRegister('/d.csv', null), 'import_register', { files: '/d.csv', persons: null }],
+    ['exportFiles', () => api.exportFiles(filter, '/d.xlsx'), 'export_files', { filter, path: '/d.xlsx' }],
+  ])('%s invokes %s with its arguments', async (_, callIt, command, args) => {
+    invokeMock.mockResolvedValueOnce('answer');
+    await expect(callIt()).resolves.toEqual({ ok: true, value: 'answer' });
+    expect(invokeMock).toHaveBeenCalledExactlyOnceWith(command, args);
+  });
+
+  it('passes a cancelled import through with its code, for the UI to tell apart from a failure', async () => {
+    invokeMock.mockRejectedValueOnce({ code: 'cancelled', message: 'Opération annulée.' });
+    await expect(api.importRegister('/d.csv', '/p.csv')).resolves.toEqual({
+      ok: false,
+      error: { code: 'cancelled', message: 'Opération annulée.' },
     });
   });
 });

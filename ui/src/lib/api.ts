@@ -13,15 +13,22 @@ import type {
   CommandError,
   Explanation,
   ExplainQuery,
+  FileDraft,
+  FileFilter,
   FilePurpose,
+  FileRecord,
+  FileSearchPage,
+  Identifier,
   ImportReport,
   Language,
   NewOverride,
   NewProject,
   NewUser,
+  Person,
   PlanClass,
   PlanExportFormat,
   Project,
+  RegisterImportReport,
   RetentionRule,
   RuleRevision,
   User,
@@ -67,12 +74,23 @@ export const Command = {
   AddOverride: 'add_override',
   WithdrawOverride: 'withdraw_override',
   Explain: 'explain',
+  SearchFiles: 'search_files',
+  GetFile: 'get_file',
+  CreateFile: 'create_file',
+  UpdateFile: 'update_file',
+  CloseFile: 'close_file',
+  ReopenFile: 'reopen_file',
+  FindPersons: 'find_persons',
+  GetPerson: 'get_person',
+  RevealIdentifiers: 'reveal_identifiers',
+  ImportRegister: 'import_register',
+  ExportFiles: 'export_files',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Events the shell emits. */
 export const AppEvent = {
-  /** Progress of a backup or a restore (`VaultProgress`). */
+  /** Progress of a backup, a restore or a register import (`VaultProgress`). */
   VaultProgress: 'vault-progress',
 } as const;
 
@@ -229,6 +247,61 @@ export const api = {
   /** Which rule applies to a class (in a project, at a sensitivity), and why. */
   explain: (query: ExplainQuery): Promise<CommandResult<Explanation>> =>
     call<Explanation>(Command.Explain, { query }),
+
+  /**
+   * A page of the register: the files `filter` selects, ranked when it has words, from
+   * `offset` (at most `limit`, which the core caps at 500); with the facet counts when
+   * `facets` is true (they cost a pass over every hit: ask for them once per filter).
+   */
+  searchFiles: (
+    filter: FileFilter,
+    offset: number,
+    limit: number,
+    facets: boolean,
+  ): Promise<CommandResult<FileSearchPage>> =>
+    call<FileSearchPage>(Command.SearchFiles, { filter, offset, limit, facets }),
+
+  /** A file with its due dates, the explanation of its calendar and its persons. */
+  getFile: (reference: string): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.GetFile, { reference }),
+
+  createFile: (draft: FileDraft): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.CreateFile, { draft }),
+
+  /** Replaces everything `draft` holds of the file `reference` (a new class reclassifies it). */
+  updateFile: (reference: string, draft: FileDraft): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.UpdateFile, { reference, draft }),
+
+  /** Closes a file on `on` (`YYYY-MM-DD`): rules counted from the closing start their clock. */
+  closeFile: (reference: string, on: string): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.CloseFile, { reference, on }),
+
+  reopenFile: (reference: string): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.ReopenFile, { reference }),
+
+  /** Persons by name, date of birth or identifier; identifiers masked. */
+  findPersons: (query: string): Promise<CommandResult<Person[]>> =>
+    call<Person[]>(Command.FindPersons, { query }),
+
+  getPerson: (id: number): Promise<CommandResult<Person>> => call<Person>(Command.GetPerson, { id }),
+
+  /** A person's identifiers in clear; the core records who asked in the audit trail. */
+  revealIdentifiers: (id: number): Promise<CommandResult<Identifier[]>> =>
+    call<Identifier[]>(Command.RevealIdentifiers, { id }),
+
+  /**
+   * Imports a files sheet and/or a persons sheet (.csv or .xlsx), all or nothing; emits
+   * `vault-progress` (operation `import`); `cancelled` after `cancelOperation`.
+   */
+  importRegister: (
+    files: string | null,
+    persons: string | null,
+  ): Promise<CommandResult<RegisterImportReport>> =>
+    call<RegisterImportReport>(Command.ImportRegister, { files, persons }),
+
+  /** Writes the files `filter` selects to `path` (.csv or .xlsx, by its extension); answers how many. */
+  exportFiles: (filter: FileFilter, path: string): Promise<CommandResult<number>> =>
+    call<number>(Command.ExportFiles, { filter, path }),
 
   /**
    * Calls `handler` for every `vault-progress` event until the returned function is called.

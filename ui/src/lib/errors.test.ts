@@ -97,6 +97,9 @@ describe('placeError', () => {
       planExport: ['path'],
       addProject: ['code', 'name', 'owner'],
       addOverride: ['class', 'sensitivity', 'active', 'semiActive', 'reason'],
+      fileForm: ['reference', 'class', 'rule', 'project', 'title', 'openedOn', 'contractEndedOn', 'lastActivityOn'],
+      closeFile: ['date'],
+      registerExport: ['path'],
     };
     for (const [form, table] of Object.entries(ERROR_FIELDS)) {
       for (const field of Object.values(table)) {

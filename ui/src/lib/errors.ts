@@ -112,6 +112,28 @@ export const ERROR_FIELDS = {
     class_code_invalid: 'class',
     override_exists: 'class',
   },
+  fileForm: {
+    file_reference_invalid: 'reference',
+    file_reference_taken: 'reference',
+    file_title_missing: 'title',
+    unknown_class: 'class',
+    class_code_invalid: 'class',
+    class_retired: 'class',
+    class_has_no_rule: 'class',
+    rule_ambiguous: 'rule',
+    unknown_rule: 'rule',
+    unknown_project: 'project',
+    file_dates_inconsistent: 'openedOn',
+  },
+  closeFile: {
+    file_dates_inconsistent: 'date',
+    invalid_argument: 'date',
+  },
+  registerExport: {
+    unsupported_format: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export type FormId = keyof typeof ERROR_FIELDS;

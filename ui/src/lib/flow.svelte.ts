@@ -1,11 +1,14 @@
 // What the screens before sign-in need to know about how the user got there: why the vault is
 // locked, whether the start-up keyring attempt failed, what was just created or restored.
-// Also the backup or restore under way, kept here so that it survives leaving the page.
+// Also the backup, restore or register import under way, kept here so that it survives leaving
+// the page (and so that the idle lock does not strike in the middle of one).
 import { api } from './api';
 import { CANCELLED } from './errors';
 import type {
   BackupReport,
   CommandError,
+  ImportPhase,
+  RegisterImportReport,
   RestoreReport,
   VaultProgress,
   VaultRestored,
@@ -45,22 +48,27 @@ export const flow = new Flow();
 
 export type JobKind = VaultProgress['operation'];
 
-/** How a backup or a restore ended. */
+/** How a backup, a restore or an import ended. */
 export type Outcome<T> =
   | { kind: 'done'; value: T }
   | { kind: 'cancelled' }
   | { kind: 'failed'; error: CommandError };
 
-/** The backup or restore under way: at most one at a time (the shell refuses a second). */
+/** The long operation under way: at most one at a time (the shell refuses a second). */
 class VaultJob {
   kind = $state<JobKind | null>(null);
   done = $state(0);
   total = $state(0);
+  /** An import's phase (checking, writing, indexing); `null` for a backup or a restore. */
+  phase = $state<ImportPhase | null>(null);
   cancelling = $state(false);
   /** Kept here, with the fields, so that they survive leaving the settings and coming back. */
   backupPath = $state('');
   restorePath = $state('');
   backupOutcome = $state<Outcome<BackupReport> | null>(null);
+  importFiles = $state('');
+  importPersons = $state('');
+  importOutcome = $state.raw<Outcome<RegisterImportReport> | null>(null);
 
   get running(): boolean {
     return this.kind !== null;
@@ -70,6 +78,7 @@ class VaultJob {
     this.kind = kind;
     this.done = 0;
     this.total = 0;
+    this.phase = null;
     this.cancelling = false;
   }
 
@@ -77,10 +86,12 @@ class VaultJob {
     if (event.operation !== this.kind) return;
     this.done = event.done;
     this.total = event.total;
+    this.phase = event.phase ?? null;
   }
 
   finish(): void {
     this.kind = null;
+    this.phase = null;
     this.cancelling = false;
   }
 
@@ -102,6 +113,16 @@ class VaultJob {
     const result = await api.restoreVault(path, password, passphrase);
     this.finish();
     return outcome(result);
+  }
+
+  /** Imports a files sheet and/or a persons sheet (`null` for the one not given). */
+  async importRegister(files: string | null, persons: string | null): Promise<Outcome<RegisterImportReport>> {
+    this.start('import');
+    this.importOutcome = null;
+    const result = await api.importRegister(files, persons);
+    this.finish();
+    this.importOutcome = outcome(result);
+    return this.importOutcome;
   }
 
   async cancel(): Promise<void> {

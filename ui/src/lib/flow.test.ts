@@ -67,6 +67,48 @@ describe('vaultJob', () => {
   });
 });
 
+describe('vaultJob, for a register import', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    vaultJob.finish();
+  });
+
+  it('follows the phase and the rows done, the total unknown, and keeps the outcome', async () => {
+    const report = { files: 5, personsCreated: 0, personsReused: 0, links: 0, purposes: 0, indexed: 5 };
+    let finish: (value: { ok: true; value: typeof report }) => void = () => undefined;
+    const run = vi.spyOn(api, 'importRegister').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const running = vaultJob.importRegister('/tmp/dossiers été.csv', null);
+    expect(run).toHaveBeenCalledWith('/tmp/dossiers été.csv', null);
+    expect(vaultJob.running, 'the idle lock waits for it').toBe(true);
+    vaultJob.progress({ operation: 'import', phase: 'checking', done: 300, total: 0 });
+    expect([vaultJob.phase, vaultJob.done, vaultJob.total]).toEqual(['checking', 300, 0]);
+    vaultJob.progress({ operation: 'backup', done: 9, total: 10 });
+    expect(vaultJob.done, 'another operation’s progress is not this one’s').toBe(300);
+    vaultJob.progress({ operation: 'import', phase: 'indexing', done: 5, total: 0 });
+    expect(vaultJob.phase).toBe('indexing');
+    finish({ ok: true, value: report });
+    await expect(running).resolves.toEqual({ kind: 'done', value: report });
+    expect(vaultJob.importOutcome).toEqual({ kind: 'done', value: report });
+    expect([vaultJob.running, vaultJob.phase]).toEqual([false, null]);
+  });
+
+  it('tells a cancelled import (nothing imported) from a refused sheet', async () => {
+    const problems = 'Le fichier a 2 problèmes ; rien n’a été importé :\n  - ligne 3…\n  - ligne 4…';
+    vi.spyOn(api, 'importRegister')
+      .mockResolvedValueOnce({ ok: false, error: { code: 'cancelled', message: 'Annulée.' } })
+      .mockResolvedValueOnce({ ok: false, error: { code: 'register_file_invalid', message: problems } });
+    await expect(vaultJob.importRegister('/d.csv', '/p.csv')).resolves.toEqual({ kind: 'cancelled' });
+    await expect(vaultJob.importRegister('/d.csv', null)).resolves.toEqual({
+      kind: 'failed',
+      error: { code: 'register_file_invalid', message: problems },
+    });
+  });
+});
+
 describe('flow', () => {
   it('clears what it said about the last lock, unlock, creation or restore', () => {
     flow.lockReason = 'idle';

@@ -23,7 +23,7 @@ describe('areas', () => {
       'audit',
       'settings',
     ]);
-    expect(AREAS.filter((a) => a.available).map((a) => a.id)).toEqual(['home', 'plan', 'settings']);
+    expect(AREAS.filter((a) => a.available).map((a) => a.id)).toEqual(['home', 'plan', 'register', 'settings']);
   });
 
   it('give Alt+1…Alt+7 in navigation order, each once', () => {

@@ -27,7 +27,10 @@ export type Permission =
   | 'view_audit'
   | 'export_audit'
   | 'view_plan'
-  | 'manage_plan';
+  | 'manage_plan'
+  | 'view_register'
+  | 'manage_register'
+  | 'reveal_identifiers';
 
 /** Who is signed in, and what their role lets them do. */
 export interface SessionInfo {
@@ -152,15 +155,28 @@ export interface CheckReport {
   audit: VerifyReport;
 }
 
-/** Payload of the `vault-progress` event, sent while a backup or a restore runs. */
+/** Where a register import is (`ImportPhase`): checking every row, writing, then indexing. */
+export type ImportPhase = 'checking' | 'writing' | 'indexing';
+
+/**
+ * Payload of the `vault-progress` event, sent while a backup, a restore or a register import
+ * runs. An import says its phase, and its `total` is 0 (rows are counted as they are read).
+ */
 export interface VaultProgress {
-  operation: 'backup' | 'restore';
+  operation: 'backup' | 'restore' | 'import';
+  phase?: ImportPhase;
   done: number;
   total: number;
 }
 
 /** What the native file chooser is opened for (and so which filter and title it shows). */
-export type FilePurpose = 'backup' | 'restore' | 'plan_import' | 'plan_export';
+export type FilePurpose =
+  | 'backup'
+  | 'restore'
+  | 'plan_import'
+  | 'plan_export'
+  | 'register_import'
+  | 'register_export';
 
 /**
  * How every command fails. `code` is a stable identifier the UI may switch on (the Rust
@@ -384,8 +400,8 @@ export interface ExplainQuery {
   rule: string | null;
   /** `null`: the principal copy. */
   copy: CopyKind | null;
-  /** Files come with the register; always `null` for now. */
-  fileException: null;
+  /** Files come with the register; the explain view never sends one. */
+  fileException: FileException | null;
 }
 
 /** Where a value of the result comes from (`Source`, tagged by `kind`). */
@@ -421,4 +437,224 @@ export interface Explanation {
   disposition: Disposition;
   trigger: TriggerEvent;
   chain: ExplanationStep[];
+}
+
+/** An exception recorded on one file: it beats every other source of the calendar. */
+export interface FileException {
+  replacement: Replacement;
+  reason: string;
+}
+
+// ----- The register: files, their due dates, persons, search (greffier_core::register…) -----
+
+/** What a file is kept on. */
+export type Medium = 'paper' | 'digital' | 'hybrid';
+
+/** Where a file is in its life. */
+export type FileStatus = 'active' | 'semi_active' | 'inactive' | 'on_hold' | 'destroyed' | 'transferred';
+
+/** Whether consent was given for a purpose. */
+export type Consent = 'given' | 'refused' | 'withdrawn' | 'not_required' | 'unknown';
+
+/** The kinds of identifier a person may have. */
+export type IdentifierKind =
+  | 'sin'
+  | 'health_insurance'
+  | 'driver_licence'
+  | 'client_number'
+  | 'employee_number'
+  | 'other';
+
+/** The dates a rule's event may start from (`YYYY-MM-DD`). */
+export interface FileDates {
+  openedOn: string | null;
+  closedOn: string | null;
+  contractEndedOn: string | null;
+  lastActivityOn: string | null;
+  /** Other dates a rule's trigger may name (`file_date:hearing`). */
+  other: Record<string, string>;
+}
+
+/** Why a file has no due date yet (`Waiting`, tagged by `kind`). */
+export type Waiting =
+  /** The rule's event has not happened (the file is not closed, the contract has not ended…). */
+  | { kind: 'event'; event: TriggerEvent }
+  /** A period runs until an event (888) or while the document is in use (999). */
+  | { kind: 'open_period'; period: Period };
+
+/** What the calendar says of a file. */
+export interface DueDates {
+  /** The date the clock starts from; `null` while the event has not happened. */
+  triggerDate: string | null;
+  /** The end of the active period. */
+  activeUntil: string | null;
+  /** The end of the semi-active period: the date of the final disposition. */
+  semiActiveUntil: string | null;
+  disposition: Disposition;
+  /** Why there is no date, when there is none. */
+  waitingFor: Waiting | null;
+}
+
+/** What a person types to create or edit a file (`FileDraft`). */
+export interface FileDraft {
+  reference: string;
+  class: string;
+  /** The rule, when several apply to the class. */
+  rule: string | null;
+  project: string | null;
+  title: string;
+  description: string;
+  keywords: string[];
+  dates: FileDates;
+  holder: string;
+  location: string;
+  medium: Medium;
+  /** `null`: the project's level (`internal` without a project). */
+  sensitivity: Sensitivity | null;
+  notes: string;
+  exception: FileException | null;
+}
+
+/** Why information about a person was collected, and the consent. */
+export interface Purpose {
+  purpose: string;
+  consent: Consent;
+  consentDate: string | null;
+  consentSource: string;
+}
+
+/** A person linked to a file, as the file shows them. */
+export interface FilePerson {
+  personId: number;
+  lastName: string;
+  firstName: string;
+  /** Categories of personal information (`sin`, `health`, `employment`…). */
+  categories: string[];
+  purposes: Purpose[];
+}
+
+/** A file of the register with its calendar (`get_file` and the commands that change one). */
+export interface FileRecord {
+  id: number;
+  reference: string;
+  class: string;
+  classTitleFr: string;
+  classTitleEn: string;
+  rule: string;
+  ruleVersion: number;
+  project: string | null;
+  title: string;
+  description: string;
+  keywords: string[];
+  dates: FileDates;
+  holder: string;
+  location: string;
+  medium: Medium;
+  sensitivity: Sensitivity;
+  status: FileStatus;
+  notes: string;
+  exception: FileException | null;
+  due: DueDates;
+  /** Which rule applies and why. */
+  explanation: Explanation;
+  persons: FilePerson[];
+  /** RFC 3339, UTC. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A row of the register's table. */
+export interface FileRow {
+  id: number;
+  reference: string;
+  class: string;
+  project: string | null;
+  title: string;
+  openedOn: string | null;
+  closedOn: string | null;
+  status: FileStatus;
+  sensitivity: Sensitivity;
+  disposition: Disposition;
+  /** The date of the final disposition; `null` while it cannot be known. */
+  semiActiveUntil: string | null;
+}
+
+/** A fragment of text and the ranges the query matched in it: **UTF-8 byte** offsets. */
+export interface Snippet {
+  fragment: string;
+  highlights: [number, number][];
+}
+
+export interface FileHit {
+  row: FileRow;
+  score: number;
+  /** Only when the query has words. */
+  snippet: Snippet | null;
+}
+
+/** The facets the search counts. */
+export type FacetName = 'class_code' | 'project' | 'status' | 'sensitivity' | 'due';
+
+/**
+ * How many hits have a value of a facet. Values are the index's lower-case codes; a file
+ * without a project counts as `none`, one without a final disposition date as `pending`.
+ */
+export interface FacetCount {
+  facet: FacetName;
+  value: string;
+  count: number;
+}
+
+/** Which files a view of the register shows (`FileFilter`). */
+export interface FileFilter {
+  /** A full-text query (the search syntax); empty for every file. */
+  query: string;
+  /** A class code: the class and the classes under it. */
+  class: string | null;
+  project: string | null;
+  status: FileStatus | null;
+  sensitivity: Sensitivity | null;
+  /** The year of the final disposition, or `pending`. */
+  due: string | null;
+}
+
+/** A page of `search_files`: the hits from `offset`, the total, and the facets when asked. */
+export interface FileSearchPage {
+  total: number;
+  offset: number;
+  hits: FileHit[];
+  facets: FacetCount[];
+}
+
+/** An identifier as shown by default (all but its last three characters hidden). */
+export interface MaskedIdentifier {
+  kind: IdentifierKind;
+  masked: string;
+}
+
+/** An identifier revealed (`reveal_identifiers`, audited by the core). */
+export interface Identifier {
+  kind: IdentifierKind;
+  value: string;
+}
+
+/** A person, identifiers masked, with the files about them. */
+export interface Person {
+  id: number;
+  key: string | null;
+  lastName: string;
+  firstName: string;
+  birthDate: string | null;
+  identifiers: MaskedIdentifier[];
+  files: FileRow[];
+}
+
+/** Answer of `import_register`. */
+export interface RegisterImportReport {
+  files: number;
+  personsCreated: number;
+  personsReused: number;
+  links: number;
+  purposes: number;
+  indexed: number;
 }

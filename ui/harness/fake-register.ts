@@ -1,0 +1,803 @@
+// The fake shell's file register (see fake-shell.ts): files with accents and long titles, persons
+// with identifiers, the search syntax (words folded as the index folds them, "phrases",
+// prefix*, -exclude, classe:/projet:/statut:/personne:/ref:/échéance:), facets, snippets with
+// UTF-8 byte offsets as tantivy gives them, due dates computed from the fake plan's explanation,
+// imports with progress and cancel, exports.
+//   register = demo (default: about forty files) | big (a million: the table's speed) | empty
+// An import of a path containing `bad` is refused with a list of problems; `missing` cannot be
+// read; an export to a path containing `readonly` fails.
+import type {
+  DueDates,
+  Explanation,
+  FacetCount,
+  FileDraft,
+  FileFilter,
+  FileHit,
+  FilePerson,
+  FileRecord,
+  FileRow,
+  FileSearchPage,
+  FileStatus,
+  Identifier,
+  Period,
+  Person,
+  RegisterImportReport,
+  Sensitivity,
+  Snippet,
+} from '../src/lib/types';
+import { explainFor, listClasses, projectsOf } from './fake-plan';
+
+type Lang = 'fr' | 'en';
+
+export interface RegisterContext {
+  lang: () => Lang;
+  emit: (event: string, payload: unknown) => void;
+  cancelled: () => boolean;
+  resetCancel: () => void;
+  sleep: (ms: number) => Promise<unknown>;
+}
+
+function reject(code: string, fr: string, en: string, lang: Lang): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw { code, message: lang === 'fr' ? fr : en };
+}
+
+interface StoredPerson {
+  id: number;
+  key: string | null;
+  lastName: string;
+  firstName: string;
+  birthDate: string | null;
+  identifiers: Identifier[];
+}
+
+interface StoredFile {
+  id: number;
+  draft: FileDraft;
+  status: FileStatus;
+  persons: Omit<FilePerson, 'lastName' | 'firstName'>[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const state = {
+  files: [] as StoredFile[],
+  persons: [] as StoredPerson[],
+  /** `big`: this many generated files come after the stored ones. */
+  generated: 0,
+  nextId: 1,
+};
+
+// ----- folding, as the index folds words -----
+
+/** Lower case, accents removed, one character at a time (so offsets map back to the text). */
+function foldChar(char: string): string {
+  return char.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function fold(text: string): string {
+  let out = '';
+  for (const char of text) out += foldChar(char);
+  return out;
+}
+
+/** Words of a text with their UTF-16 start and end, folded. */
+function words(text: string): { word: string; start: number; end: number }[] {
+  const out: { word: string; start: number; end: number }[] = [];
+  const pattern = /[\p{L}\p{N}]+/gu;
+  for (const found of text.matchAll(pattern)) {
+    const start = found.index;
+    out.push({ word: fold(found[0]), start, end: start + found[0].length });
+  }
+  return out;
+}
+
+function utf8Offset(text: string, unit: number): number {
+  return new TextEncoder().encode(text.slice(0, unit)).length;
+}
+
+// ----- the query -----
+
+interface Term {
+  negated: boolean;
+  field: 'class' | 'project' | 'status' | 'person' | 'reference' | 'due' | 'sensitivity' | null;
+  value: string;
+  prefix: boolean;
+  phrase: boolean;
+}
+
+const FIELDS: Record<string, Term['field']> = {
+  classe: 'class',
+  class: 'class',
+  projet: 'project',
+  project: 'project',
+  statut: 'status',
+  status: 'status',
+  personne: 'person',
+  person: 'person',
+  ref: 'reference',
+  reference: 'reference',
+  référence: 'reference',
+  echeance: 'due',
+  échéance: 'due',
+  due: 'due',
+  sensibilite: 'sensitivity',
+  sensibilité: 'sensitivity',
+  sensitivity: 'sensitivity',
+};
+
+const STATUS_WORDS: Record<string, FileStatus> = {
+  actif: 'active',
+  active: 'active',
+  semi_actif: 'semi_active',
+  semi_active: 'semi_active',
+  inactif: 'inactive',
+  inactive: 'inactive',
+};
+
+function parseQuery(query: string, lang: Lang): Term[] {
+  const terms: Term[] = [];
+  const pattern = /(-?)(?:([\p{L}_]+):)?(?:"([^"]*)"|(\S+))/gu;
+  for (const found of query.matchAll(pattern)) {
+    const [, minus, name, quoted, bare] = found;
+    const field = name ? FIELDS[name.toLowerCase()] : null;
+    if (name && field === undefined) {
+      reject('search_query_invalid', `La recherche ne connaît pas le champ « ${name} ».`, `The search has no field “${name}”.`, lang);
+    }
+    const raw = quoted ?? bare ?? '';
+    const prefix = quoted === undefined && raw.endsWith('*') && raw.length > 1;
+    terms.push({
+      negated: minus === '-',
+      field: field ?? null,
+      value: fold(prefix ? raw.slice(0, -1) : raw),
+      prefix,
+      phrase: quoted !== undefined,
+    });
+  }
+  return terms.filter((term) => term.value !== '');
+}
+
+// ----- files, generated and stored -----
+
+const TITLES = [
+  ['Contrat de déneigement des rues', 'Lévis'],
+  ['Inspection des bâtiments municipaux', 'Québec'],
+  ['Demande d’accès à l’information', 'Saint-Jérôme'],
+  ['Entretien du réseau d’aqueduc', 'Trois-Rivières'],
+  ['Subvention aux organismes communautaires', 'Rimouski'],
+  ['Plainte au sujet du bruit', 'Sherbrooke'],
+  ['Évaluation foncière', 'Gatineau'],
+  ['Procès-verbal de la séance du conseil', 'Chicoutimi'],
+];
+
+const YEAR0 = 1996;
+
+function classesWithRule(): string[] {
+  return listClasses()
+    .filter((c) => c.rules.length === 1 && c.active)
+    .map((c) => c.code);
+}
+
+/** A class of the plan the harness runs with: `wanted` when it has a rule, else one that has. */
+function classFor(wanted: string, salt: number): string {
+  const codes = classesWithRule();
+  if (codes.includes(wanted)) return wanted;
+  return codes[salt % Math.max(1, codes.length)] ?? wanted;
+}
+
+function generatedDraft(index: number): { draft: FileDraft; status: FileStatus } {
+  const [subject, town] = TITLES[index % TITLES.length] ?? ['Dossier', 'Québec'];
+  const year = YEAR0 + (index % 30);
+  const codes = classesWithRule();
+  const closed = index % 3 !== 0;
+  const month = String((index % 12) + 1).padStart(2, '0');
+  return {
+    draft: {
+      reference: `D-${year}-${String(index).padStart(7, '0')}`,
+      class: codes[index % Math.max(1, codes.length)] ?? '100',
+      rule: null,
+      project: null,
+      title: `${subject} — ${town}`,
+      description: '',
+      keywords: [],
+      dates: {
+        openedOn: `${year}-${month}-01`,
+        closedOn: closed ? `${year + 1}-${month}-15` : null,
+        contractEndedOn: null,
+        lastActivityOn: null,
+        other: {},
+      },
+      holder: '',
+      location: '',
+      medium: 'paper',
+      sensitivity: index % 7 === 0 ? 'personal' : 'internal',
+      notes: '',
+      exception: null,
+    },
+    status: closed ? 'semi_active' : 'active',
+  };
+}
+
+function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+function addPeriod(date: string, period: Period): string | null {
+  switch (period.unit) {
+    case 'years':
+      return addMonths(date, period.count * 12);
+    case 'months':
+      return addMonths(date, period.count);
+    default:
+      return null;
+  }
+}
+
+/** The core's `due_dates`. */
+function dueDates(explanation: Explanation, draft: FileDraft, birth: string | null): DueDates {
+  const trigger = explanation.trigger;
+  const dates = draft.dates;
+  const start =
+    trigger.event === 'file_closed'
+      ? dates.closedOn
+      : trigger.event === 'contract_ended'
+        ? dates.contractEndedOn
+        : trigger.event === 'last_activity'
+          ? (dates.lastActivityOn ?? dates.closedOn)
+          : trigger.event === 'birth_date'
+            ? birth
+            : trigger.event === 'file_date'
+              ? (dates.other[trigger.field] ?? null)
+              : trigger.date;
+  if (start === null) {
+    return { triggerDate: null, activeUntil: null, semiActiveUntil: null, disposition: explanation.disposition, waitingFor: { kind: 'event', event: trigger } };
+  }
+  const open = explanation.active.unit === 'until_event' || explanation.active.unit === 'while_in_use';
+  const activeUntil = open ? start : addPeriod(start, explanation.active);
+  const semiActiveUntil = activeUntil === null ? null : addPeriod(activeUntil, explanation.semiActive);
+  const waitingFor =
+    activeUntil === null
+      ? ({ kind: 'open_period', period: explanation.active } as const)
+      : semiActiveUntil === null
+        ? ({ kind: 'open_period', period: explanation.semiActive } as const)
+        : null;
+  return { triggerDate: start, activeUntil, semiActiveUntil, disposition: explanation.disposition, waitingFor };
+}
+
+// Explanations by class, project and level: the fake plan computes each once.
+const explained = new Map<string, Explanation>();
+
+function explanationOf(draft: FileDraft, lang: Lang): Explanation {
+  const key = `${draft.class}|${draft.project ?? ''}|${draft.sensitivity ?? ''}|${lang}`;
+  let found = explained.get(key);
+  if (!found) {
+    found = explainFor(
+      { class: draft.class, project: draft.project, sensitivity: draft.sensitivity, rule: draft.rule, copy: null, fileException: null },
+      lang,
+    );
+    explained.set(key, found);
+  }
+  return found;
+}
+
+function birthOf(file: StoredFile): string | null {
+  const dates = file.persons
+    .map((p) => state.persons.find((s) => s.id === p.personId)?.birthDate ?? null)
+    .filter((d): d is string => d !== null)
+    .sort();
+  return dates[0] ?? null;
+}
+
+function levelOf(draft: FileDraft): Sensitivity {
+  return draft.sensitivity ?? projectsOf().find((p) => p.code === draft.project)?.sensitivity ?? 'internal';
+}
+
+function rowOf(id: number, draft: FileDraft, status: FileStatus, birth: string | null, lang: Lang): FileRow {
+  const explanation = explanationOf(draft, lang);
+  const due = dueDates(explanation, draft, birth);
+  return {
+    id,
+    reference: draft.reference,
+    class: draft.class,
+    project: draft.project,
+    title: draft.title,
+    openedOn: draft.dates.openedOn,
+    closedOn: draft.dates.closedOn,
+    status,
+    sensitivity: levelOf(draft),
+    disposition: due.disposition,
+    semiActiveUntil: due.semiActiveUntil,
+  };
+}
+
+function recordOf(file: StoredFile, lang: Lang): FileRecord {
+  const explanation = explanationOf(file.draft, lang);
+  const cls = listClasses().find((c) => c.code === file.draft.class);
+  const rule = explanation.chain[0]?.source;
+  return {
+    id: file.id,
+    reference: file.draft.reference,
+    class: file.draft.class,
+    classTitleFr: cls?.titleFr ?? '',
+    classTitleEn: cls?.titleEn ?? '',
+    rule: rule?.kind === 'rule' ? rule.number : '',
+    ruleVersion: rule?.kind === 'rule' ? rule.version : 1,
+    project: file.draft.project,
+    title: file.draft.title,
+    description: file.draft.description,
+    keywords: file.draft.keywords,
+    dates: file.draft.dates,
+    holder: file.draft.holder,
+    location: file.draft.location,
+    medium: file.draft.medium,
+    sensitivity: levelOf(file.draft),
+    status: file.status,
+    notes: file.draft.notes,
+    exception: file.draft.exception,
+    due: dueDates(explanation, file.draft, birthOf(file)),
+    explanation,
+    persons: file.persons.map((p) => {
+      const person = state.persons.find((s) => s.id === p.personId);
+      return { ...p, lastName: person?.lastName ?? '', firstName: person?.firstName ?? '' };
+    }),
+    createdAt: file.createdAt,
+    updatedAt: file.updatedAt,
+  };
+}
+
+// ----- the demo register -----
+
+function draft(partial: Partial<FileDraft> & Pick<FileDraft, 'reference' | 'class' | 'title'>): FileDraft {
+  return {
+    rule: null,
+    project: null,
+    description: '',
+    keywords: [],
+    holder: '',
+    location: '',
+    medium: 'paper',
+    sensitivity: null,
+    notes: '',
+    exception: null,
+    ...partial,
+    dates: { openedOn: null, closedOn: null, contractEndedOn: null, lastActivityOn: null, other: {}, ...partial.dates },
+  };
+}
+
+function person(key: string | null, lastName: string, firstName: string, birthDate: string | null, identifiers: Identifier[]): number {
+  const id = state.persons.length + 1;
+  state.persons.push({ id, key, lastName, firstName, birthDate, identifiers });
+  return id;
+}
+
+function store(d: FileDraft, status: FileStatus, persons: StoredFile['persons'] = []): void {
+  const stamp = '2026-03-12T15:20:00Z';
+  state.files.push({ id: state.nextId++, draft: d, status, persons, createdAt: stamp, updatedAt: '2026-05-02T13:45:00Z' });
+}
+
+function seedDemo(): void {
+  const zoe = person('E-0412', 'Bélanger', 'Zoé', '1985-07-14', [
+    { kind: 'sin', value: '046 454 286' },
+    { kind: 'employee_number', value: 'E-0412' },
+  ]);
+  const eloise = person('C-2231', 'Lévesque-Gagnon', 'Éloïse', '1979-02-03', [{ kind: 'health_insurance', value: 'LEVE 7902 0312' }]);
+  const francois = person(null, 'Côté', 'François', null, []);
+
+  store(
+    draft({
+      reference: 'D-2019-0042',
+      class: classFor('200-20-05', 1),
+      title: 'Électricité à Québec : contrat de service pour l’éclairage des rues et des parcs du secteur Limoilou',
+      description: 'Contrat de service avec Hydro-Québec pour l’entretien de l’éclairage public, avec les bons de commande et les factures mensuelles.',
+      keywords: ['éclairage', 'Hydro-Québec', 'Limoilou'],
+      dates: { openedOn: '2019-02-11', closedOn: '2021-12-17', contractEndedOn: null, lastActivityOn: null, other: {} },
+      holder: 'Service des travaux publics',
+      location: 'Hôtel de ville, salle 214, boîte 37',
+      medium: 'hybrid',
+    }),
+    'semi_active',
+  );
+  store(
+    draft({
+      reference: 'RH-2010-0007',
+      class: classFor('300-10', 2),
+      title: 'Dossier de l’employée Zoé Bélanger',
+      description: 'Embauche, évaluations annuelles, formations et mutation au Service de l’urbanisme (Québec).',
+      dates: { openedOn: '2010-05-01', closedOn: null, contractEndedOn: '2024-06-30', lastActivityOn: null, other: {} },
+      holder: 'Ressources humaines',
+      location: 'Classeur RH-3, tiroir 2',
+      sensitivity: 'personal',
+    }),
+    'semi_active',
+    [
+      {
+        personId: zoe,
+        categories: ['sin', 'employment', 'date_of_birth', 'health'],
+        purposes: [
+          { purpose: 'Gestion du dossier d’emploi', consent: 'given', consentDate: '2010-05-01', consentSource: 'formulaire d’embauche papier' },
+          { purpose: 'Assurance collective', consent: 'not_required', consentDate: null, consentSource: '' },
+        ],
+      },
+    ],
+  );
+  store(
+    draft({
+      reference: 'AI-2024-0311',
+      class: classFor('500-20', 3),
+      title: 'Demande d’accès de Mme Lévesque-Gagnon aux rapports d’inspection de son immeuble',
+      description: 'Demande reçue le 4 mars 2024 ; réponse partielle, renseignements de tiers masqués. Québec, arrondissement de la Cité.',
+      dates: { openedOn: '2024-03-04', closedOn: '2024-04-02', contractEndedOn: null, lastActivityOn: null, other: {} },
+      sensitivity: 'personal',
+      medium: 'digital',
+    }),
+    'semi_active',
+    [
+      {
+        personId: eloise,
+        categories: ['contact', 'health_insurance_number'],
+        purposes: [{ purpose: 'Traitement de la demande d’accès', consent: 'not_required', consentDate: null, consentSource: 'Loi sur l’accès, art. 9' }],
+      },
+    ],
+  );
+  store(
+    draft({
+      reference: 'CLI-0142-001',
+      class: classFor('600-10', 4),
+      project: projectsOf()[0]?.code ?? null,
+      title: 'Expertise du barrage de la rivière Etchemin — relevés, calculs et rapport final',
+      description: 'Relevés sur le terrain, notes de calcul et rapport final remis au client.',
+      dates: { openedOn: '2023-09-18', closedOn: null, contractEndedOn: null, lastActivityOn: null, other: {} },
+      medium: 'digital',
+    }),
+    'active',
+    [{ personId: francois, categories: ['contact'], purposes: [] }],
+  );
+  store(
+    draft({
+      reference: 'CM-2022-0118',
+      class: classFor('100-20-05', 5),
+      title: 'Procès-verbal de la séance ordinaire du conseil du 12 décembre 2022',
+      dates: { openedOn: '2022-12-12', closedOn: '2022-12-20', contractEndedOn: null, lastActivityOn: null, other: {} },
+    }),
+    'inactive',
+  );
+  store(
+    draft({
+      reference: 'POL-2016-003',
+      class: classFor('100-30', 6),
+      title: 'Politique de gestion documentaire',
+      description: 'Version 3 adoptée par le conseil ; remplace la version de 2011.',
+      dates: { openedOn: '2016-01-15', closedOn: null, contractEndedOn: null, lastActivityOn: null, other: {} },
+    }),
+    'active',
+  );
+  for (let i = 0; i < 34; i += 1) {
+    const { draft: d, status } = generatedDraft(i * 7919 + 13);
+    store({ ...d, reference: `D-${d.dates.openedOn?.slice(0, 4) ?? '2000'}-${String(100 + i).padStart(4, '0')}` }, status);
+  }
+}
+
+export function setUpRegister(kind: string): void {
+  if (kind === 'empty') return;
+  seedDemo();
+  if (kind === 'big') state.generated = 1_000_000 - state.files.length;
+}
+
+// ----- search -----
+
+interface Candidate {
+  id: number;
+  draft: FileDraft;
+  status: FileStatus;
+  persons: StoredPerson[];
+  birth: string | null;
+}
+
+function candidate(index: number): Candidate {
+  const stored = state.files[index];
+  if (stored) {
+    const persons = stored.persons
+      .map((p) => state.persons.find((s) => s.id === p.personId))
+      .filter((p): p is StoredPerson => p !== undefined);
+    return { id: stored.id, draft: stored.draft, status: stored.status, persons, birth: birthOf(stored) };
+  }
+  const { draft: d, status } = generatedDraft(index);
+  return { id: 1_000_000 + index, draft: d, status, persons: [], birth: null };
+}
+
+function count(): number {
+  return state.files.length + state.generated;
+}
+
+function textOf(c: Candidate): string {
+  return [c.draft.reference, c.draft.title, c.draft.description, c.draft.keywords.join(' '), c.draft.notes, c.draft.holder, c.draft.location].join(' ');
+}
+
+function personText(c: Candidate): string {
+  return c.persons.map((p) => `${p.lastName} ${p.firstName} ${p.birthDate ?? ''} ${p.identifiers.map((i) => i.value.replace(/[\s-]/g, '')).join(' ')}`).join(' ');
+}
+
+function classMatches(code: string, wanted: string): boolean {
+  const c = code.toLowerCase();
+  return c === wanted || c.startsWith(`${wanted}-`) || c.startsWith(`${wanted}.`);
+}
+
+function dueOf(c: Candidate, lang: Lang): string {
+  const due = dueDates(explanationOf(c.draft, lang), c.draft, c.birth);
+  return due.semiActiveUntil?.slice(0, 4) ?? 'pending';
+}
+
+function termMatches(term: Term, c: Candidate, lang: Lang): boolean {
+  const value = term.value;
+  const hasWord = (text: string): boolean => {
+    if (term.phrase) return fold(text).includes(value);
+    return words(text).some((w) => (term.prefix ? w.word.startsWith(value) : w.word === value || w.word === `${value}s` || `${w.word}s` === value));
+  };
+  switch (term.field) {
+    case 'class':
+      return classMatches(c.draft.class, value);
+    case 'project':
+      return (c.draft.project ?? 'none').toLowerCase() === value;
+    case 'status':
+      return c.status === (STATUS_WORDS[value] ?? value);
+    case 'sensitivity':
+      return levelOf(c.draft) === value;
+    case 'due':
+      return dueOf(c, lang) === value;
+    case 'reference':
+      return term.prefix ? fold(c.draft.reference).startsWith(value) : fold(c.draft.reference) === value;
+    case 'person':
+      return hasWord(personText(c));
+    case null:
+      return hasWord(textOf(c)) || hasWord(personText(c));
+  }
+}
+
+function matches(c: Candidate, terms: Term[], filter: FileFilter, lang: Lang): boolean {
+  if (filter.class && !classMatches(c.draft.class, filter.class.toLowerCase())) return false;
+  if (filter.project && (c.draft.project ?? 'none').toLowerCase() !== filter.project.toLowerCase()) return false;
+  if (filter.status && c.status !== filter.status) return false;
+  if (filter.sensitivity && levelOf(c.draft) !== filter.sensitivity) return false;
+  if (filter.due && dueOf(c, lang) !== filter.due) return false;
+  return terms.every((term) => termMatches(term, c, lang) !== term.negated);
+}
+
+/** The fragment around the first word a query matched, with the UTF-8 byte ranges of each. */
+function snippetOf(text: string, terms: Term[]): Snippet | null {
+  const wanted = terms.filter((t) => !t.negated && t.field === null && !t.phrase);
+  if (wanted.length === 0 || text === '') return null;
+  const hits = words(text).filter((w) => wanted.some((t) => (t.prefix ? w.word.startsWith(t.value) : w.word === t.value)));
+  const first = hits[0];
+  if (!first) return null;
+  const from = Math.max(0, text.lastIndexOf(' ', Math.max(0, first.start - 60)) + 1);
+  const fragment = text.slice(from, from + 160);
+  const highlights: [number, number][] = hits
+    .filter((h) => h.start >= from && h.end <= from + fragment.length)
+    .map((h) => [utf8Offset(fragment, h.start - from), utf8Offset(fragment, h.end - from)]);
+  return { fragment, highlights };
+}
+
+const FACET_FIELDS = ['class_code', 'project', 'status', 'sensitivity', 'due'] as const;
+
+// The big register's facets without a filter are counted once.
+let everyFacet: FacetCount[] | null = null;
+
+function search(filter: FileFilter, offset: number, limit: number, withFacets: boolean, lang: Lang): FileSearchPage {
+  const terms = parseQuery(filter.query, lang);
+  const plain = terms.length === 0 && !filter.class && !filter.project && !filter.status && !filter.sensitivity && !filter.due;
+  const counts = new Map<string, number>();
+  const countIn = (c: Candidate): void => {
+    const row = rowOf(c.id, c.draft, c.status, c.birth, lang);
+    const values = [row.class.toLowerCase(), (row.project ?? 'none').toLowerCase(), row.status, row.sensitivity, row.semiActiveUntil?.slice(0, 4) ?? 'pending'];
+    FACET_FIELDS.forEach((facet, i) => {
+      const key = `${facet}\u0000${values[i] ?? ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+  };
+  const facetsOut = (): FacetCount[] =>
+    [...counts.entries()].map(([key, n]) => {
+      const [facet, value] = key.split('\u0000') as [FacetCount['facet'], string];
+      return { facet, value, count: n };
+    });
+
+  let total: number;
+  let picked: Candidate[];
+  if (plain) {
+    total = count();
+    picked = [];
+    for (let index = offset; index < Math.min(total, offset + limit); index += 1) picked.push(candidate(index));
+    if (withFacets) {
+      if (!everyFacet || state.generated === 0) {
+        for (let index = 0; index < total; index += 1) countIn(candidate(index));
+        everyFacet = facetsOut();
+      }
+    }
+  } else {
+    const found: Candidate[] = [];
+    for (let index = 0; index < count(); index += 1) {
+      const c = candidate(index);
+      if (!matches(c, terms, filter, lang)) continue;
+      found.push(c);
+      if (withFacets) countIn(c);
+    }
+    total = found.length;
+    picked = found.slice(offset, offset + limit);
+  }
+  const hits: FileHit[] = picked.map((c, i) => ({
+    row: rowOf(c.id, c.draft, c.status, c.birth, lang),
+    score: 10 - (offset + i) / 1000,
+    snippet: terms.length > 0 ? (snippetOf(c.draft.description, terms) ?? snippetOf(c.draft.title, terms)) : null,
+  }));
+  const facets = withFacets ? (plain && everyFacet ? everyFacet : facetsOut()) : [];
+  return { total, offset, hits, facets: facets.sort((a, b) => a.facet.localeCompare(b.facet) || b.count - a.count || a.value.localeCompare(b.value)) };
+}
+
+// ----- changes -----
+
+function findFile(reference: string, lang: Lang): StoredFile {
+  const found = state.files.find((f) => f.draft.reference.toLowerCase() === reference.toLowerCase());
+  if (!found) reject('unknown_file', `Il n’y a pas de dossier ${reference}.`, `There is no file ${reference}.`, lang);
+  return found;
+}
+
+function checkDraft(d: FileDraft, editing: StoredFile | null, lang: Lang): void {
+  if (d.reference.trim() === '' || Array.from(d.reference).length > 64) {
+    reject('file_reference_invalid', `La référence « ${d.reference} » n’est pas valide : donnez de 1 à 64 caractères.`, `The reference “${d.reference}” is not valid: give 1 to 64 characters.`, lang);
+  }
+  const same = state.files.find((f) => f.draft.reference.toLowerCase() === d.reference.toLowerCase());
+  if (same && same !== editing) {
+    reject('file_reference_taken', `Il existe déjà un dossier ${d.reference}. Choisissez une autre référence.`, `There is already a file ${d.reference}. Choose another reference.`, lang);
+  }
+  if (d.title.trim() === '') reject('file_title_missing', `Le dossier ${d.reference} doit avoir un titre.`, `The file ${d.reference} needs a title.`, lang);
+  explanationOf(d, lang);
+}
+
+function stamp(): string {
+  return new Date().toISOString();
+}
+
+async function importSheets(files: string | null, persons: string | null, ctx: RegisterContext): Promise<RegisterImportReport> {
+  const lang = ctx.lang();
+  ctx.resetCancel();
+  const paths = [files, persons].filter((p): p is string => p !== null && p !== '');
+  for (const path of paths) {
+    if (!/\.(csv|xlsx)$/i.test(path)) {
+      reject('unsupported_format', `Greffier importe le registre en .csv ou .xlsx.`, `Greffier imports the register as .csv or .xlsx.`, lang);
+    }
+    if (path.includes('missing')) reject('io', `Impossible de lire ${path} : fichier introuvable.`, `Could not read ${path}: no such file.`, lang);
+  }
+  const rows = 1200;
+  for (const phase of ['checking', 'writing', 'indexing'] as const) {
+    for (let done = 0; done <= rows; done += 100) {
+      if (ctx.cancelled()) reject('cancelled', 'Opération annulée.', 'Operation cancelled.', lang);
+      ctx.emit('vault-progress', { operation: 'import', phase, done, total: 0 });
+      await ctx.sleep(phase === 'checking' ? 90 : 50);
+      if (phase === 'checking' && paths.some((p) => p.includes('bad')) && done >= 600) {
+        reject(
+          'register_file_invalid',
+          `Le fichier a 4 problèmes ; rien n’a été importé. Corrigez-les et importez-le de nouveau :
+  - ligne 3, colonne « classe » : le plan n’a pas de classe 999-99 ; corrigez le code ou ajoutez d’abord la classe au plan
+  - ligne 4, colonne « référence » : la référence D-9 est déjà à la ligne 2 ; donnez à chaque dossier la sienne
+  - ligne 7, colonne « fermeture » : « 31/02/2019 » n’est pas une date : écrivez AAAA-MM-JJ ou JJ/MM/AAAA
+  - ligne 12, colonne « sensibilité » : « secret » n’est pas un niveau : public, interne, confidentiel, personnel ou très sensible`,
+          `The file has 4 problems; nothing was imported. Correct them and import it again:
+  - row 3, column “classe”: the plan has no class 999-99; correct the code or add the class to the plan first
+  - row 4, column “référence”: the reference D-9 is already on row 2; give each file its own
+  - row 7, column “fermeture”: “31/02/2019” is not a date: write YYYY-MM-DD or DD/MM/YYYY
+  - row 12, column “sensibilité”: “secret” is not a level: public, internal, confidential, personal or highly sensitive`,
+          lang,
+        );
+      }
+    }
+  }
+  let added = 0;
+  if (files) {
+    for (let i = 0; i < 5; i += 1) {
+      const { draft: d, status } = generatedDraft(state.files.length * 31 + i);
+      store({ ...d, reference: `IMP-${String(state.nextId).padStart(5, '0')}` }, status);
+      added += 1;
+    }
+  }
+  everyFacet = null;
+  return { files: added, personsCreated: persons ? 2 : 0, personsReused: persons ? 1 : 0, links: persons ? 3 : 0, purposes: persons ? 4 : 0, indexed: added + (persons ? 2 : 0) };
+}
+
+export function answerRegister(cmd: string, args: Record<string, unknown>, ctx: RegisterContext): { handled: boolean; value?: unknown } | Promise<{ handled: boolean; value?: unknown }> {
+  const lang = ctx.lang();
+  switch (cmd) {
+    case 'search_files':
+      return { handled: true, value: search(args.filter as FileFilter, Number(args.offset), Number(args.limit), Boolean(args.facets), lang) };
+    case 'get_file':
+      return { handled: true, value: recordOf(findFile(String(args.reference), lang), lang) };
+    case 'create_file': {
+      const d = args.draft as FileDraft;
+      checkDraft(d, null, lang);
+      store(d, 'active');
+      everyFacet = null;
+      return { handled: true, value: recordOf(findFile(d.reference, lang), lang) };
+    }
+    case 'update_file': {
+      const file = findFile(String(args.reference), lang);
+      const d = args.draft as FileDraft;
+      checkDraft(d, file, lang);
+      file.draft = d;
+      file.updatedAt = stamp();
+      everyFacet = null;
+      return { handled: true, value: recordOf(file, lang) };
+    }
+    case 'close_file': {
+      const file = findFile(String(args.reference), lang);
+      if (file.draft.dates.closedOn) {
+        reject('file_already_closed', `Le dossier ${file.draft.reference} est déjà fermé (le ${file.draft.dates.closedOn}).`, `The file ${file.draft.reference} is already closed (on ${file.draft.dates.closedOn}).`, lang);
+      }
+      const on = String(args.on);
+      if (file.draft.dates.openedOn && on < file.draft.dates.openedOn) {
+        reject('file_dates_inconsistent', `Le dossier ${file.draft.reference} serait fermé (${on}) avant d’être ouvert (${file.draft.dates.openedOn}). Corrigez les dates.`, `The file ${file.draft.reference} would close (${on}) before it opened (${file.draft.dates.openedOn}). Correct the dates.`, lang);
+      }
+      file.draft = { ...file.draft, dates: { ...file.draft.dates, closedOn: on } };
+      if (file.status === 'active') file.status = 'semi_active';
+      file.updatedAt = stamp();
+      everyFacet = null;
+      return { handled: true, value: recordOf(file, lang) };
+    }
+    case 'reopen_file': {
+      const file = findFile(String(args.reference), lang);
+      if (!file.draft.dates.closedOn) reject('file_not_closed', `Le dossier ${file.draft.reference} n’est pas fermé.`, `The file ${file.draft.reference} is not closed.`, lang);
+      file.draft = { ...file.draft, dates: { ...file.draft.dates, closedOn: null } };
+      file.status = 'active';
+      file.updatedAt = stamp();
+      everyFacet = null;
+      return { handled: true, value: recordOf(file, lang) };
+    }
+    case 'get_person': {
+      const found = state.persons.find((p) => p.id === Number(args.id));
+      if (!found) reject('unknown_person', `Il n’y a pas de personne n° ${String(args.id)}.`, `There is no person #${String(args.id)}.`, lang);
+      const out: Person = {
+        id: found.id,
+        key: found.key,
+        lastName: found.lastName,
+        firstName: found.firstName,
+        birthDate: found.birthDate,
+        identifiers: found.identifiers.map((i) => ({ kind: i.kind, masked: mask(i.value) })),
+        files: state.files
+          .filter((f) => f.persons.some((p) => p.personId === found.id))
+          .map((f) => rowOf(f.id, f.draft, f.status, birthOf(f), lang)),
+      };
+      return { handled: true, value: out };
+    }
+    case 'find_persons':
+      return { handled: true, value: [] };
+    case 'reveal_identifiers': {
+      const found = state.persons.find((p) => p.id === Number(args.id));
+      if (!found) reject('unknown_person', `Il n’y a pas de personne n° ${String(args.id)}.`, `There is no person #${String(args.id)}.`, lang);
+      return { handled: true, value: found.identifiers };
+    }
+    case 'import_register':
+      return importSheets((args.files as string | null) ?? null, (args.persons as string | null) ?? null, ctx).then((value) => ({ handled: true, value }));
+    case 'export_files': {
+      const path = String(args.path);
+      if (path.includes('readonly')) reject('io', `Impossible d’écrire ${path} : permission refusée.`, `Could not write ${path}: permission denied.`, lang);
+      return { handled: true, value: search(args.filter as FileFilter, 0, 1, false, lang).total };
+    }
+    default:
+      return { handled: false };
+  }
+}
+
+/** All but the last three letters and digits hidden, as the core masks. */
+function mask(value: string): string {
+  const total = Array.from(value).filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+  let seen = 0;
+  return Array.from(value)
+    .map((c) => {
+      if (!/[\p{L}\p{N}]/u.test(c)) return c;
+      seen += 1;
+      return seen + 3 > total ? c : '•';
+    })
+    .join('');
+}
