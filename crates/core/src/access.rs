@@ -31,6 +31,12 @@ pub enum Permission {
     ManageRegister,
     /// Reveal persons' identifiers (audited).
     RevealIdentifiers,
+    /// Place and release legal holds.
+    ManageHolds,
+    /// Propose disposition batches and execute approved ones.
+    ProposeDisposition,
+    /// Approve or reject disposition batches another user proposed.
+    ApproveDisposition,
 }
 
 impl Permission {
@@ -47,6 +53,9 @@ impl Permission {
             Permission::ViewRegister => "view_register",
             Permission::ManageRegister => "manage_register",
             Permission::RevealIdentifiers => "reveal_identifiers",
+            Permission::ManageHolds => "manage_holds",
+            Permission::ProposeDisposition => "propose_disposition",
+            Permission::ApproveDisposition => "approve_disposition",
         }
     }
 }
@@ -68,10 +77,22 @@ impl Role {
                 ViewRegister,
                 ManageRegister,
                 RevealIdentifiers,
+                ManageHolds,
+                ProposeDisposition,
+                ApproveDisposition,
             ],
             Role::Auditor => &[ViewUsers, CheckVault, ViewAudit, ExportAudit, ViewPlan, ViewRegister],
-            Role::Archivist => &[ViewPlan, ManagePlan, ViewRegister, ManageRegister, RevealIdentifiers],
-            Role::AccessOfficer => &[ViewPlan, ViewRegister, RevealIdentifiers],
+            Role::Archivist => &[
+                ViewPlan,
+                ManagePlan,
+                ViewRegister,
+                ManageRegister,
+                RevealIdentifiers,
+                ManageHolds,
+                ProposeDisposition,
+                ApproveDisposition,
+            ],
+            Role::AccessOfficer => &[ViewPlan, ViewRegister, RevealIdentifiers, ManageHolds],
             Role::Clerk => &[ViewPlan, ViewRegister, ManageRegister],
         }
     }

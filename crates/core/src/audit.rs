@@ -53,6 +53,13 @@ pub enum AuditAction {
     RegisterImport,
     RegisterExport,
     SearchReindex,
+    HoldPlace,
+    HoldRelease,
+    DispositionPropose,
+    DispositionApprove,
+    DispositionReject,
+    DispositionExecute,
+    DispositionReplay,
 }
 
 impl AuditAction {
@@ -96,6 +103,13 @@ impl AuditAction {
             AuditAction::RegisterImport => "register.import",
             AuditAction::RegisterExport => "register.export",
             AuditAction::SearchReindex => "search.reindex",
+            AuditAction::HoldPlace => "hold.place",
+            AuditAction::HoldRelease => "hold.release",
+            AuditAction::DispositionPropose => "disposition.propose",
+            AuditAction::DispositionApprove => "disposition.approve",
+            AuditAction::DispositionReject => "disposition.reject",
+            AuditAction::DispositionExecute => "disposition.execute",
+            AuditAction::DispositionReplay => "disposition.replay",
         }
     }
 }

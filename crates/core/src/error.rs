@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::{
-    access::AccessError, audit::AuditError, backup::BackupError, keystore::KeyStoreError, migrations::MigrationError,
-    plan::PlanError, project::ProjectError, register::RegisterError, search::SearchError, users::AuthError,
-    vault::VaultError, Lang, UserMessage,
+    access::AccessError, audit::AuditError, backup::BackupError, disposition::DispositionError,
+    keystore::KeyStoreError, migrations::MigrationError, plan::PlanError, project::ProjectError,
+    register::RegisterError, search::SearchError, users::AuthError, vault::VaultError, Lang, UserMessage,
 };
 
 /// Stable error codes, serialised in snake_case. The desktop UI switches on these, never on text.
@@ -99,6 +99,23 @@ pub enum ErrorCode {
     SearchIndexFailed,
     SearchIndexBusy,
     SearchQueryInvalid,
+    FileHeld,
+    UnknownHold,
+    HoldReleased,
+    ReasonMissing,
+    UnknownBatch,
+    BatchState,
+    SeparationOfDuties,
+    BatchEmpty,
+    FileNotDue,
+    WrongDisposition,
+    FileInBatch,
+    FileNotInBatch,
+    FileFlagged,
+    BatchIncomplete,
+    NoCertificate,
+    LedgerDamaged,
+    CertificateUnreadable,
     InvalidArgument,
     Database,
     Io,
@@ -130,6 +147,8 @@ pub enum Error {
     #[error(transparent)]
     Search(#[from] SearchError),
     #[error(transparent)]
+    Disposition(#[from] DispositionError),
+    #[error(transparent)]
     Database(#[from] DatabaseError),
     #[error(transparent)]
     Io(#[from] IoError),
@@ -149,6 +168,7 @@ impl Error {
             Error::Project(e) => e,
             Error::Register(e) => e,
             Error::Search(e) => e,
+            Error::Disposition(e) => e,
             Error::Database(e) => e,
             Error::Io(e) => e,
         }

@@ -9,10 +9,12 @@ pub mod audit;
 pub mod backup;
 pub mod clock;
 mod crypto;
+pub mod disposition;
 mod error;
 mod fsutil;
 pub mod i18n;
 pub mod keystore;
+pub mod ledger;
 pub mod migrations;
 pub mod persons;
 pub mod plan;
@@ -36,6 +38,10 @@ pub use audit::{AuditEntry, ChainFault, ChainHead, ChainProblem, VerifyReport};
 pub use backup::{BackupError, BackupReport, Credentials, Progress, RestoreReport};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
+pub use disposition::{
+    Batch, BatchFile, BatchFlag, BatchKind, BatchState, Certificate, CertificateCheck, DestroyedFile, DispositionError,
+    DueFile, DueKind, DuePage, DueQuery, ExecutionReport, FileDecision, Hold, HoldKind, HoldTarget,
+};
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};

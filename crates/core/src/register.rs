@@ -935,6 +935,7 @@ impl Vault {
             if matches!(existing.status, FileStatus::Destroyed | FileStatus::Transferred) {
                 return Err(RegisterError::FileFinal { reference, status: existing.status.as_str() }.into());
             }
+            crate::disposition::refuse_if_held(&self.conn, existing.id, &existing.reference)?;
         }
         let taken: Option<i64> = self
             .conn

@@ -593,7 +593,7 @@ impl Vault {
         let mut conn = connect(&paths.db, &key)?;
         migrations::migrate(&mut conn, &stamp(env.clock.now()))?;
         let vault_id: String = conn.query_row("SELECT vault_id FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
-        Ok(Vault {
+        let mut vault = Vault {
             paths: paths.clone(),
             conn,
             key,
@@ -601,7 +601,10 @@ impl Vault {
             env: env.clone(),
             key_source,
             search: Default::default(),
-        })
+        };
+        // Before anything else uses it: destroy again what a restored backup still holds.
+        vault.replay_ledger()?;
+        Ok(vault)
     }
 
     /// Finishes or abandons a key rotation that was interrupted, now that we know which key the
@@ -829,7 +832,7 @@ impl Vault {
         Ok(seq)
     }
 
-    fn append_as_system(&self, event: NewEvent) -> Result<u64, Error> {
+    pub(crate) fn append_as_system(&self, event: NewEvent) -> Result<u64, Error> {
         let secret: Vec<u8> =
             self.conn.query_row("SELECT system_secret_key FROM vault_meta WHERE id = 1", [], |row| row.get(0))?;
         let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| VaultError::Corrupted {
@@ -1097,6 +1100,16 @@ pub mod testing {
     /// The vault key, for tests that play a key holder editing the file by hand.
     pub fn key(vault: &Vault) -> VaultKey {
         vault.key.clone()
+    }
+
+    /// The key of the search index's database, for the tests' decoding oracles.
+    pub fn index_key(vault: &Vault) -> VaultKey {
+        crate::search::index_key(&vault.key)
+    }
+
+    /// Index files no live segment uses (left behind by a merge without garbage collection).
+    pub fn index_stale_files(vault: &Vault) -> Vec<String> {
+        vault.with_index(|index, _| index.stale_files()).expect("index files")
     }
 
     /// Erases the details of events, as destroying the records they describe will.

@@ -310,7 +310,7 @@ pub struct SearchIndex {
 }
 
 /// Derives the index database's key from the vault key.
-fn index_key(vault_key: &VaultKey) -> VaultKey {
+pub(crate) fn index_key(vault_key: &VaultKey) -> VaultKey {
     VaultKey::from_bytes(hmac_sha256(vault_key.as_bytes(), b"greffier search index v1"))
 }
 
@@ -575,8 +575,48 @@ impl SearchIndex {
             }
         }
         count += self.feed_persons_since(register, since)?;
+        if since >= 0 {
+            count += self.drop_deleted_since(register, since)?;
+        }
         progress(count);
         Ok(count)
+    }
+
+    /// Queues the removal of the documents of files and persons destroyed since `since`.
+    fn drop_deleted_since(&mut self, register: &Connection, since: i64) -> Result<usize, SearchError> {
+        let mut stmt = register.prepare("SELECT kind, id FROM register_deletions WHERE change_seq > ?1")?;
+        let mut rows = stmt.query([since])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(0)?;
+            let id: i64 = row.get(1)?;
+            let kind = if kind == "person" { DocKind::Person } else { DocKind::File };
+            self.writer.delete_term(Term::from_field_text(self.fields.key, &kind.key(id)));
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Makes deletions real: tantivy only marks deleted documents, so every segment holding one
+    /// is merged into a new segment without them, the old segment files are removed, and the
+    /// index database's log is checkpointed and truncated (its connection has `secure_delete`
+    /// on, so freed pages are zeroed). Returns whether the checkpoint completed.
+    pub(crate) fn purge_deleted(&mut self) -> Result<bool, SearchError> {
+        let with_deletes: Vec<tantivy::index::SegmentId> = self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            self.writer.merge(&with_deletes).wait()?;
+        }
+        // The reader lets go of the old segments first, so their files can really go.
+        self.reader.reload()?;
+        self.writer.garbage_collect_files().wait()?;
+        let conn = self.directory.conn().map_err(|e| SearchError::Index { detail: e.to_string() })?;
+        checkpoint_truncate(&conn).map_err(SearchError::from)
     }
 
     /// Feeds the writer the given files, read from the register (the import's transaction).
@@ -609,6 +649,21 @@ impl SearchIndex {
             count += 1;
         }
         Ok(count)
+    }
+
+    /// Index files stored in the index database that no live segment uses: what a merge or a
+    /// garbage collection left behind. Tantivy's meta and lock files are not counted.
+    pub fn stale_files(&self) -> Result<Vec<String>, SearchError> {
+        let mut live = std::collections::HashSet::new();
+        for path in self.index.load_metas()?.list_segment_files() {
+            live.insert(path.to_string_lossy().into_owned());
+        }
+        let conn = self.directory.conn().map_err(|e| SearchError::Index { detail: e.to_string() })?;
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM index_files")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names.into_iter().filter(|n| !live.contains(n) && !n.ends_with(".json") && !n.ends_with(".lock")).collect())
     }
 
     /// How many documents of a kind the index holds.
@@ -904,6 +959,14 @@ impl SegmentCollector for SegmentFacets {
         }
         out
     }
+}
+
+/// `PRAGMA wal_checkpoint(TRUNCATE)`: whether every frame of the log was copied back and the
+/// log truncated (not busy, nothing left behind).
+pub(crate) fn checkpoint_truncate(conn: &Connection) -> rusqlite::Result<bool> {
+    let (busy, log, done): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    Ok(busy == 0 && log == done)
 }
 
 pub(crate) fn register_seq(conn: &Connection) -> Result<i64, SearchError> {

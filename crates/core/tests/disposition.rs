@@ -1,0 +1,472 @@
+//! What auditors sign: the due list, legal holds that block every step, separation of duties,
+//! a destruction that leaves no trace (checked with decoding oracles: decrypted pages with their
+//! free pages, the index's term dictionary, audit details, raw bytes of every file, and a restore
+//! of an older backup followed by the ledger replay), and a certificate that verifies.
+
+mod common;
+
+use std::{io::Write, path::Path};
+
+use chrono::NaiveDate;
+use common::*;
+use greffier_core::{
+    backup::{self, Credentials},
+    vault::{testing, Unlock},
+    BatchFlag, BatchKind, BatchState, DueKind, DueQuery, ErrorCode, FileDates, FileDecision, FileDraft, HoldKind,
+    HoldTarget, NewUser, Progress, Role, Secret, Session, UserMessage, Vault, VaultKey,
+};
+
+const ARCHIVIST: &str = "archiviste";
+const ARCHIVIST_PASSWORD: &str = "archivist password 1";
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+/// A vault with the sample plan, its administrator, and a second user who may approve.
+fn setup(fixture: &Fixture) -> (Vault, Session, Session) {
+    let mut vault = fixture.create();
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("admin signs in");
+    vault.import_sample_plan(&admin).expect("sample plan");
+    vault
+        .add_user(
+            &admin,
+            NewUser {
+                username: ARCHIVIST.into(),
+                display_name: "Archiviste".into(),
+                role: Role::Archivist,
+                password: Secret::new(ARCHIVIST_PASSWORD),
+            },
+        )
+        .expect("archivist");
+    let archivist = vault.sign_in(ARCHIVIST, &Secret::new(ARCHIVIST_PASSWORD)).expect("archivist signs in");
+    (vault, admin, archivist)
+}
+
+/// A closed file. Class 500-40-15 (rule 5120): 1 + 1 years from the closing, then destroyed;
+/// 500-10-05 (rule 5010, confidential documents): 1 + 2 years, destroyed; 100-30-10 (rule
+/// 1080): 2 + 3 years, then kept (transfer to archives).
+fn file(vault: &mut Vault, session: &Session, reference: &str, class: &str, title: &str, closed: &str) {
+    vault
+        .create_file(
+            session,
+            FileDraft {
+                reference: reference.into(),
+                class: class.into(),
+                title: title.into(),
+                description: format!("Description de {title}"),
+                notes: format!("Notes: {title}"),
+                dates: FileDates {
+                    opened_on: Some(date("2010-01-04")),
+                    closed_on: Some(date(closed)),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .expect("file created");
+}
+
+fn until_today() -> DueQuery {
+    DueQuery { until: date("2026-11-23"), project: None, kind: None }
+}
+
+fn refs(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approves_their_own_batch() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    file(&mut vault, &admin, "D-1", "500-40-15", "Dossier un", "2015-06-30");
+    file(&mut vault, &admin, "D-2", "500-40-15", "Dossier deux", "2015-06-30");
+    file(&mut vault, &admin, "D-3", "500-40-15", "Pas encore échu", "2025-06-30");
+    file(&mut vault, &admin, "T-1", "100-30-10", "À verser aux archives", "2015-06-30");
+    vault
+        .create_file(
+            &admin,
+            FileDraft {
+                reference: "O-1".into(),
+                class: "500-40-15".into(),
+                title: "Toujours ouvert".into(),
+                ..Default::default()
+            },
+        )
+        .expect("open file");
+
+    // The due list: what falls due by today, soonest first; the open file and D-3 are not in it.
+    let due = vault.due_files(&admin, &until_today(), 0, 50).expect("due list");
+    let listed: Vec<&str> = due.files.iter().map(|f| f.reference.as_str()).collect();
+    assert_eq!(due.total, 3, "{listed:?}");
+    assert!(listed.contains(&"D-1") && listed.contains(&"T-1") && !listed.contains(&"D-3"), "{listed:?}");
+    assert_eq!(due.files.iter().find(|f| f.reference == "D-1").expect("D-1").due_on, "2017-06-30");
+    let destructions =
+        vault.due_files(&admin, &DueQuery { kind: Some(DueKind::Destruction), ..until_today() }, 0, 50).expect("due");
+    assert_eq!(destructions.total, 2);
+    let later = vault.due_files(&admin, &DueQuery { until: date("2027-12-31"), ..until_today() }, 0, 50).expect("due");
+    assert_eq!(later.total, 4, "D-3 falls due on 2027-06-30");
+    let mut streamed = 0;
+    vault
+        .for_each_due_file(&admin, &until_today(), &mut |_| {
+            streamed += 1;
+            Ok(())
+        })
+        .expect("stream");
+    assert_eq!(streamed, 3);
+
+    // Only due files of the batch's disposition go in a batch.
+    let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-3"]), "").expect_err("not due");
+    assert_eq!(err.code(), ErrorCode::FileNotDue, "{err}");
+    let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["T-1"]), "").expect_err("kept");
+    assert_eq!(err.code(), ErrorCode::WrongDisposition, "{err}");
+    let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["O-1"]), "").expect_err("open");
+    assert_eq!(err.code(), ErrorCode::FileNotDue, "{err}");
+
+    // A hold on a class above the files' class holds them: no batch, no edit; the refusal names it.
+    let class_hold = vault
+        .place_hold(&admin, HoldTarget::Class("500-40".into()), HoldKind::Litigation, "Poursuite 2026-123", None)
+        .expect("hold");
+    let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-1"]), "").expect_err("held");
+    assert_eq!(err.code(), ErrorCode::FileHeld);
+    assert!(err.to_string().contains(&class_hold.number), "{err}");
+    let mut edit = vault.file(&admin, "D-1").expect("file");
+    let err = vault
+        .update_file(
+            &admin,
+            "D-1",
+            FileDraft {
+                reference: edit.reference.clone(),
+                class: edit.class.clone(),
+                title: "Modifié".into(),
+                dates: std::mem::take(&mut edit.dates),
+                ..Default::default()
+            },
+        )
+        .expect_err("held files cannot be edited");
+    assert_eq!(err.code(), ErrorCode::FileHeld);
+    assert_eq!(vault.reopen_file(&admin, "D-1").expect_err("nor reopened").code(), ErrorCode::FileHeld);
+    assert_eq!(vault.holds_on_file(&admin, "D-2").expect("holds").len(), 1);
+    assert!(due_file(&vault, &admin, "D-1").held_by.is_some(), "the due list shows the hold");
+    assert_eq!(
+        vault.release_hold(&admin, &class_hold.number, "  ").expect_err("a reason").code(),
+        ErrorCode::ReasonMissing
+    );
+    // A second hold keeps the file held after the first is released.
+    let file_hold = vault
+        .place_hold(&admin, HoldTarget::File("D-1".into()), HoldKind::Audit, "Vérification interne", None)
+        .expect("hold");
+    vault.release_hold(&admin, &class_hold.number, "Règlement hors cour").expect("released");
+    assert_eq!(
+        vault.release_hold(&admin, &class_hold.number, "again").expect_err("once").code(),
+        ErrorCode::HoldReleased
+    );
+    let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-1", "D-2"]), "").expect_err("held");
+    assert!(err.to_string().contains(&file_hold.number), "{err}");
+    vault.release_hold(&admin, &file_hold.number, "Vérification terminée").expect("released");
+
+    // Proposed by the administrator; the proposer can never decide it.
+    let batch =
+        vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-1", "D-2"]), "Lot de test").expect("batch");
+    assert_eq!((batch.state, batch.files), (BatchState::Proposed, 2));
+    assert_eq!(
+        vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-1"]), "").expect_err("twice").code(),
+        ErrorCode::FileInBatch
+    );
+    assert_eq!(
+        vault.approve_batch(&admin, &batch.number, "").expect_err("separation of duties").code(),
+        ErrorCode::SeparationOfDuties
+    );
+    assert_eq!(vault.execute_batch(&admin, &batch.number, "").expect_err("not approved").code(), ErrorCode::BatchState);
+
+    // A hold placed after the proposal flags the file; it cannot be approved until rejected.
+    let person_less_hold = vault
+        .place_hold(&admin, HoldTarget::File("D-2".into()), HoldKind::AccessRequest, "Demande 2026-07", Some("DA-7"))
+        .expect("hold");
+    let files = vault.batch_files(&archivist, &batch.number).expect("files");
+    let d2 = files.iter().find(|f| f.reference == "D-2").expect("D-2");
+    assert!(matches!(&d2.flags[..], [BatchFlag::Held { hold, .. }] if *hold == person_less_hold.number), "{d2:?}");
+    let err = vault.approve_batch(&archivist, &batch.number, "").expect_err("flagged");
+    assert_eq!(err.code(), ErrorCode::FileFlagged);
+    assert!(err.to_string().contains("D-2"), "{err}");
+    vault
+        .decide_files(&archivist, &batch.number, &refs(&["D-2"]), FileDecision::Rejected, "Sous suspension")
+        .expect("rejected");
+    let approved =
+        vault.decide_files(&archivist, &batch.number, &refs(&["D-1"]), FileDecision::Approved, "").expect("approved");
+    assert_eq!((approved.state, approved.approved_files), (BatchState::Approved, 1));
+    assert_eq!(approved.decided_by.as_deref(), Some(ARCHIVIST));
+
+    // Holds are checked again at execution.
+    let late = vault
+        .place_hold(&archivist, HoldTarget::Project("none".into()), HoldKind::Other, "x", None)
+        .expect_err("no such project");
+    assert_eq!(late.code(), ErrorCode::UnknownProject);
+    let late = vault
+        .place_hold(&archivist, HoldTarget::File("D-1".into()), HoldKind::Investigation, "Enquête", None)
+        .expect("late hold");
+    let err = vault.execute_batch(&admin, &batch.number, "").expect_err("held at execution");
+    assert_eq!(err.code(), ErrorCode::FileHeld);
+    assert!(vault.file(&admin, "D-1").is_ok(), "nothing was destroyed");
+    vault.release_hold(&archivist, &late.number, "Close").expect("release");
+    assert_eq!(vault.release_request_holds(&admin, "DA-7", "Demande fermée").expect("request holds"), 1);
+
+    let report = vault.execute_batch(&admin, &batch.number, "").expect("executed");
+    assert_eq!((report.batch.state, report.files), (BatchState::Executed, 1));
+    assert_eq!(vault.file(&admin, "D-1").expect_err("destroyed").code(), ErrorCode::UnknownFile);
+    assert!(vault.file(&admin, "D-2").is_ok(), "the rejected file stays");
+    let residual = vault.destroyed_files(&admin, "D-1", 10).expect("residual");
+    assert_eq!(residual.len(), 1);
+    assert_eq!(residual[0].title.as_deref(), Some("Dossier un"));
+    assert_eq!((residual[0].approved_by.as_str(), residual[0].rule.as_str()), (ARCHIVIST, "5120"));
+
+    // The certificate: its CSV verifies against the vault; an altered one does not.
+    let certificate = vault.certificate(&admin, &batch.number, greffier_core::Lang::Fr).expect("certificate");
+    assert_eq!(certificate.files.len(), 1);
+    assert_eq!(certificate.approved_by, ARCHIVIST);
+    let mut csv = Vec::new();
+    vault.write_certificate_csv(&certificate, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let check = vault.verify_certificate(&admin, &csv).expect("verify");
+    assert!(check.is_valid(), "{:?}", check.problems);
+    let forged = csv.replace("D-1,", "D-2,");
+    assert!(!vault.verify_certificate(&admin, &forged).expect("verify").is_valid());
+    let bad_hash = csv.replace(&certificate.chain_head.hash, &"0".repeat(64));
+    assert!(!vault.verify_certificate(&admin, &bad_hash).expect("verify").is_valid());
+    assert_eq!(
+        vault.verify_certificate(&admin, "nothing,here\n").expect_err("unreadable").code(),
+        ErrorCode::CertificateUnreadable
+    );
+
+    // A transfer batch marks the files transferred.
+    let transfer = vault.propose_batch(&archivist, BatchKind::Transfer, &refs(&["T-1"]), "").expect("transfer");
+    vault.approve_batch(&admin, &transfer.number, "").expect("approved by the other user");
+    vault.execute_batch(&archivist, &transfer.number, "").expect("transferred");
+    assert_eq!(vault.file(&admin, "T-1").expect("kept").status, greffier_core::FileStatus::Transferred);
+    assert_eq!(
+        vault.certificate(&admin, &transfer.number, greffier_core::Lang::En).expect_err("none").code(),
+        ErrorCode::NoCertificate
+    );
+    // A whole batch rejected.
+    let rejected = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-2"]), "").expect("batch");
+    let rejected = vault.reject_batch(&archivist, &rejected.number, "Pas maintenant").expect("rejected");
+    assert_eq!(rejected.state, BatchState::Rejected);
+
+    let report = vault.verify_audit(&admin).expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+    assert!(report.erased_details >= 1, "the destroyed file's events lost their details");
+    let actions: Vec<String> = vault.recent_audit(&admin, 40).expect("audit").into_iter().map(|e| e.action).collect();
+    for action in ["hold.place", "hold.release", "disposition.propose", "disposition.approve", "disposition.execute"] {
+        assert!(actions.iter().any(|a| a == action), "{action} audited: {actions:?}");
+    }
+}
+
+fn due_file(vault: &Vault, session: &Session, reference: &str) -> greffier_core::DueFile {
+    vault
+        .due_files(session, &until_today(), 0, 100)
+        .expect("due")
+        .files
+        .into_iter()
+        .find(|f| f.reference == reference)
+        .expect("in the due list")
+}
+
+// ----- the decoding oracles -----
+
+const GONE: [&str; 3] = ["qwzdestroycanary", "Vrbnikdestroyname", "canaryident111222"];
+const KEPT: [&str; 3] = ["qwzkeepcanary", "Vrbnikkeepname", "canaryident333444"];
+
+fn count(bytes: &[u8], needle: &str) -> usize {
+    bytes.windows(needle.len()).filter(|w| *w == needle.as_bytes()).count()
+}
+
+/// Every page of a SQLCipher database as SQLite sees it once decrypted, free pages included
+/// (`sqlite_dbpage`, compiled in through LIBSQLITE3_FLAGS in .cargo/config.toml).
+fn decrypted_pages(path: &Path, key: &VaultKey) -> Vec<u8> {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str())).expect("key");
+    let free: i64 = conn.query_row("PRAGMA freelist_count", [], |row| row.get(0)).expect("freelist");
+    let mut stmt = conn.prepare("SELECT data FROM sqlite_dbpage('main')").expect("sqlite_dbpage is compiled in");
+    let mut all = Vec::new();
+    let mut pages = 0;
+    for page in stmt.query_map([], |row| row.get::<_, Vec<u8>>(0)).expect("pages") {
+        all.extend(page.expect("page"));
+        pages += 1;
+    }
+    assert!(pages > free, "pages read: {pages}, free: {free}");
+    all
+}
+
+fn every_file_under(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            all.extend(every_file_under(&path));
+        } else {
+            all.extend(std::fs::read(&path).expect("read"));
+        }
+    }
+    all
+}
+
+/// What the oracles find of a set of canaries: decrypted vault pages, decrypted index pages,
+/// the index's document frequencies, audit details, raw bytes of the folder.
+fn traces(fixture: &Fixture, vault: &Vault, admin: &Session, canaries: &[&str]) -> Vec<String> {
+    let dir = fixture.vault_dir();
+    let vault_pages = decrypted_pages(&dir.join("vault.db"), &testing::key(vault));
+    let index_pages = decrypted_pages(&dir.join("search.db"), &testing::index_key(vault));
+    let raw = every_file_under(&dir);
+    let head = vault.chain_head().expect("head");
+    let mut details = String::new();
+    for seq in 1..=head.seq {
+        if let Some(d) = vault.audit_details(admin, seq).expect("details") {
+            details.push_str(&d.to_string());
+        }
+    }
+    let mut found = Vec::new();
+    let stale = testing::index_stale_files(vault);
+    if !stale.is_empty() {
+        // Old segments would still hold the words of deleted documents.
+        found.push(format!("stale index files {stale:?}"));
+    }
+    for canary in canaries {
+        let folded = canary.to_lowercase();
+        if count(&vault_pages, canary) > 0 {
+            found.push(format!("{canary} in vault.db pages"));
+        }
+        if count(&index_pages, &folded) + count(&index_pages, canary) > 0 {
+            found.push(format!("{canary} in search.db pages"));
+        }
+        for field in ["text", "person"] {
+            if vault.index_doc_freq(field, &folded).expect("doc freq") > 0 {
+                found.push(format!("{canary} in the index's {field} terms"));
+            }
+        }
+        if details.contains(canary) {
+            found.push(format!("{canary} in audit details"));
+        }
+        if count(&raw, canary) + count(&raw, &folded) > 0 {
+            found.push(format!("{canary} in the raw bytes of the folder"));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_destruction_leaves_no_trace_even_after_restoring_an_older_backup() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    file(&mut vault, &admin, "GONE-1", "500-10-05", &format!("Dossier {}", GONE[0]), "2015-06-30");
+    file(&mut vault, &admin, "KEEP-1", "500-10-05", &format!("Dossier {}", KEPT[0]), "2015-06-30");
+    // Persons, with identifiers, each in one file.
+    let imports = tempfile::tempdir().expect("tempdir");
+    let persons = imports.path().join("personnes.csv");
+    std::fs::File::create(&persons)
+        .and_then(|mut f| {
+            f.write_all(
+                format!(
+                    "file,last_name,first_name,identifier_type,identifier\n\
+                     GONE-1,{},Ana,client_number,{}\nKEEP-1,{},Léa,client_number,{}\n",
+                    GONE[1], GONE[2], KEPT[1], KEPT[2]
+                )
+                .as_bytes(),
+            )
+        })
+        .expect("write");
+    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    // An edit puts the canary in an audit event's details (before and after).
+    let mut record = vault.file(&admin, "GONE-1").expect("file");
+    vault
+        .update_file(
+            &admin,
+            "GONE-1",
+            FileDraft {
+                reference: record.reference.clone(),
+                class: record.class.clone(),
+                title: record.title.clone(),
+                description: format!("Révisé {}", GONE[0]),
+                dates: std::mem::take(&mut record.dates),
+                ..Default::default()
+            },
+        )
+        .expect("edit");
+    let before = traces(&fixture, &vault, &admin, &GONE);
+    // (search.db's pages hold tantivy's compressed encodings, so the page scan of the index sees
+    // nothing even before; its term dictionary is the index's oracle.)
+    for expected in [
+        "qwzdestroycanary in vault.db pages",
+        "qwzdestroycanary in the index's text terms",
+        "qwzdestroycanary in audit details",
+        "Vrbnikdestroyname in vault.db pages",
+        "Vrbnikdestroyname in the index's person terms",
+        "canaryident111222 in vault.db pages",
+        "canaryident111222 in the index's person terms",
+    ] {
+        assert!(before.iter().any(|t| t == expected), "the oracles see {expected} before the destruction: {before:?}");
+    }
+
+    // A backup taken before the destruction.
+    let backup_file = fixture.dir.path().join("avant.greffier");
+    vault.backup(&admin, &backup_file, &mut |_: Progress| true).expect("backup");
+
+    let batch = vault.propose_batch(&archivist, BatchKind::Destruction, &refs(&["GONE-1"]), "").expect("batch");
+    vault.approve_batch(&admin, &batch.number, "Conforme au calendrier").expect("approved");
+    let report = vault.execute_batch(&archivist, &batch.number, "").expect("executed");
+    assert_eq!((report.files, report.persons), (1, 1));
+    assert_eq!(vault.find_persons(&admin, GONE[1], 10).expect("find").len(), 0);
+
+    let gone = traces(&fixture, &vault, &admin, &GONE);
+    assert!(gone.is_empty(), "destroyed canaries found: {gone:?}");
+    let kept = traces(&fixture, &vault, &admin, &KEPT);
+    assert_eq!(kept.len(), 7, "the control file's canaries are still seen (the oracles work): {kept:?}");
+    for log in ["vault.db-wal", "search.db-wal"] {
+        let len = std::fs::metadata(fixture.vault_dir().join(log)).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(len, 0, "{log} was truncated");
+    }
+    let residual = vault.destroyed_files(&admin, "GONE", 10).expect("residual");
+    assert_eq!(residual.len(), 1);
+    assert_eq!(residual[0].title, None, "rule 5010 says its documents are confidential: no title kept");
+    assert!(vault.verify_audit(&admin).expect("verify").is_intact());
+    let certificate_csv = {
+        let certificate = vault.certificate(&admin, &batch.number, greffier_core::Lang::En).expect("certificate");
+        let mut out = Vec::new();
+        vault.write_certificate_csv(&certificate, &mut out).expect("csv");
+        String::from_utf8(out).expect("utf-8")
+    };
+    vault.lock();
+
+    // Restoring the older backup brings the file back into vault.db, and the open replays the
+    // ledger before anyone can use it.
+    let password = Secret::new(ADMIN_PASSWORD);
+    let (restored, _) = backup::restore(
+        &backup_file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        None,
+        Credentials { username: ADMIN, password: &password },
+        &fixture.env,
+        &mut |_: Progress| true,
+    )
+    .expect("restore");
+    let admin = restored.sign_in(ADMIN, &password).expect("sign in");
+    assert_eq!(restored.file(&admin, "GONE-1").expect_err("destroyed again").code(), ErrorCode::UnknownFile);
+    assert!(restored.file(&admin, "KEEP-1").is_ok());
+    assert_eq!(restored.batch(&admin, &batch.number).expect("batch").state, BatchState::Executed);
+    assert_eq!(restored.destroyed_files(&admin, "GONE", 10).expect("residual").len(), 1);
+    // The kept-aside copy of the replaced vault is outside this folder's vault.db; scan the live files.
+    let after_restore = traces_live(&fixture, &restored, &admin, &GONE);
+    assert!(after_restore.is_empty(), "destroyed canaries found after the restore: {after_restore:?}");
+    assert!(!traces_live(&fixture, &restored, &admin, &KEPT).is_empty());
+    let actions: Vec<String> =
+        restored.recent_audit(&admin, 10).expect("audit").into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "disposition.replay"), "{actions:?}");
+    // The certificate still names the batch and its files (its chain head was cut by the restore).
+    assert!(certificate_csv.contains("GONE-1"));
+}
+
+/// [`traces`] without the raw scan of the folder, which holds the replaced vault kept aside by
+/// the restore (encrypted, like any backup).
+fn traces_live(fixture: &Fixture, vault: &Vault, admin: &Session, canaries: &[&str]) -> Vec<String> {
+    traces(fixture, vault, admin, canaries).into_iter().filter(|t| !t.contains("raw bytes")).collect()
+}
