@@ -69,6 +69,135 @@ pub enum Command {
     Person(PersonCommand),
     /// Full-text search of the register (`greffier search QUERY`), or `search reindex`.
     Search(SearchArgs),
+    /// The due list: files whose final disposition falls by a date (today by default).
+    Due(DueArgs),
+    /// Legal holds: files that cannot be changed, destroyed or transferred.
+    #[command(subcommand)]
+    Hold(HoldCommand),
+    /// Disposition batches: propose, approve or reject (another user), execute.
+    #[command(subcommand)]
+    Disposition(DispositionCommand),
+    /// Destruction certificates.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
+    /// Residual records of destroyed files (`greffier destroyed [TEXT]`).
+    Destroyed {
+        /// Part of a reference, class code or title; all of them without one.
+        #[arg(default_value = "")]
+        text: String,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// YYYY-MM-DD or DD/MM/YYYY; today by default.
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub project: Option<String>,
+    /// destruction, transfer or review.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: u64,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    /// Write the whole list (streamed) to this .csv file instead of printing a page.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoldCommand {
+    /// Place a hold on one file, a person's files, a class (and the classes under it) or a project.
+    Add {
+        #[arg(long, group = "target")]
+        file: Option<String>,
+        #[arg(long, group = "target")]
+        person: Option<i64>,
+        #[arg(long, group = "target")]
+        class: Option<String>,
+        #[arg(long, group = "target")]
+        project: Option<String>,
+        /// litigation, access_request, audit, investigation or other.
+        #[arg(long, default_value = "litigation")]
+        kind: String,
+        #[arg(long)]
+        reason: String,
+        /// The access request that calls for the hold.
+        #[arg(long)]
+        request: Option<String>,
+    },
+    /// Release a hold, with a reason.
+    Release {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The holds in force (--all: released ones too), or those on one file (--file).
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        file: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DispositionCommand {
+    /// Propose a batch: the files named, or (--due) every file due by today not held nor in a batch.
+    Propose {
+        /// destruction or transfer.
+        #[arg(long, default_value = "destruction")]
+        kind: String,
+        /// References of the files.
+        references: Vec<String>,
+        /// Take the files from the due list instead.
+        #[arg(long)]
+        due: bool,
+        #[arg(long)]
+        project: Option<String>,
+        /// At most this many files from the due list.
+        #[arg(long, default_value_t = 10_000)]
+        limit: u64,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Approve a batch another user proposed: every pending file, or those given with --file.
+    Approve {
+        batch: String,
+        #[arg(long = "file")]
+        files: Vec<String>,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Reject a batch another user proposed, whole or the files given with --file.
+    Reject {
+        batch: String,
+        #[arg(long = "file")]
+        files: Vec<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Execute an approved batch (or finish an incomplete one).
+    Execute {
+        batch: String,
+        /// How the documents were destroyed (shredding, secure erasure…).
+        #[arg(long, default_value = "")]
+        method: String,
+    },
+    /// The batches, newest first.
+    List,
+    /// A batch and its files, with what changed since it was proposed.
+    Show { batch: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertificateCommand {
+    /// Write the destruction certificate of an executed batch: .csv, .json or .pdf.
+    Export { batch: String, file: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -126,8 +255,12 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Verify the whole chain; exit code 3 names the first bad event.
-    Verify,
+    /// Verify the whole chain; exit code 3 names the first bad event. With --certificate, also
+    /// check a destruction certificate (its CSV) against the vault.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        certificate: Option<PathBuf>,
+    },
     /// Export the trail.
     Export {
         /// CSV file to write, or - for standard output.

@@ -3,9 +3,11 @@
 
 mod args;
 mod context;
+mod disposition;
 mod plan;
 mod project;
 mod register;
+mod report;
 mod run;
 
 use std::process::ExitCode;

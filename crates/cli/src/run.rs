@@ -31,7 +31,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
         },
         Command::User(command) => user(&ctx, command),
         Command::Audit(command) => match command {
-            AuditCommand::Verify => verify(&ctx),
+            AuditCommand::Verify { certificate: None } => verify(&ctx),
+            AuditCommand::Verify { certificate: Some(file) } => crate::disposition::verify_certificate(&ctx, &file),
             AuditCommand::Export { csv } => export(&ctx, &csv),
         },
         Command::Plan(command) => match command {
@@ -49,6 +50,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
         Command::Files(command) => crate::register::files(&ctx, command),
         Command::Person(command) => crate::register::person(&ctx, command),
         Command::Search(args) => crate::register::search(&ctx, args),
+        Command::Due(args) => crate::disposition::due(&ctx, args),
+        Command::Hold(command) => crate::disposition::hold(&ctx, command),
+        Command::Disposition(command) => crate::disposition::disposition(&ctx, command),
+        Command::Certificate(command) => crate::disposition::certificate(&ctx, command),
+        Command::Destroyed { text, limit } => crate::disposition::destroyed(&ctx, &text, limit),
     }
 }
 

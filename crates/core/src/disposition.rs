@@ -245,6 +245,21 @@ const DUE_WHERE: &str = "WHERE f.status NOT IN ('destroyed', 'transferred')
       AND (?2 IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = ?2))
       AND (?3 IS NULL OR f.disposition = ?3)";
 
+/// The columns of the due list's CSV export.
+pub const DUE_COLUMNS: [&str; 11] = [
+    "reference",
+    "title",
+    "class",
+    "project",
+    "rule",
+    "rule_version",
+    "closed_on",
+    "due_on",
+    "disposition",
+    "hold",
+    "batch",
+];
+
 fn due_row(row: &Row<'_>) -> rusqlite::Result<DueFile> {
     Ok(DueFile {
         id: row.get(0)?,
@@ -884,6 +899,38 @@ impl Vault {
             each(&file)?;
             count += 1;
         }
+        Ok(count)
+    }
+
+    /// Writes the due list as CSV, one row at a time (never the whole list in memory).
+    pub fn export_due_csv(
+        &self,
+        session: &Session,
+        query: &DueQuery,
+        out: &mut dyn std::io::Write,
+    ) -> Result<u64, Error> {
+        let failed = |e: csv::Error| -> Error {
+            crate::IoError::new("write", "due.csv", std::io::Error::other(e.to_string())).into()
+        };
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(DUE_COLUMNS).map_err(failed)?;
+        let count = self.for_each_due_file(session, query, &mut |f| {
+            csv.write_record([
+                f.reference.as_str(),
+                &f.title,
+                &f.class,
+                f.project.as_deref().unwrap_or(""),
+                &f.rule,
+                &f.rule_version.to_string(),
+                f.closed_on.as_deref().unwrap_or(""),
+                &f.due_on,
+                &f.disposition,
+                f.held_by.as_deref().unwrap_or(""),
+                f.batch.as_deref().unwrap_or(""),
+            ])
+            .map_err(failed)
+        })?;
+        csv.flush().map_err(|e| crate::IoError::new("write", "due.csv", e))?;
         Ok(count)
     }
 
