@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 45] = [
+const COMMANDS: [&str; 62] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -46,6 +46,23 @@ const COMMANDS: [&str; 45] = [
     "reveal_identifiers",
     "import_register",
     "export_files",
+    "due_calendar",
+    "due_files",
+    "export_due",
+    "list_holds",
+    "holds_on_file",
+    "place_hold",
+    "release_hold",
+    "list_batches",
+    "get_batch",
+    "propose_batch",
+    "propose_due",
+    "approve_batch",
+    "reject_batch",
+    "decide_files",
+    "execute_batch",
+    "destroyed_files",
+    "export_certificate",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod report;
 mod state;
 
 pub use error::CommandError;
@@ -58,6 +59,23 @@ pub fn run() {
             commands::register::reveal_identifiers,
             commands::register::import_register,
             commands::register::export_files,
+            commands::disposition::due_calendar,
+            commands::disposition::due_files,
+            commands::disposition::export_due,
+            commands::disposition::list_holds,
+            commands::disposition::holds_on_file,
+            commands::disposition::place_hold,
+            commands::disposition::release_hold,
+            commands::disposition::list_batches,
+            commands::disposition::get_batch,
+            commands::disposition::propose_batch,
+            commands::disposition::propose_due,
+            commands::disposition::approve_batch,
+            commands::disposition::reject_batch,
+            commands::disposition::decide_files,
+            commands::disposition::execute_batch,
+            commands::disposition::destroyed_files,
+            commands::disposition::export_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -320,6 +320,13 @@ pub enum RuleCommand {
         #[arg(long)]
         secondary: bool,
     },
+    /// Apply the schedule as it stands now to the files (of one rule, or of all): each takes
+    /// its rule's current version and the calendars' overrides, and its due dates are computed
+    /// again.
+    Apply {
+        /// The rule; every rule without one.
+        number: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

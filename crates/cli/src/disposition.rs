@@ -420,3 +420,33 @@ pub fn destroyed(ctx: &Context, text: &str, limit: u64) -> Result<Outcome, CliEr
     }
     Ok(Outcome::Success)
 }
+
+pub fn apply_rules(ctx: &Context, rule: Option<&str>) -> Result<Outcome, CliError> {
+    let (mut vault, session) = ctx.open_session()?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    let report = vault.recompute_due_dates(&session, rule, &mut |done| {
+        bar.set_message(format!("{done}"));
+        bar.tick();
+        true
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    if ctx.json {
+        print_json(&report);
+    } else {
+        println!(
+            "{}",
+            ctx.lang.pick(
+                format!(
+                    "{} dossier(s) revu(s), {} dont la version de règle ou les échéances ont changé.",
+                    report.files, report.changed
+                ),
+                format!(
+                    "{} file(s) looked at, {} whose rule version or due dates changed.",
+                    report.files, report.changed
+                )
+            )
+        );
+    }
+    Ok(Outcome::Success)
+}

@@ -45,6 +45,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
             RuleCommand::Explain { class, project, sensitivity, rule, secondary } => {
                 crate::project::explain(&ctx, class, project, sensitivity, rule, secondary)
             }
+            RuleCommand::Apply { number } => crate::disposition::apply_rules(&ctx, number.as_deref()),
         },
         Command::Project(command) => crate::project::run(&ctx, command),
         Command::Files(command) => crate::register::files(&ctx, command),

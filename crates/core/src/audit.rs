@@ -60,6 +60,7 @@ pub enum AuditAction {
     DispositionReject,
     DispositionExecute,
     DispositionReplay,
+    DueRecompute,
 }
 
 impl AuditAction {
@@ -110,6 +111,7 @@ impl AuditAction {
             AuditAction::DispositionReject => "disposition.reject",
             AuditAction::DispositionExecute => "disposition.execute",
             AuditAction::DispositionReplay => "disposition.replay",
+            AuditAction::DueRecompute => "plan.due_recompute",
         }
     }
 }

@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -244,6 +244,58 @@ const DUE_WHERE: &str = "WHERE f.status NOT IN ('destroyed', 'transferred')
       AND f.semi_active_until IS NOT NULL AND f.semi_active_until <= ?1
       AND (?2 IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = ?2))
       AND (?3 IS NULL OR f.disposition = ?3)";
+
+/// How many files fall due in a period, by final disposition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueCounts {
+    pub destruction: u64,
+    pub transfer: u64,
+    pub review: u64,
+}
+
+impl DueCounts {
+    fn add(&mut self, disposition: &str, count: u64) {
+        match disposition {
+            "D" => self.destruction += count,
+            "C" => self.transfer += count,
+            _ => self.review += count,
+        }
+    }
+}
+
+/// One month of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    #[serde(flatten)]
+    pub counts: DueCounts,
+}
+
+/// What falls due month by month from a month on, with what is already overdue before it and
+/// the files still waiting for their event (no date yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueCalendar {
+    pub from: NaiveDate,
+    pub overdue: DueCounts,
+    pub months: Vec<DueMonth>,
+    pub waiting: u64,
+}
+
+/// What recomputing the due dates did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecomputeReport {
+    /// Files looked at.
+    pub files: u64,
+    /// Files whose rule version or due dates changed.
+    pub changed: u64,
+    /// Of those, files whose final disposition year changed (the index's due facet follows).
+    pub reindexed: u64,
+}
 
 /// The columns of the due list's CSV export.
 pub const DUE_COLUMNS: [&str; 11] = [
@@ -753,7 +805,7 @@ impl Vault {
         };
         let now = self.env.clock.now();
         let tx = self.conn.unchecked_transaction()?;
-        let number = next_number(&tx, "holds", "number", "H", chrono::Datelike::year(&self.today()))?;
+        let number = next_number(&tx, "holds", "number", "H", self.today().year())?;
         let id: i64 = tx.query_row(
             "INSERT INTO holds (number, kind, reason, target_type, target_id, target_label, placed_by, placed_at, request_ref)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
@@ -902,6 +954,168 @@ impl Vault {
         Ok(count)
     }
 
+    /// The calendar: counts by month for `months` months from the first day of `from`'s month,
+    /// all projects or one, read from the stored due dates.
+    pub fn due_calendar(
+        &self,
+        session: &Session,
+        from: NaiveDate,
+        months: u32,
+        project: Option<&str>,
+    ) -> Result<DueCalendar, Error> {
+        self.require(session, Permission::ViewRegister)?;
+        let start = from.with_day(1).unwrap_or(from);
+        let end = start.checked_add_months(chrono::Months::new(months.min(240))).unwrap_or(start);
+        let open = "f.status NOT IN ('destroyed', 'transferred')
+            AND (:project IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = :project))";
+        let mut overdue = DueCounts::default();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT f.disposition, count(*) FROM files f
+             WHERE {open} AND f.semi_active_until IS NOT NULL AND f.semi_active_until < :start
+             GROUP BY f.disposition"
+        ))?;
+        let mut rows = stmt.query(named_params! { ":start": start.to_string(), ":project": project })?;
+        while let Some(row) = rows.next()? {
+            overdue.add(&row.get::<_, String>(0)?, row.get(1)?);
+        }
+        let mut by_month: Vec<DueMonth> = (0..months.min(240))
+            .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
+            .map(|m| DueMonth { month: m.format("%Y-%m").to_string(), counts: DueCounts::default() })
+            .collect();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT substr(f.semi_active_until, 1, 7), f.disposition, count(*) FROM files f
+             WHERE {open} AND f.semi_active_until IS NOT NULL AND f.semi_active_until >= :start
+               AND f.semi_active_until < :end
+             GROUP BY 1, 2"
+        ))?;
+        let mut rows =
+            stmt.query(named_params! { ":start": start.to_string(), ":end": end.to_string(), ":project": project })?;
+        while let Some(row) = rows.next()? {
+            let month: String = row.get(0)?;
+            if let Some(slot) = by_month.iter_mut().find(|m| m.month == month) {
+                slot.counts.add(&row.get::<_, String>(1)?, row.get(2)?);
+            }
+        }
+        let waiting: u64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM files f WHERE {open} AND f.semi_active_until IS NULL"),
+            named_params! { ":project": project },
+            |row| row.get(0),
+        )?;
+        Ok(DueCalendar { from: start, overdue, months: by_month, waiting })
+    }
+
+    /// Applies the schedule as it stands now to every file still in the register (or only to the
+    /// files of one rule): each takes the rule's current version and the calendar's current
+    /// overrides, and its stored due dates are computed again. Files whose final disposition
+    /// year changes are queued for the index. One transaction; `false` from `progress` (files
+    /// done) cancels and changes nothing. Audited with the counts.
+    pub fn recompute_due_dates(
+        &mut self,
+        session: &Session,
+        rule: Option<&str>,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<RecomputeReport, Error> {
+        self.require(session, Permission::ManagePlan)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let mut calendar = crate::register::Calendar::load(&tx)?;
+        let seq = next_change(&tx)?;
+        let mut report = RecomputeReport::default();
+        {
+            let mut read = tx.prepare(
+                "SELECT f.id, c.code, r.number, p.code, f.sensitivity, f.exception, f.opened_on, f.closed_on,
+                    f.contract_ended_on, f.last_activity_on, f.other_dates, f.active_until, f.semi_active_until,
+                    f.disposition, f.rule_version
+                 FROM files f
+                 JOIN plan_classes c ON c.id = f.class_id
+                 JOIN retention_rules r ON r.id = f.rule_id
+                 LEFT JOIN projects p ON p.id = f.project_id
+                 WHERE f.id > ?2 AND f.status NOT IN ('destroyed', 'transferred') AND (?1 IS NULL OR r.number = ?1)
+                 ORDER BY f.id LIMIT 10000",
+            )?;
+            let mut write = tx.prepare(
+                "UPDATE files SET rule_version = ?1, active_until = ?2, semi_active_until = ?3, disposition = ?4,
+                    change_seq = CASE WHEN ?5 THEN ?6 ELSE change_seq END
+                 WHERE id = ?7",
+            )?;
+            use crate::register::{birth_date_of, date_col, parse_col};
+            // In chunks along the row ids: an update moves a row in the due-date index, and a
+            // scan of that index would meet it again.
+            let mut last = 0i64;
+            loop {
+                let mut rows = read.query(params![rule.map(str::trim), last])?;
+                let mut seen = 0;
+                while let Some(row) = rows.next()? {
+                    seen += 1;
+                    let id: i64 = row.get(0)?;
+                    last = id;
+                    let class: String = row.get(1)?;
+                    let number: String = row.get(2)?;
+                    let project: Option<String> = row.get(3)?;
+                    let sensitivity =
+                        crate::Sensitivity::parse(&row.get::<_, String>(4)?).unwrap_or(crate::Sensitivity::Internal);
+                    let exception: Option<crate::FileException> =
+                        row.get::<_, Option<String>>(5)?.and_then(|text| serde_json::from_str(&text).ok());
+                    let dates = crate::FileDates {
+                        opened_on: parse_col(row.get(6)?),
+                        closed_on: parse_col(row.get(7)?),
+                        contract_ended_on: parse_col(row.get(8)?),
+                        last_activity_on: parse_col(row.get(9)?),
+                        other: serde_json::from_str(&row.get::<_, String>(10)?).unwrap_or_default(),
+                    };
+                    let stored: (Option<String>, Option<String>, String, u32) =
+                        (row.get(11)?, row.get(12)?, row.get(13)?, row.get(14)?);
+                    let resolved = calendar.resolve(
+                        &tx,
+                        &class,
+                        Some(&number),
+                        project.as_deref(),
+                        sensitivity,
+                        exception.as_ref(),
+                    )?;
+                    let birth = match resolved.explanation.trigger {
+                        crate::TriggerEvent::BirthDate => birth_date_of(&tx, id)?,
+                        _ => None,
+                    };
+                    let due = crate::register::due_dates(&resolved.explanation, &dates, birth);
+                    let now = (
+                        date_col(due.active_until),
+                        date_col(due.semi_active_until),
+                        due.disposition.code().to_string(),
+                        resolved.rule_version,
+                    );
+                    report.files += 1;
+                    if now != stored {
+                        let reindex = crate::search::due_bucket(now.1.as_deref())
+                            != crate::search::due_bucket(stored.1.as_deref());
+                        write.execute(params![now.3, now.0, now.1, now.2, reindex, seq, id])?;
+                        report.changed += 1;
+                        if reindex {
+                            report.reindexed += 1;
+                        }
+                    }
+                }
+                if seen == 0 {
+                    break;
+                }
+                if !progress(report.files) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+            }
+        }
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(AuditAction::DueRecompute, "schedule", rule.unwrap_or("*")).details(serde_json::json!({
+                "files": report.files, "changed": report.changed,
+            })),
+            self.env.clock.now(),
+        )?;
+        tx.commit()?;
+        progress(report.files);
+        self.sync_index();
+        Ok(report)
+    }
+
     /// Writes the due list as CSV, one row at a time (never the whole list in memory).
     pub fn export_due_csv(
         &self,
@@ -952,7 +1166,7 @@ impl Vault {
         let today = self.today().to_string();
         let now = self.env.clock.now();
         let tx = self.conn.unchecked_transaction()?;
-        let number = next_number(&tx, "disposition_batches", "number", "LOT", chrono::Datelike::year(&self.today()))?;
+        let number = next_number(&tx, "disposition_batches", "number", "LOT", self.today().year())?;
         let batch_id: i64 = tx.query_row(
             "INSERT INTO disposition_batches (number, kind, state, note, proposed_by_id, proposed_by, proposed_at)
              VALUES (?1, ?2, 'proposed', ?3, ?4, ?5, ?6) RETURNING id",
@@ -1287,13 +1501,9 @@ impl Vault {
             }
         };
         let certificate = match batch.kind {
-            BatchKind::Destruction => Some(next_number(
-                &tx,
-                "disposition_batches",
-                "certificate_number",
-                "CD",
-                chrono::Datelike::year(&self.today()),
-            )?),
+            BatchKind::Destruction => {
+                Some(next_number(&tx, "disposition_batches", "certificate_number", "CD", self.today().year())?)
+            }
             BatchKind::Transfer => None,
         };
         tx.execute(

@@ -40,7 +40,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use disposition::{
     Batch, BatchFile, BatchFlag, BatchKind, BatchState, Certificate, CertificateCheck, DestroyedFile, DispositionError,
-    DueFile, DueKind, DuePage, DueQuery, ExecutionReport, FileDecision, Hold, HoldKind, HoldTarget,
+    DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, ExecutionReport, FileDecision, Hold,
+    HoldKind, HoldTarget, RecomputeReport,
 };
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};

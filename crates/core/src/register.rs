@@ -657,11 +657,11 @@ pub struct FileRow {
     pub semi_active_until: Option<NaiveDate>,
 }
 
-fn date_col(value: Option<NaiveDate>) -> Option<String> {
+pub(crate) fn date_col(value: Option<NaiveDate>) -> Option<String> {
     value.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn parse_col(value: Option<String>) -> Option<NaiveDate> {
+pub(crate) fn parse_col(value: Option<String>) -> Option<NaiveDate> {
     value.and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
 }
 
@@ -679,7 +679,7 @@ fn valid_reference(reference: &str) -> bool {
 }
 
 /// The earliest birth date of the persons a file is about (for rules that start at birth).
-fn birth_date_of(conn: &Connection, file_id: i64) -> rusqlite::Result<Option<NaiveDate>> {
+pub(crate) fn birth_date_of(conn: &Connection, file_id: i64) -> rusqlite::Result<Option<NaiveDate>> {
     let value: Option<String> = conn.query_row(
         "SELECT min(p.birth_date) FROM file_persons fp JOIN persons p ON p.id = fp.person_id WHERE fp.file_id = ?1",
         [file_id],

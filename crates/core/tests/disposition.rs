@@ -115,6 +115,18 @@ fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approve
         .expect("stream");
     assert_eq!(streamed, 3);
 
+    // The calendar: what is overdue, what falls due month by month, what waits for its event.
+    let calendar = vault.due_calendar(&admin, date("2026-11-23"), 24, None).expect("calendar");
+    assert_eq!(calendar.from, date("2026-11-01"));
+    assert_eq!(calendar.months.len(), 24);
+    assert_eq!((calendar.overdue.destruction, calendar.overdue.transfer), (2, 1));
+    let june = calendar.months.iter().find(|m| m.month == "2027-06").expect("June 2027");
+    assert_eq!(june.counts.destruction, 1, "D-3");
+    assert_eq!(calendar.months.iter().map(|m| m.counts.destruction + m.counts.transfer).sum::<u64>(), 1);
+    assert_eq!(calendar.waiting, 1, "the open file waits for its closing");
+    let none = vault.due_calendar(&admin, date("2026-11-23"), 24, Some("NOPE")).expect("calendar");
+    assert_eq!(none.overdue.destruction + none.waiting, 0);
+
     // Only due files of the batch's disposition go in a batch.
     let err = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-3"]), "").expect_err("not due");
     assert_eq!(err.code(), ErrorCode::FileNotDue, "{err}");
@@ -469,4 +481,49 @@ fn a_destruction_leaves_no_trace_even_after_restoring_an_older_backup() {
 /// the restore (encrypted, like any backup).
 fn traces_live(fixture: &Fixture, vault: &Vault, admin: &Session, canaries: &[&str]) -> Vec<String> {
     traces(fixture, vault, admin, canaries).into_iter().filter(|t| !t.contains("raw bytes")).collect()
+}
+
+#[test]
+fn recomputing_due_dates_applies_a_rule_s_new_version_and_the_index_follows() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, _) = setup(&fixture);
+    file(&mut vault, &admin, "R-1", "500-40-15", "Dossier révisé", "2015-06-30");
+    file(&mut vault, &admin, "R-2", "100-30-10", "Autre règle", "2015-06-30");
+    assert_eq!(vault.file(&admin, "R-1").expect("file").due.semi_active_until, Some(date("2017-06-30")));
+    let rule = vault.rule(&admin, "5120").expect("rule");
+    let mut content = rule.current().expect("current").content.clone();
+    content.copies.iter_mut().for_each(|c| c.semi_active = greffier_core::Period::Years(20));
+    let version = vault
+        .revise_rule(
+            &admin,
+            "5120",
+            greffier_core::RuleRevision { effective_date: date("2026-11-23"), note: "Directive".into(), content },
+        )
+        .expect("revised");
+    assert_eq!(version, 2);
+    // The file keeps the version that applied to it until the archivist applies the new one.
+    let kept = vault.file(&admin, "R-1").expect("file");
+    assert_eq!((kept.rule_version, kept.due.semi_active_until), (1, Some(date("2017-06-30"))));
+    assert_eq!(vault.due_files(&admin, &until_today(), 0, 10).expect("due").total, 2);
+
+    let mut calls = 0;
+    let report = vault
+        .recompute_due_dates(&admin, Some("5120"), &mut |_| {
+            calls += 1;
+            true
+        })
+        .expect("recomputed");
+    assert_eq!((report.files, report.changed, report.reindexed), (1, 1, 1), "only rule 5120 file");
+    assert!(calls >= 1, "progress is reported");
+    let moved = vault.file(&admin, "R-1").expect("file");
+    assert_eq!((moved.rule_version, moved.due.semi_active_until), (2, Some(date("2036-06-30"))));
+    assert_eq!(vault.due_files(&admin, &until_today(), 0, 10).expect("due").total, 1, "R-1 is no longer due");
+    let filter = greffier_core::FileFilter { due: Some("2036".into()), ..Default::default() };
+    let found = vault.search_files(&admin, &filter, 0, 10, false).expect("search");
+    assert_eq!(found.hits.iter().map(|h| h.row.reference.as_str()).collect::<Vec<_>>(), ["R-1"], "the index follows");
+    // Nothing left to change the second time.
+    let again = vault.recompute_due_dates(&admin, None, &mut |_| true).expect("again");
+    assert_eq!((again.files, again.changed), (2, 0));
+    let actions: Vec<String> = vault.recent_audit(&admin, 5).expect("audit").into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "plan.due_recompute"), "{actions:?}");
 }

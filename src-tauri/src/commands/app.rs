@@ -38,6 +38,8 @@ pub enum FilePurpose {
     PlanExport,
     RegisterImport,
     RegisterExport,
+    DueExport,
+    CertificateExport,
 }
 
 /// Asks the user where to save a backup or which one to restore (a native dialog, on the main
@@ -72,6 +74,17 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
             FilePurpose::RegisterExport => sheets()
                 .set_title(lang.pick("Exporter les dossiers", "Export the files"))
                 .set_file_name(format!("dossiers-{today}.xlsx"))
+                .save_file(),
+            FilePurpose::DueExport => rfd::FileDialog::new()
+                .add_filter("CSV", &["csv"])
+                .set_title(lang.pick("Exporter la liste des échéances", "Export the due list"))
+                .set_file_name(format!("echeances-{today}.csv"))
+                .save_file(),
+            FilePurpose::CertificateExport => rfd::FileDialog::new()
+                .add_filter("PDF", &["pdf"])
+                .add_filter("CSV", &["csv"])
+                .set_title(lang.pick("Enregistrer le certificat de destruction", "Save the destruction certificate"))
+                .set_file_name(lang.pick("certificat-de-destruction.pdf", "destruction-certificate.pdf"))
                 .save_file(),
         };
         let _ = tx.send(chosen);

@@ -2,6 +2,7 @@
 //! window's thread, and maps the result or the error.
 
 pub mod app;
+pub mod disposition;
 pub mod plan;
 pub mod projects;
 pub mod register;

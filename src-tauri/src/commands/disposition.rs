@@ -1,0 +1,192 @@
+//! The destruction calendar and what auditors sign: the calendar and its due list, legal holds,
+//! disposition batches (proposed, decided by another user, executed), residual records and
+//! destruction certificates.
+
+use std::path::PathBuf;
+
+use greffier_core::{
+    Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery, ExecutionReport, FileDecision, Hold,
+    HoldKind, HoldTarget,
+};
+use serde::Serialize;
+use tauri::AppHandle;
+
+use crate::{state::blocking, CommandError};
+
+#[tauri::command]
+pub async fn due_calendar(
+    app: AppHandle,
+    from: chrono::NaiveDate,
+    months: u32,
+    project: Option<String>,
+) -> Result<DueCalendar, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.due_calendar(session, from, months, project.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn due_files(app: AppHandle, query: DueQuery, offset: u64, limit: u64) -> Result<DuePage, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.due_files(session, &query, offset, limit)))
+        .await
+}
+
+/// Writes the whole due list (streamed) to a .csv file; answers how many files.
+#[tauri::command]
+pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result<u64, CommandError> {
+    blocking(app, move |state| {
+        let path = PathBuf::from(&path);
+        let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
+        let file = std::fs::File::create(&path).map_err(|e| state.core_error(&io(e)))?;
+        let mut out = std::io::BufWriter::new(file);
+        let count = state.with_session(|vault, session| vault.export_due_csv(session, &query, &mut out))?;
+        std::io::Write::flush(&mut out).map_err(|e| state.core_error(&io(e)))?;
+        Ok(count)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_holds(app: AppHandle, include_released: bool) -> Result<Vec<Hold>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.holds(session, include_released))).await
+}
+
+#[tauri::command]
+pub async fn holds_on_file(app: AppHandle, reference: String) -> Result<Vec<Hold>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.holds_on_file(session, &reference))).await
+}
+
+#[tauri::command]
+pub async fn place_hold(
+    app: AppHandle,
+    target: HoldTarget,
+    kind: HoldKind,
+    reason: String,
+    request_ref: Option<String>,
+) -> Result<Hold, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.place_hold(session, target, kind, &reason, request_ref.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn release_hold(app: AppHandle, number: String, reason: String) -> Result<Hold, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.release_hold(session, &number, &reason)))
+        .await
+}
+
+#[tauri::command]
+pub async fn list_batches(app: AppHandle) -> Result<Vec<Batch>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.batches(session))).await
+}
+
+/// A batch with its files and what changed since it was proposed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchDetail {
+    batch: Batch,
+    files: Vec<BatchFile>,
+}
+
+#[tauri::command]
+pub async fn get_batch(app: AppHandle, number: String) -> Result<BatchDetail, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| {
+            Ok(BatchDetail { batch: vault.batch(session, &number)?, files: vault.batch_files(session, &number)? })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn propose_batch(
+    app: AppHandle,
+    kind: BatchKind,
+    references: Vec<String>,
+    note: String,
+) -> Result<Batch, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.propose_batch(session, kind, &references, &note))
+    })
+    .await
+}
+
+/// Proposes every file of the due list a query selects (held ones and those in a batch left out).
+#[tauri::command]
+pub async fn propose_due(
+    app: AppHandle,
+    kind: BatchKind,
+    query: DueQuery,
+    limit: u64,
+    note: String,
+) -> Result<Batch, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.propose_due(session, kind, &query, limit, &note))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn approve_batch(app: AppHandle, number: String, reason: String) -> Result<Batch, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.approve_batch(session, &number, &reason)))
+        .await
+}
+
+#[tauri::command]
+pub async fn reject_batch(app: AppHandle, number: String, reason: String) -> Result<Batch, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.reject_batch(session, &number, &reason)))
+        .await
+}
+
+#[tauri::command]
+pub async fn decide_files(
+    app: AppHandle,
+    number: String,
+    references: Vec<String>,
+    decision: FileDecision,
+    reason: String,
+) -> Result<Batch, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.decide_files(session, &number, &references, decision, &reason))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn execute_batch(app: AppHandle, number: String, method: String) -> Result<ExecutionReport, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.execute_batch(session, &number, &method)))
+        .await
+}
+
+#[tauri::command]
+pub async fn destroyed_files(app: AppHandle, text: String, limit: u64) -> Result<Vec<DestroyedFile>, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.destroyed_files(session, &text, limit)))
+        .await
+}
+
+/// Writes the certificate of an executed destruction batch: .pdf (rendered in a child process),
+/// .csv or .json, by the path's extension; in the interface's language.
+#[tauri::command]
+pub async fn export_certificate(app: AppHandle, number: String, path: String) -> Result<String, CommandError> {
+    blocking(app, move |state| {
+        let lang = state.lang();
+        let path = PathBuf::from(&path);
+        let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
+        let certificate = state.with_session(|vault, session| vault.certificate(session, &number, lang))?;
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        let bytes = match extension.as_str() {
+            "json" => serde_json::to_vec_pretty(&certificate).map_err(|e| state.core_error(&io(std::io::Error::other(e))))?,
+            "pdf" => crate::report::render_certificate(&certificate).map_err(|e| state.core_error(&io(e)))?,
+            _ => {
+                let mut out = Vec::new();
+                state.with_session(|vault, _| vault.write_certificate_csv(&certificate, &mut out))?;
+                out
+            }
+        };
+        std::fs::write(&path, bytes).map_err(|e| state.core_error(&io(e)))?;
+        Ok(certificate.certificate_number)
+    })
+    .await
+}
