@@ -8,6 +8,8 @@ mod state;
 
 pub use error::CommandError;
 pub use state::AppState;
+/// The argument that makes the executable a report renderer (see `report.rs`).
+pub const REPORT_CHILD_ARG: &str = report::CHILD_ARG;
 
 pub fn run() {
     let state = AppState::start();

@@ -17,8 +17,8 @@ use std::{
 
 use greffier_bench::{fts5_import, latency, peak_rss_kib, query_mix, sqlite3_import, QueryKind};
 use greffier_core::{
-    FileDraft, FileFilter, FixedClock, KdfParams, KdfProfile, MemoryKeyStore, NewProject, NewUser, Role, Secret,
-    Sensitivity, Unlock, Vault, VaultEnv, VaultSetup,
+    DueQuery, FileDraft, FileFilter, FixedClock, KdfParams, KdfProfile, MemoryKeyStore, NewProject, NewUser, Role,
+    Secret, Sensitivity, Unlock, Vault, VaultEnv, VaultSetup,
 };
 use serde::{Deserialize, Serialize};
 
@@ -213,6 +213,150 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
         index_mib,
         peak_rss_mib: peak_rss_kib().unwrap_or(0) / 1024,
     };
+    println!("{}", serde_json::to_string(&run)?);
+    Ok(())
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct DispositionRun {
+    files: u64,
+    due_total: u64,
+    peer_total: u64,
+    page_p50_ms: f64,
+    page_p95_ms: f64,
+    count_p50_ms: f64,
+    count_p95_ms: f64,
+    peer_page_ms: f64,
+    peer_count_ms: f64,
+    recompute_seconds: f64,
+    recomputed_files: u64,
+    batch_files: u64,
+    execute_seconds: f64,
+    certificate_seconds: f64,
+    certificate_bytes: u64,
+    export_seconds: f64,
+    export_rows: u64,
+    peak_rss_mib: u64,
+}
+
+/// The due list computed on the fly in SQL from each file's rule version and principal copy,
+/// without the stored due dates: the peer the stored dates are measured against.
+const PEER_DUE: &str = r#"WITH computed AS (
+    SELECT f.id, f.reference, f.title,
+        CASE v.trigger_event
+            WHEN 'file_closed' THEN f.closed_on
+            WHEN 'contract_ended' THEN f.contract_ended_on
+            WHEN 'last_activity' THEN coalesce(f.last_activity_on, f.closed_on)
+            WHEN 'file_date' THEN json_extract(f.other_dates, '$."' || v.trigger_detail || '"')
+            WHEN 'fixed_date' THEN v.trigger_detail
+        END AS start,
+        rc.active_unit, rc.active_count, rc.semi_active_unit, rc.semi_active_count
+    FROM files f
+    JOIN retention_rule_versions v ON v.rule_id = f.rule_id AND v.version = f.rule_version
+    JOIN retention_copies rc ON rc.version_id = v.id AND rc.kind = 'P'
+        AND rc.position = (SELECT min(position) FROM retention_copies WHERE version_id = v.id AND kind = 'P')
+    WHERE f.status NOT IN ('destroyed', 'transferred')
+), dated AS (
+    SELECT *, CASE
+        WHEN start IS NULL THEN NULL
+        WHEN active_unit IN ('until_event', 'while_in_use') THEN start
+        WHEN active_unit = 'years' THEN date(start, '+' || active_count || ' years')
+        ELSE date(start, '+' || active_count || ' months') END AS active_end
+    FROM computed
+), due AS (
+    SELECT *, CASE
+        WHEN active_end IS NULL THEN NULL
+        WHEN semi_active_unit = 'years' THEN date(active_end, '+' || semi_active_count || ' years')
+        WHEN semi_active_unit = 'months' THEN date(active_end, '+' || semi_active_count || ' months')
+        ELSE NULL END AS due_on
+    FROM dated
+)"#;
+
+/// Child: on an imported vault, the due list from stored dates beside the same list computed
+/// in SQL, recomputing every due date, a 10,000-file destruction batch with its certificate,
+/// and the streamed export of the due list.
+fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
+    let mut vault = Vault::open(vault_dir, Unlock::Passphrase(Secret::new(RECOVERY)), &env())?;
+    let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
+    if vault.list_users(&admin)?.iter().all(|u| u.username != "approver") {
+        vault.add_user(
+            &admin,
+            NewUser {
+                username: "approver".into(),
+                display_name: "Approver".into(),
+                role: Role::Archivist,
+                password: Secret::new(PASSWORD),
+            },
+        )?;
+    }
+    let approver = vault.sign_in("approver", &Secret::new(PASSWORD))?;
+    let files = vault.file_count(&admin)?;
+    let today = chrono::Local::now().date_naive();
+    let query = DueQuery { until: today, project: None, kind: None };
+    let mut run = DispositionRun { files, ..Default::default() };
+    // Warm once, then time the first page (with its count) and the count alone.
+    run.due_total = vault.due_files(&admin, &query, 0, 50)?.total;
+    let (mut pages, mut counts) = (Vec::with_capacity(REPEAT), Vec::with_capacity(REPEAT));
+    for _ in 0..REPEAT {
+        let t = Instant::now();
+        std::hint::black_box(vault.due_files(&admin, &query, 0, 50)?);
+        pages.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(vault.due_count(&admin, &query)?);
+        counts.push(t.elapsed());
+    }
+    let (p50, p95) = latency(&mut pages);
+    (run.page_p50_ms, run.page_p95_ms) = (ms(p50), ms(p95));
+    let (p50, p95) = latency(&mut counts);
+    (run.count_p50_ms, run.count_p95_ms) = (ms(p50), ms(p95));
+    // The peer: the same list computed on the fly, on a connection of its own to the same file.
+    let peer = rusqlite::Connection::open(vault_dir.join("vault.db"))?;
+    peer.execute_batch(&format!(
+        "PRAGMA key = \"x'{}'\"; PRAGMA cache_size = -65536;",
+        greffier_core::vault::testing::key(&vault).to_hex().as_str()
+    ))?;
+    let until = today.to_string();
+    let t = Instant::now();
+    let mut stmt = peer.prepare(&format!(
+        "{PEER_DUE} SELECT id, reference, title, due_on FROM due WHERE due_on <= ?1 ORDER BY due_on, id LIMIT 50"
+    ))?;
+    let rows = stmt.query_map([&until], |row| row.get::<_, i64>(0))?.count();
+    run.peer_page_ms = ms(t.elapsed());
+    std::hint::black_box(rows);
+    let t = Instant::now();
+    run.peer_total =
+        peer.query_row(&format!("{PEER_DUE} SELECT count(*) FROM due WHERE due_on <= ?1"), [&until], |row| row.get(0))?;
+    run.peer_count_ms = ms(t.elapsed());
+    drop(stmt);
+    drop(peer);
+    // The streamed export of the whole due list.
+    let t = Instant::now();
+    let export = work.join("due.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&export)?);
+    run.export_rows = vault.export_due_csv(&admin, &query, &mut out)?;
+    std::io::Write::flush(&mut out)?;
+    run.export_seconds = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&export);
+    // Every due date computed again (as after a rule change).
+    let t = Instant::now();
+    run.recomputed_files = vault.recompute_due_dates(&admin, None, &mut |_| true)?.files;
+    run.recompute_seconds = t.elapsed().as_secs_f64();
+    // A 10,000-file destruction batch: proposed, approved, executed (index merged, logs
+    // truncated), and its PDF certificate.
+    let query = DueQuery { kind: Some(greffier_core::DueKind::Destruction), ..query };
+    let batch = vault.propose_due(&admin, greffier_core::BatchKind::Destruction, &query, 10_000, "bench")?;
+    vault.approve_batch(&approver, &batch.number, "bench")?;
+    let t = Instant::now();
+    let report = vault.execute_batch(&admin, &batch.number, "")?;
+    run.execute_seconds = t.elapsed().as_secs_f64();
+    run.batch_files = report.files;
+    let t = Instant::now();
+    let certificate = vault.certificate(&admin, &batch.number, greffier_core::Lang::Fr)?;
+    let pdf =
+        greffier_report::render(greffier_report::Template::Certificate, &serde_json::to_value(&certificate)?, today)?;
+    run.certificate_seconds = t.elapsed().as_secs_f64();
+    run.certificate_bytes = pdf.len() as u64;
+    run.peak_rss_mib = peak_rss_kib().unwrap_or(0) / 1024;
     println!("{}", serde_json::to_string(&run)?);
     Ok(())
 }
@@ -450,14 +594,86 @@ fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
     out
 }
 
+/// `greffier-bench disposition --sizes … --write BENCHMARKS.md`: on the same generated data (one
+/// import per size, reusing the vault `run` left when there is one), the calendar's figures.
+fn disposition(args: &[String]) -> Result<(), Failure> {
+    let sizes: Vec<usize> = arg(args, "--sizes")
+        .unwrap_or("100000")
+        .split(',')
+        .map(|s| s.trim().parse::<usize>())
+        .collect::<Result<_, _>>()?;
+    let seed: u64 = arg(args, "--seed").unwrap_or("42").parse()?;
+    let work = PathBuf::from(arg(args, "--work").unwrap_or("target/bench"));
+    std::fs::create_dir_all(&work)?;
+    let work = work.canonicalize()?;
+    let codes = class_codes(&work)?;
+    let mut out = format!(
+        "Measured {} with `greffier-bench disposition {}` (seed {seed}).\n\n\
+         | files | due by today | first page + count (p50 / p95) | count alone (p50 / p95) | same list computed in SQL: page / count | ratio (count) | recompute every due date | 10k destruction batch executed | its PDF certificate | streamed CSV export of the due list | peak RSS |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        chrono::Local::now().format("%Y-%m-%d %H:%M"),
+        args.join(" ")
+    );
+    for files in sizes {
+        let data = work.join(format!("data-{files}-{seed}"));
+        if !data.join("files.csv").exists() {
+            eprintln!("generating {files} files…");
+            greffier_bench::generate(&data, files, seed, &codes)?;
+        }
+        let csv = data.join("files.csv");
+        // A fresh import each time: the child destroys files.
+        let vault_dir = work.join(format!("disposition-vault-{files}"));
+        eprintln!("size {files}: import…");
+        let _: ImportRun = run_child(&["import", &csv.to_string_lossy(), &vault_dir.to_string_lossy()])?;
+        eprintln!("size {files}: disposition…");
+        let r: DispositionRun = run_child(&["disposition", &vault_dir.to_string_lossy(), &work.to_string_lossy()])?;
+        out.push_str(&format!(
+            "| {} | {} (SQL: {}) | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} / {:.0} ms | **{:.0}x** | {:.2} s ({} files) | {:.2} s ({} files) | {:.2} s ({} KiB) | {:.2} s ({} rows) | {} MiB |\n",
+            r.files,
+            r.due_total,
+            r.peer_total,
+            r.page_p50_ms,
+            r.page_p95_ms,
+            r.count_p50_ms,
+            r.count_p95_ms,
+            r.peer_page_ms,
+            r.peer_count_ms,
+            r.peer_count_ms / r.count_p50_ms,
+            r.recompute_seconds,
+            r.recomputed_files,
+            r.execute_seconds,
+            r.batch_files,
+            r.certificate_seconds,
+            r.certificate_bytes / 1024,
+            r.export_seconds,
+            r.export_rows,
+            r.peak_rss_mib
+        ));
+        let _ = std::fs::remove_dir_all(&vault_dir);
+    }
+    println!("{out}");
+    if let Some(path) = arg(args, "--write") {
+        write_marked(Path::new(path), DISPOSITION_START, DISPOSITION_END, &out)?;
+    }
+    Ok(())
+}
+
+const DISPOSITION_START: &str = "<!-- bench-disposition:start -->";
+const DISPOSITION_END: &str = "<!-- bench-disposition:end -->";
+
 const START: &str = "<!-- bench:start -->";
 const END: &str = "<!-- bench:end -->";
 
 fn write_section(path: &Path, markdown: &str) -> Result<(), Failure> {
+    write_marked(path, START, END, markdown)
+}
+
+/// Replaces the text between two markers of a file (appending the section when they are missing).
+fn write_marked(path: &Path, start: &str, end: &str, markdown: &str) -> Result<(), Failure> {
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let section = format!("{START}\n{markdown}\n{END}");
-    let updated = match (current.find(START), current.find(END)) {
-        (Some(a), Some(b)) if b > a => format!("{}{section}{}", &current[..a], &current[b + END.len()..]),
+    let section = format!("{start}\n{markdown}\n{end}");
+    let updated = match (current.find(start), current.find(end)) {
+        (Some(a), Some(b)) if b > a => format!("{}{section}{}", &current[..a], &current[b + end.len()..]),
         _ => format!("{current}\n{section}\n"),
     };
     std::fs::write(path, updated)?;
@@ -468,10 +684,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("disposition") => disposition(&args[1..]),
         Some("child") => match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
             (Some("import"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), false),
             (Some("import-plain"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), true),
             (Some("search"), Some(dir), _) => child_search(Path::new(dir)),
+            (Some("disposition"), Some(dir), Some(work)) => child_disposition(Path::new(dir), Path::new(work)),
             (Some("fts5"), Some(csv), Some(work)) => {
                 child_fts5(Path::new(csv), Path::new(work), args.get(4).map(String::as_str) == Some("queries"))
             }

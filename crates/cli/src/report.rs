@@ -1,12 +1,18 @@
-//! PDF reports (certificates), rendered by greffier-report.
+//! PDF reports, typeset by greffier-report in this (short-lived) process.
 
 use greffier_core::Certificate;
 
 use crate::context::CliError;
 
-pub fn render_certificate(_certificate: &Certificate) -> Result<Vec<u8>, CliError> {
-    Err(CliError::Usage {
-        en: "PDF certificates are not in this build yet: export to .csv or .json.".into(),
-        fr: "Les certificats PDF ne sont pas encore dans cette version : exportez en .csv ou .json.".into(),
-    })
+fn failed(error: impl std::fmt::Display) -> CliError {
+    CliError::Usage {
+        en: format!("The PDF could not be made: {error}"),
+        fr: format!("Le PDF n'a pu être produit : {error}"),
+    }
+}
+
+pub fn render_certificate(certificate: &Certificate) -> Result<Vec<u8>, CliError> {
+    let data = serde_json::to_value(certificate).map_err(failed)?;
+    greffier_report::render(greffier_report::Template::Certificate, &data, chrono::Local::now().date_naive())
+        .map_err(failed)
 }

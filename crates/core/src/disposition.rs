@@ -908,9 +908,7 @@ impl Vault {
     /// A page of the files due by a date, from their stored due dates, soonest first.
     pub fn due_files(&self, session: &Session, query: &DueQuery, offset: u64, limit: u64) -> Result<DuePage, Error> {
         self.require(session, Permission::ViewRegister)?;
-        let args = params![query.until.to_string(), query.project, query.kind.map(DueKind::code)];
-        let total: u64 =
-            self.conn.query_row(&format!("SELECT count(*) FROM files f {DUE_WHERE}"), args, |row| row.get(0))?;
+        let total = self.due_count(session, query)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id LIMIT ?4 OFFSET ?5"
         ))?;
@@ -931,6 +929,16 @@ impl Vault {
             file.batch = open_batch_of(&self.conn, file.id)?;
         }
         Ok(DuePage { total, offset, files })
+    }
+
+    /// How many files the due list holds.
+    pub fn due_count(&self, session: &Session, query: &DueQuery) -> Result<u64, Error> {
+        self.require(session, Permission::ViewRegister)?;
+        let args = params![query.until.to_string(), query.project, query.kind.map(DueKind::code)];
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM files f {DUE_WHERE}"))?
+            .query_row(args, |row| row.get(0))?)
     }
 
     /// Every file of the due list, one at a time, for an export that never holds the whole list.

@@ -73,8 +73,7 @@ pub async fn place_hold(
 
 #[tauri::command]
 pub async fn release_hold(app: AppHandle, number: String, reason: String) -> Result<Hold, CommandError> {
-    blocking(app, move |state| state.with_session(|vault, session| vault.release_hold(session, &number, &reason)))
-        .await
+    blocking(app, move |state| state.with_session(|vault, session| vault.release_hold(session, &number, &reason))).await
 }
 
 #[tauri::command]
@@ -136,8 +135,7 @@ pub async fn approve_batch(app: AppHandle, number: String, reason: String) -> Re
 
 #[tauri::command]
 pub async fn reject_batch(app: AppHandle, number: String, reason: String) -> Result<Batch, CommandError> {
-    blocking(app, move |state| state.with_session(|vault, session| vault.reject_batch(session, &number, &reason)))
-        .await
+    blocking(app, move |state| state.with_session(|vault, session| vault.reject_batch(session, &number, &reason))).await
 }
 
 #[tauri::command]
@@ -162,8 +160,7 @@ pub async fn execute_batch(app: AppHandle, number: String, method: String) -> Re
 
 #[tauri::command]
 pub async fn destroyed_files(app: AppHandle, text: String, limit: u64) -> Result<Vec<DestroyedFile>, CommandError> {
-    blocking(app, move |state| state.with_session(|vault, session| vault.destroyed_files(session, &text, limit)))
-        .await
+    blocking(app, move |state| state.with_session(|vault, session| vault.destroyed_files(session, &text, limit))).await
 }
 
 /// Writes the certificate of an executed destruction batch: .pdf (rendered in a child process),
@@ -177,7 +174,9 @@ pub async fn export_certificate(app: AppHandle, number: String, path: String) ->
         let certificate = state.with_session(|vault, session| vault.certificate(session, &number, lang))?;
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         let bytes = match extension.as_str() {
-            "json" => serde_json::to_vec_pretty(&certificate).map_err(|e| state.core_error(&io(std::io::Error::other(e))))?,
+            "json" => {
+                serde_json::to_vec_pretty(&certificate).map_err(|e| state.core_error(&io(std::io::Error::other(e))))?
+            }
             "pdf" => crate::report::render_certificate(&certificate).map_err(|e| state.core_error(&io(e)))?,
             _ => {
                 let mut out = Vec::new();
