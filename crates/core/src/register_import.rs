@@ -72,8 +72,12 @@ impl FileColumn {
             "title" | "titre" => Title,
             "description" => Description,
             "keywords" | "mots_cles" | "mot_cles" => Keywords,
-            "opened" | "opened_on" | "ouverture" | "date_ouverture" | "date_d_ouverture" => Opened,
-            "closed" | "closed_on" | "fermeture" | "date_fermeture" | "date_de_fermeture" => Closed,
+            "opened" | "opened_on" | "ouverture" | "ouvert" | "ouvert_le" | "date_ouverture" | "date_d_ouverture" => {
+                Opened
+            }
+            "closed" | "closed_on" | "fermeture" | "ferme" | "ferme_le" | "date_fermeture" | "date_de_fermeture" => {
+                Closed
+            }
             "contract_ended" | "contract_end" | "fin_contrat" | "fin_du_contrat" | "fin_emploi" => ContractEnded,
             "last_activity" | "derniere_activite" => LastActivity,
             "holder" | "detenteur" | "unite" | "unite_detentrice" => Holder,

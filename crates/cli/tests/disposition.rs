@@ -1,0 +1,124 @@
+//! The destruction calendar from the command line, as an archivist and an approver use it:
+//! files due, a hold that blocks, a batch proposed by one user and approved by another, executed,
+//! its certificate exported as PDF (read back with `pdftotext`) and CSV, and `audit verify
+//! --certificate` that accepts it and refuses an altered copy.
+
+use std::{
+    path::Path,
+    process::{Command, Output},
+};
+
+const PASSWORD: &str = "admin password 1";
+const ARCHIVIST_PASSWORD: &str = "archivist password 1";
+const RECOVERY: &str = "the recovery passphrase";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn greffier(vault: &Path, user: &str, args: &[&str]) -> Run {
+    let password = if user == "admin" { PASSWORD } else { ARCHIVIST_PASSWORD };
+    let Output { status, stdout, stderr } = Command::new(env!("CARGO_BIN_EXE_greffier"))
+        .arg("--vault")
+        .arg(vault)
+        .args(["--lang", "fr", "--user", user])
+        .args(args)
+        .env("GREFFIER_KEYRING", "none")
+        .env("GREFFIER_PASSWORD", password)
+        .env("GREFFIER_NEW_PASSWORD", ARCHIVIST_PASSWORD)
+        .env("GREFFIER_RECOVERY", RECOVERY)
+        .output()
+        .expect("run greffier");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn ok(vault: &Path, user: &str, args: &[&str]) -> String {
+    let run = greffier(vault, user, args);
+    assert_eq!(run.code, 0, "greffier {args:?} failed:\n{}\n{}", run.stdout, run.stderr);
+    run.stdout
+}
+
+fn refused(vault: &Path, user: &str, args: &[&str], code: &str) -> String {
+    let run = greffier(vault, user, args);
+    assert_eq!(run.code, 1, "greffier {args:?} should fail:\n{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains(&format!("[{code}]")), "expected [{code}] from {args:?}:\n{}", run.stderr);
+    run.stderr
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("coffre");
+    ok(&vault, "admin", &["init", "--organisation", "Ville de Lévis", "--sample-plan"]);
+    ok(&vault, "admin", &["user", "add", "marie", "--role", "archivist"]);
+    let sheet = dir.path().join("dossiers été.csv");
+    std::fs::write(
+        &sheet,
+        "référence,classe,titre,ouvert,fermé\n\
+         RP-1,500-40-15,Revue de presse de l'été,2012-01-02,2015-06-30\n\
+         RP-2,500-40-15,Revue de presse d'automne,2012-01-02,2015-06-30\n\
+         RP-3,500-40-15,Revue de presse récente,2024-01-02,2025-06-30\n",
+    )
+    .expect("sheet");
+    ok(&vault, "admin", &["files", "import", &sheet.to_string_lossy()]);
+
+    // The due list, as a page and as a streamed CSV.
+    let due = json(&ok(&vault, "admin", &["--json", "due", "--until", "2026-11-23"]));
+    assert_eq!(due["total"], 2, "{due}");
+    let export = dir.path().join("échéances.csv");
+    ok(&vault, "admin", &["due", "--until", "23/11/2026", "--export", &export.to_string_lossy()]);
+    let csv = std::fs::read_to_string(&export).expect("export");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("RP-1") && !csv.contains("RP-3"), "{csv}");
+    refused(&vault, "admin", &["due", "--until", "2026-13-45"], "invalid_argument");
+
+    // A hold blocks the proposal, naming itself; released with a reason.
+    let hold = json(&ok(&vault, "admin", &["--json", "hold", "add", "--file", "RP-2", "--reason", "Litige 2026-4"]));
+    let number = hold["number"].as_str().expect("number").to_owned();
+    let stderr = refused(&vault, "marie", &["disposition", "propose", "RP-1", "RP-2"], "file_held");
+    assert!(stderr.contains(&number), "{stderr}");
+    refused(&vault, "admin", &["hold", "release", &number, "--reason", " "], "reason_missing");
+    ok(&vault, "admin", &["hold", "release", &number, "--reason", "Litige réglé"]);
+
+    // Proposed by marie: she cannot approve it; the administrator does.
+    let batch = json(&ok(&vault, "marie", &["--json", "disposition", "propose", "--due"]));
+    let batch_number = batch["number"].as_str().expect("batch").to_owned();
+    assert_eq!(batch["files"], 2);
+    refused(&vault, "marie", &["disposition", "approve", &batch_number], "separation_of_duties");
+    ok(&vault, "admin", &["disposition", "approve", &batch_number, "--reason", "Conforme"]);
+    let executed = json(&ok(&vault, "marie", &["--json", "disposition", "execute", &batch_number, "--method", "Déchiquetage"]));
+    assert_eq!(executed["batch"]["state"], "executed", "{executed}");
+    refused(&vault, "admin", &["files", "show", "RP-1"], "unknown_file");
+    let residual = ok(&vault, "admin", &["destroyed", "RP-"]);
+    assert!(residual.contains("RP-1") && residual.contains("RP-2"), "{residual}");
+
+    // The certificate: PDF read back, CSV verified, an altered CSV refused (exit code 3).
+    let pdf = dir.path().join("certificat.pdf");
+    ok(&vault, "admin", &["certificate", "export", &batch_number, &pdf.to_string_lossy()]);
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in ["Certificat de destruction", "Ville de Lévis", batch_number.as_str(), "RP-1", "RP-2", "Déchiquetage", "marie"] {
+        assert!(text.contains(expected), "“{expected}” missing from the PDF:\n{text}");
+    }
+    let certificate_csv = dir.path().join("certificat.csv");
+    ok(&vault, "admin", &["certificate", "export", &batch_number, &certificate_csv.to_string_lossy()]);
+    let verified = ok(&vault, "admin", &["audit", "verify", "--certificate", &certificate_csv.to_string_lossy()]);
+    assert!(verified.contains("vérifié"), "{verified}");
+    let altered = dir.path().join("modifié.csv");
+    let original = std::fs::read_to_string(&certificate_csv).expect("csv");
+    std::fs::write(&altered, original.replace("RP-2,", "RP-9,")).expect("write");
+    let run = greffier(&vault, "admin", &["audit", "verify", "--certificate", &altered.to_string_lossy()]);
+    assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("RP-9"), "{}", run.stdout);
+    refused(&vault, "admin", &["certificate", "export", &batch_number, "certificat.txt"], "invalid_argument");
+}
