@@ -285,6 +285,16 @@ pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome
                         format!("{} file(s), {} person(s) no file needs any more.", report.files, report.persons)
                     )
                 );
+                if !report.left_out.is_empty() {
+                    println!(
+                        "{} {}",
+                        ctx.lang.pick(
+                            "Laissés de côté (plus échus ou disposition changée depuis l'approbation) :",
+                            "Left out (no longer due, or disposition changed since the approval):"
+                        ),
+                        report.left_out.join(", ")
+                    );
+                }
             }
         }
         DispositionCommand::List => {

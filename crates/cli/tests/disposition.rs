@@ -96,7 +96,8 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     assert_eq!(batch["files"], 2);
     refused(&vault, "marie", &["disposition", "approve", &batch_number], "separation_of_duties");
     ok(&vault, "admin", &["disposition", "approve", &batch_number, "--reason", "Conforme"]);
-    let executed = json(&ok(&vault, "marie", &["--json", "disposition", "execute", &batch_number, "--method", "Déchiquetage"]));
+    let executed =
+        json(&ok(&vault, "marie", &["--json", "disposition", "execute", &batch_number, "--method", "Déchiquetage"]));
     assert_eq!(executed["batch"]["state"], "executed", "{executed}");
     refused(&vault, "admin", &["files", "show", "RP-1"], "unknown_file");
     let residual = ok(&vault, "admin", &["destroyed", "RP-"]);
@@ -107,7 +108,9 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     ok(&vault, "admin", &["certificate", "export", &batch_number, &pdf.to_string_lossy()]);
     let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
-    for expected in ["Certificat de destruction", "Ville de Lévis", batch_number.as_str(), "RP-1", "RP-2", "Déchiquetage", "marie"] {
+    for expected in
+        ["Certificat de destruction", "Ville de Lévis", batch_number.as_str(), "RP-1", "RP-2", "Déchiquetage", "marie"]
+    {
         assert!(text.contains(expected), "“{expected}” missing from the PDF:\n{text}");
     }
     let certificate_csv = dir.path().join("certificat.csv");

@@ -543,12 +543,26 @@ pub struct DestroyedFile {
 }
 
 /// What an execution did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionReport {
     pub batch: Batch,
     pub files: u64,
     pub persons: u64,
+    /// Approved files left out because they were no longer due, or no longer had the batch's
+    /// disposition, when the batch was executed (their decision became `rejected`).
+    pub left_out: Vec<String>,
+    /// Where the time went, in milliseconds: the transaction that deletes the rows, the index
+    /// (catch-up, merges, garbage collection, its log), the vault's checkpoint.
+    pub timings_ms: ExecutionTimings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionTimings {
+    pub rows: f64,
+    pub index: f64,
+    pub checkpoint: f64,
 }
 
 // ----- the certificate -----
@@ -909,6 +923,19 @@ impl Vault {
     pub fn due_files(&self, session: &Session, query: &DueQuery, offset: u64, limit: u64) -> Result<DuePage, Error> {
         self.require(session, Permission::ViewRegister)?;
         let total = self.due_count(session, query)?;
+        let files = self.due_page(session, query, offset, limit)?;
+        Ok(DuePage { total, offset, files })
+    }
+
+    /// A page of the due list without its count.
+    pub fn due_page(
+        &self,
+        session: &Session,
+        query: &DueQuery,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<DueFile>, Error> {
+        self.require(session, Permission::ViewRegister)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id LIMIT ?4 OFFSET ?5"
         ))?;
@@ -928,7 +955,7 @@ impl Vault {
             file.held_by = hold_on_file(&self.conn, file.id)?.map(|(number, _)| number);
             file.batch = open_batch_of(&self.conn, file.id)?;
         }
-        Ok(DuePage { total, offset, files })
+        Ok(files)
     }
 
     /// How many files the due list holds.
@@ -1477,6 +1504,7 @@ impl Vault {
         .to_owned();
         let approved_by = batch.decided_by.clone().unwrap_or_default();
         let now = self.env.clock.now();
+        let started = std::time::Instant::now();
         let tx = self.conn.unchecked_transaction()?;
         let ids: Vec<(i64, String)> = tx
             .prepare("SELECT file_id, reference FROM batch_files WHERE batch_id = ?1 AND decision = 'approved' ORDER BY file_id")?
@@ -1485,7 +1513,36 @@ impl Vault {
         for (id, reference) in &ids {
             refuse_if_held(&tx, *id, reference)?;
         }
-        let file_ids: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+        // What changed since the approval (a reopened file, a new rule version applied) leaves
+        // the file out rather than destroying or transferring what is not due.
+        let today = self.today().to_string();
+        let mut left_out = Vec::new();
+        let mut file_ids = Vec::with_capacity(ids.len());
+        {
+            let mut check =
+                tx.prepare_cached("SELECT semi_active_until, disposition, status FROM files WHERE id = ?1")?;
+            let mut reject =
+                tx.prepare_cached("UPDATE batch_files SET decision = 'rejected' WHERE batch_id = ?1 AND file_id = ?2")?;
+            for (id, reference) in &ids {
+                let state: Option<(Option<String>, String, String)> =
+                    check.query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional()?;
+                let due = match &state {
+                    Some((Some(due), disposition, status)) => {
+                        due.as_str() <= today.as_str()
+                            && disposition == kind_code(batch.kind)
+                            && status != "destroyed"
+                            && status != "transferred"
+                    }
+                    _ => false,
+                };
+                if due {
+                    file_ids.push(*id);
+                } else {
+                    reject.execute(params![batch.id, id])?;
+                    left_out.push(reference.clone());
+                }
+            }
+        }
         let (files, persons) = match batch.kind {
             BatchKind::Destruction => {
                 let who = Actors {
@@ -1542,9 +1599,16 @@ impl Vault {
             params![head.seq, head.hash, batch.id],
         )?;
         tx.commit()?;
+        let rows_ms = started.elapsed().as_secs_f64() * 1000.0;
         if batch.kind == BatchKind::Transfer {
             self.sync_index();
-            return Ok(ExecutionReport { batch: load_batch(&self.conn, number)?.batch, files, persons: 0 });
+            return Ok(ExecutionReport {
+                batch: load_batch(&self.conn, number)?.batch,
+                files,
+                persons: 0,
+                left_out,
+                timings_ms: ExecutionTimings { rows: rows_ms, ..Default::default() },
+            });
         }
         let entry = LedgerEntry {
             v: 1,
@@ -1566,6 +1630,8 @@ impl Vault {
         let mut report = self.finish_destruction(&batch.number)?;
         report.files = files;
         report.persons = persons.len() as u64;
+        report.left_out = left_out;
+        report.timings_ms.rows = rows_ms;
         Ok(report)
     }
 
@@ -1576,10 +1642,12 @@ impl Vault {
         if !ledger::contains(&self.paths.dir, &batch.number)? {
             self.append_ledger_for(&batch)?;
         }
+        let started = std::time::Instant::now();
         let index_done = self.with_index(|index, conn| {
             index.catch_up(conn)?;
             index.purge_deleted()
         });
+        let index_ms = started.elapsed().as_secs_f64() * 1000.0;
         let index_done = match index_done {
             Ok(done) => done,
             Err(error) => {
@@ -1592,6 +1660,7 @@ impl Vault {
                 DispositionError::Incomplete { number: batch.number, what: "the merge of the search index" }.into()
             );
         }
+        let started = std::time::Instant::now();
         if !checkpoint_truncate(&self.conn)? {
             return Err(DispositionError::Incomplete {
                 number: batch.number,
@@ -1599,11 +1668,18 @@ impl Vault {
             }
             .into());
         }
+        let checkpoint_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.conn.execute("UPDATE disposition_batches SET state = 'executed' WHERE id = ?1", [batch.id])?;
         let _ = checkpoint_truncate(&self.conn);
         let batch = load_batch(&self.conn, number)?.batch;
         let files = batch.approved_files;
-        Ok(ExecutionReport { batch, files, persons: 0 })
+        Ok(ExecutionReport {
+            batch,
+            files,
+            persons: 0,
+            left_out: Vec::new(),
+            timings_ms: ExecutionTimings { rows: 0.0, index: index_ms, checkpoint: checkpoint_ms },
+        })
     }
 
     /// Writes the ledger entry of a batch executed before its entry could be written (a crash).
@@ -2031,6 +2107,10 @@ fn batch_files(conn: &Connection, batch: &Batch, today: &str) -> Result<Vec<Batc
         });
     }
     Ok(files)
+}
+
+fn kind_code(kind: BatchKind) -> &'static str {
+    kind.disposition()
 }
 
 /// Who a destruction's residual records name.

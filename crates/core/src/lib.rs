@@ -40,8 +40,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use disposition::{
     Batch, BatchFile, BatchFlag, BatchKind, BatchState, Certificate, CertificateCheck, DestroyedFile, DispositionError,
-    DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, ExecutionReport, FileDecision, Hold,
-    HoldKind, HoldTarget, RecomputeReport,
+    DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, ExecutionReport, ExecutionTimings,
+    FileDecision, Hold, HoldKind, HoldTarget, RecomputeReport,
 };
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};

@@ -259,6 +259,15 @@ fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approve
         vault.certificate(&admin, &transfer.number, greffier_core::Lang::En).expect_err("none").code(),
         ErrorCode::NoCertificate
     );
+    // A file reopened after the approval is left out at execution, not transferred.
+    file(&mut vault, &admin, "T-2", "100-30-10", "Autre versement", "2015-06-30");
+    file(&mut vault, &admin, "T-3", "100-30-10", "Rouvert après l'approbation", "2015-06-30");
+    let transfer = vault.propose_batch(&archivist, BatchKind::Transfer, &refs(&["T-2", "T-3"]), "").expect("transfer");
+    vault.approve_batch(&admin, &transfer.number, "").expect("approved");
+    vault.reopen_file(&admin, "T-3").expect("reopened");
+    let report = vault.execute_batch(&archivist, &transfer.number, "").expect("executed");
+    assert_eq!((report.files, report.left_out.clone()), (1, vec!["T-3".to_owned()]));
+    assert_eq!(vault.file(&admin, "T-3").expect("still here").status, greffier_core::FileStatus::Active);
     // A whole batch rejected.
     let rejected = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-2"]), "").expect("batch");
     let rejected = vault.reject_batch(&archivist, &rejected.number, "Pas maintenant").expect("rejected");

@@ -609,8 +609,11 @@ impl SearchIndex {
             .filter(|meta| meta.has_deletes())
             .map(|meta| meta.id())
             .collect();
-        if !with_deletes.is_empty() {
-            self.writer.merge(&with_deletes).wait()?;
+        // One merge per segment, all started before any is awaited: tantivy runs them on its
+        // merge threads, so the two cores rewrite segments side by side.
+        let merges: Vec<_> = with_deletes.iter().map(|id| self.writer.merge(std::slice::from_ref(id))).collect();
+        for merge in merges {
+            merge.wait()?;
         }
         // The reader lets go of the old segments first, so their files can really go.
         self.reader.reload()?;
