@@ -59,7 +59,7 @@ describe('labels', () => {
     }
     expect(t(ROLE_LABELS.access_officer, undefined, 'fr')).toBe('Responsable de l’accès');
     expect(t(ROLE_LABELS.access_officer, undefined, 'en')).toBe('Access officer');
-    expect(Object.keys(PERMISSION_LABELS)).toHaveLength(11);
+    expect(Object.keys(PERMISSION_LABELS)).toHaveLength(14);
     expect(t(PERMISSION_LABELS.reveal_identifiers, undefined, 'en')).toBe('Reveal persons’ identifiers (recorded)');
     expect(t(PERMISSION_LABELS.manage_plan, undefined, 'en')).toBe(
       'Maintain the classification plan, the schedule and the projects',

@@ -31,6 +31,9 @@ export const PERMISSION_LABELS: Readonly<Record<Permission, MessageKey>> = {
   view_register: 'permission.view_register',
   manage_register: 'permission.manage_register',
   reveal_identifiers: 'permission.reveal_identifiers',
+  manage_holds: 'permission.manage_holds',
+  propose_disposition: 'permission.propose_disposition',
+  approve_disposition: 'permission.approve_disposition',
 };
 
 export function can(session: SessionInfo | null, permission: Permission): boolean {

@@ -357,3 +357,33 @@ describe('toCommandError', () => {
     expect(toCommandError(cyclic)).toEqual({ code: unexpected, message: '[object Object]' });
   });
 });
+
+describe('the wrappers of the destruction calendar', () => {
+  it('send their arguments under the names the shell reads', async () => {
+    const query = { until: '2026-11-24', project: null, kind: 'destruction' as const };
+    invokeMock.mockResolvedValue(null);
+    await api.dueFiles(query, 100, 50);
+    expect(invokeMock).toHaveBeenLastCalledWith('due_files', { query, offset: 100, limit: 50 });
+    await api.dueCalendar('2026-11-01', 24, 'PRJ-01');
+    expect(invokeMock).toHaveBeenLastCalledWith('due_calendar', { from: '2026-11-01', months: 24, project: 'PRJ-01' });
+    await api.placeHold({ type: 'class', value: '300-10' }, 'litigation', 'Poursuite', null);
+    expect(invokeMock).toHaveBeenLastCalledWith('place_hold', {
+      target: { type: 'class', value: '300-10' },
+      kind: 'litigation',
+      reason: 'Poursuite',
+      requestRef: null,
+    });
+    await api.decideFiles('LOT-2026-0001', ['D-1'], 'rejected', 'Sous suspension');
+    expect(invokeMock).toHaveBeenLastCalledWith('decide_files', {
+      number: 'LOT-2026-0001',
+      references: ['D-1'],
+      decision: 'rejected',
+      reason: 'Sous suspension',
+    });
+    await api.exportCertificate('LOT-2026-0001', '/tmp/certificat.pdf');
+    expect(invokeMock).toHaveBeenLastCalledWith('export_certificate', {
+      number: 'LOT-2026-0001',
+      path: '/tmp/certificat.pdf',
+    });
+  });
+});

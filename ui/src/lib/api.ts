@@ -8,6 +8,18 @@ import { listen } from '@tauri-apps/api/event';
 import type {
   AppStatus,
   BackupReport,
+  Batch,
+  BatchDetail,
+  BatchKind,
+  DestroyedFile,
+  DueCalendar,
+  DuePage,
+  DueQuery,
+  ExecutionReport,
+  FileDecision,
+  Hold,
+  HoldKind,
+  HoldTarget,
   CheckReport,
   ClassDraft,
   CommandError,
@@ -85,6 +97,23 @@ export const Command = {
   RevealIdentifiers: 'reveal_identifiers',
   ImportRegister: 'import_register',
   ExportFiles: 'export_files',
+  DueCalendar: 'due_calendar',
+  DueFiles: 'due_files',
+  ExportDue: 'export_due',
+  ListHolds: 'list_holds',
+  HoldsOnFile: 'holds_on_file',
+  PlaceHold: 'place_hold',
+  ReleaseHold: 'release_hold',
+  ListBatches: 'list_batches',
+  GetBatch: 'get_batch',
+  ProposeBatch: 'propose_batch',
+  ProposeDue: 'propose_due',
+  ApproveBatch: 'approve_batch',
+  RejectBatch: 'reject_batch',
+  DecideFiles: 'decide_files',
+  ExecuteBatch: 'execute_batch',
+  DestroyedFiles: 'destroyed_files',
+  ExportCertificate: 'export_certificate',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -302,6 +331,80 @@ export const api = {
   /** Writes the files `filter` selects to `path` (.csv or .xlsx, by its extension); answers how many. */
   exportFiles: (filter: FileFilter, path: string): Promise<CommandResult<number>> =>
     call<number>(Command.ExportFiles, { filter, path }),
+
+  /** Counts by month for `months` months from `from`'s month, the overdue and the waiting. */
+  dueCalendar: (
+    from: string,
+    months: number,
+    project: string | null,
+  ): Promise<CommandResult<DueCalendar>> =>
+    call<DueCalendar>(Command.DueCalendar, { from, months, project }),
+
+  /** A page of the due list (soonest first), with its total. */
+  dueFiles: (query: DueQuery, offset: number, limit: number): Promise<CommandResult<DuePage>> =>
+    call<DuePage>(Command.DueFiles, { query, offset, limit }),
+
+  /** Streams the whole due list to a .csv file; answers how many files. */
+  exportDue: (query: DueQuery, path: string): Promise<CommandResult<number>> =>
+    call<number>(Command.ExportDue, { query, path }),
+
+  listHolds: (includeReleased: boolean): Promise<CommandResult<Hold[]>> =>
+    call<Hold[]>(Command.ListHolds, { includeReleased }),
+
+  holdsOnFile: (reference: string): Promise<CommandResult<Hold[]>> =>
+    call<Hold[]>(Command.HoldsOnFile, { reference }),
+
+  placeHold: (
+    target: HoldTarget,
+    kind: HoldKind,
+    reason: string,
+    requestRef: string | null,
+  ): Promise<CommandResult<Hold>> =>
+    call<Hold>(Command.PlaceHold, { target, kind, reason, requestRef }),
+
+  releaseHold: (number: string, reason: string): Promise<CommandResult<Hold>> =>
+    call<Hold>(Command.ReleaseHold, { number, reason }),
+
+  listBatches: (): Promise<CommandResult<Batch[]>> => call<Batch[]>(Command.ListBatches),
+
+  getBatch: (number: string): Promise<CommandResult<BatchDetail>> =>
+    call<BatchDetail>(Command.GetBatch, { number }),
+
+  proposeBatch: (kind: BatchKind, references: string[], note: string): Promise<CommandResult<Batch>> =>
+    call<Batch>(Command.ProposeBatch, { kind, references, note }),
+
+  /** Proposes every due file the query selects that is neither held nor in a batch (up to `limit`). */
+  proposeDue: (
+    kind: BatchKind,
+    query: DueQuery,
+    limit: number,
+    note: string,
+  ): Promise<CommandResult<Batch>> => call<Batch>(Command.ProposeDue, { kind, query, limit, note }),
+
+  /** Approves every pending file; refused to the batch's proposer. */
+  approveBatch: (number: string, reason: string): Promise<CommandResult<Batch>> =>
+    call<Batch>(Command.ApproveBatch, { number, reason }),
+
+  rejectBatch: (number: string, reason: string): Promise<CommandResult<Batch>> =>
+    call<Batch>(Command.RejectBatch, { number, reason }),
+
+  decideFiles: (
+    number: string,
+    references: string[],
+    decision: FileDecision,
+    reason: string,
+  ): Promise<CommandResult<Batch>> =>
+    call<Batch>(Command.DecideFiles, { number, references, decision, reason }),
+
+  executeBatch: (number: string, method: string): Promise<CommandResult<ExecutionReport>> =>
+    call<ExecutionReport>(Command.ExecuteBatch, { number, method }),
+
+  destroyedFiles: (text: string, limit: number): Promise<CommandResult<DestroyedFile[]>> =>
+    call<DestroyedFile[]>(Command.DestroyedFiles, { text, limit }),
+
+  /** Writes an executed batch's certificate to `path` (.pdf or .csv); answers its number. */
+  exportCertificate: (number: string, path: string): Promise<CommandResult<string>> =>
+    call<string>(Command.ExportCertificate, { number, path }),
 
   /**
    * Calls `handler` for every `vault-progress` event until the returned function is called.

@@ -30,7 +30,10 @@ export type Permission =
   | 'manage_plan'
   | 'view_register'
   | 'manage_register'
-  | 'reveal_identifiers';
+  | 'reveal_identifiers'
+  | 'manage_holds'
+  | 'propose_disposition'
+  | 'approve_disposition';
 
 /** Who is signed in, and what their role lets them do. */
 export interface SessionInfo {
@@ -176,7 +179,9 @@ export type FilePurpose =
   | 'plan_import'
   | 'plan_export'
   | 'register_import'
-  | 'register_export';
+  | 'register_export'
+  | 'due_export'
+  | 'certificate_export';
 
 /**
  * How every command fails. `code` is a stable identifier the UI may switch on (the Rust
@@ -657,4 +662,148 @@ export interface RegisterImportReport {
   links: number;
   purposes: number;
   indexed: number;
+}
+
+// ----- the destruction calendar (crates/core/src/disposition.rs) -----
+
+export type DueKind = 'destruction' | 'transfer' | 'review';
+
+/** Which part of the due list to read: final disposition on or before `until` (YYYY-MM-DD). */
+export interface DueQuery {
+  until: string;
+  project: string | null;
+  kind: DueKind | null;
+}
+
+export interface DueCounts {
+  destruction: number;
+  transfer: number;
+  review: number;
+}
+
+export interface DueMonth extends DueCounts {
+  /** `YYYY-MM`. */
+  month: string;
+}
+
+/** What falls due month by month, what is overdue before, and what waits for its event. */
+export interface DueCalendar {
+  from: string;
+  overdue: DueCounts;
+  months: DueMonth[];
+  waiting: number;
+}
+
+export interface DueFile {
+  id: number;
+  reference: string;
+  title: string;
+  class: string;
+  project: string | null;
+  rule: string;
+  ruleVersion: number;
+  closedOn: string | null;
+  dueOn: string;
+  disposition: 'C' | 'D' | 'T';
+  heldBy: string | null;
+  batch: string | null;
+}
+
+export interface DuePage {
+  total: number;
+  offset: number;
+  files: DueFile[];
+}
+
+export type HoldKind = 'litigation' | 'access_request' | 'audit' | 'investigation' | 'other';
+
+export type HoldTarget =
+  | { type: 'file'; value: string }
+  | { type: 'person'; value: number }
+  | { type: 'class'; value: string }
+  | { type: 'project'; value: string };
+
+export interface Hold {
+  id: number;
+  number: string;
+  kind: HoldKind;
+  reason: string;
+  targetType: 'file' | 'person' | 'class' | 'project';
+  target: string;
+  placedBy: string;
+  placedAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+  releaseReason: string | null;
+  requestRef: string | null;
+}
+
+export type BatchKind = 'destruction' | 'transfer';
+export type BatchState = 'proposed' | 'approved' | 'rejected' | 'incomplete' | 'executed';
+export type FileDecision = 'pending' | 'approved' | 'rejected';
+
+export interface Batch {
+  id: number;
+  number: string;
+  kind: BatchKind;
+  state: BatchState;
+  note: string;
+  proposedBy: string;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  executedBy: string | null;
+  executedAt: string | null;
+  method: string | null;
+  chainSeq: number | null;
+  chainHash: string | null;
+  certificateNumber: string | null;
+  files: number;
+  approvedFiles: number;
+}
+
+export type BatchFlag =
+  | { kind: 'held'; hold: string; reason: string }
+  | { kind: 'no_longer_due'; dueOn: string | null }
+  | { kind: 'gone' };
+
+export interface BatchFile {
+  fileId: number;
+  reference: string;
+  title: string | null;
+  class: string | null;
+  dueOn: string | null;
+  decision: FileDecision;
+  flags: BatchFlag[];
+}
+
+export interface BatchDetail {
+  batch: Batch;
+  files: BatchFile[];
+}
+
+export interface ExecutionReport {
+  batch: Batch;
+  files: number;
+  persons: number;
+  leftOut: string[];
+  timingsMs: { rows: number; index: number; checkpoint: number };
+}
+
+/** What stays of a destroyed file; `title` is null when the rule's documents are confidential. */
+export interface DestroyedFile {
+  id: number;
+  reference: string;
+  class: string;
+  title: string | null;
+  openedOn: string | null;
+  closedOn: string | null;
+  rule: string;
+  ruleVersion: number;
+  batch: string;
+  proposedBy: string;
+  approvedBy: string;
+  executedBy: string;
+  destroyedAt: string;
 }
