@@ -329,6 +329,36 @@ fn due_row(row: &Row<'_>) -> rusqlite::Result<DueFile> {
     })
 }
 
+/// Whether any hold is in force or any batch open: when none is, the due list need not look
+/// each file up (most vaults, most of the time).
+struct Marks {
+    holds: bool,
+    batches: bool,
+}
+
+impl Marks {
+    fn load(conn: &Connection) -> rusqlite::Result<Marks> {
+        Ok(Marks {
+            holds: conn.query_row("SELECT EXISTS (SELECT 1 FROM holds WHERE released_at IS NULL)", [], |row| row.get(0))?,
+            batches: conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM disposition_batches WHERE state IN ('proposed', 'approved', 'incomplete'))",
+                [],
+                |row| row.get(0),
+            )?,
+        })
+    }
+
+    fn mark(&self, conn: &Connection, file: &mut DueFile) -> rusqlite::Result<()> {
+        if self.holds {
+            file.held_by = hold_on_file(conn, file.id)?.map(|(number, _)| number);
+        }
+        if self.batches {
+            file.batch = open_batch_of(conn, file.id)?;
+        }
+        Ok(())
+    }
+}
+
 fn open_batch_of(conn: &Connection, file_id: i64) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached(
         "SELECT b.number FROM batch_files bf JOIN disposition_batches b ON b.id = bf.batch_id
@@ -951,9 +981,9 @@ impl Vault {
                 due_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let marks = Marks::load(&self.conn)?;
         for file in &mut files {
-            file.held_by = hold_on_file(&self.conn, file.id)?.map(|(number, _)| number);
-            file.batch = open_batch_of(&self.conn, file.id)?;
+            marks.mark(&self.conn, file)?;
         }
         Ok(files)
     }
@@ -978,11 +1008,11 @@ impl Vault {
         self.require(session, Permission::ViewRegister)?;
         let mut stmt = self.conn.prepare(&format!("{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id"))?;
         let mut rows = stmt.query(params![query.until.to_string(), query.project, query.kind.map(DueKind::code)])?;
+        let marks = Marks::load(&self.conn)?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let mut file = due_row(row)?;
-            file.held_by = hold_on_file(&self.conn, file.id)?.map(|(number, _)| number);
-            file.batch = open_batch_of(&self.conn, file.id)?;
+            marks.mark(&self.conn, &mut file)?;
             each(&file)?;
             count += 1;
         }
