@@ -188,6 +188,23 @@ pub enum DispositionCommand {
         #[arg(long, default_value = "")]
         method: String,
     },
+    /// Decide the fate of a file whose final disposition is review (sorting, "T"), with a
+    /// justification: destroy it, keep it permanently, extend it to a date, or apply another
+    /// rule of its class.
+    Review {
+        reference: String,
+        #[arg(long, group = "decision")]
+        destroy: bool,
+        #[arg(long, group = "decision")]
+        keep: bool,
+        /// YYYY-MM-DD or DD/MM/YYYY: review it again then.
+        #[arg(long, group = "decision")]
+        extend: Option<String>,
+        #[arg(long, group = "decision")]
+        rule: Option<String>,
+        #[arg(long)]
+        justification: String,
+    },
     /// The batches, newest first.
     List,
     /// A batch and its files, with what changed since it was proposed.

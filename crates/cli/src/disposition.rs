@@ -5,6 +5,7 @@ use std::{io::Write, path::Path};
 
 use greffier_core::{
     plan_table::parse_date, Batch, BatchKind, DueKind, DueQuery, FileDecision, Hold, HoldKind, HoldTarget, Lang,
+    ReviewDecision,
 };
 
 use crate::{
@@ -295,6 +296,33 @@ pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome
                         report.left_out.join(", ")
                     );
                 }
+            }
+        }
+        DispositionCommand::Review { reference, destroy, keep, extend, rule, justification } => {
+            let decision = match (destroy, keep, extend, rule) {
+                (true, false, None, None) => ReviewDecision::Destroy,
+                (false, true, None, None) => ReviewDecision::KeepPermanently,
+                (false, false, Some(until), None) => ReviewDecision::Extend { until: date(&until)? },
+                (false, false, None, Some(rule)) => ReviewDecision::ReassignRule { rule },
+                _ => {
+                    return Err(usage(
+                        "Give one decision: --destroy, --keep, --extend DATE or --rule NUMBER.".into(),
+                        "Donnez une décision : --destroy, --keep, --extend DATE ou --rule NUMÉRO.".into(),
+                    ))
+                }
+            };
+            let (mut vault, session) = ctx.open_session()?;
+            let record = vault.decide_review(&session, &reference, decision, &justification)?;
+            if ctx.json {
+                print_json(&record);
+            } else {
+                println!(
+                    "{} — {} {} ({})",
+                    record.reference,
+                    ctx.lang.pick("disposition finale", "final disposition"),
+                    record.due.semi_active_until.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+                    record.due.disposition.label(ctx.lang)
+                );
             }
         }
         DispositionCommand::List => {

@@ -61,6 +61,7 @@ pub enum AuditAction {
     DispositionExecute,
     DispositionReplay,
     DueRecompute,
+    ReviewDecision,
 }
 
 impl AuditAction {
@@ -112,6 +113,7 @@ impl AuditAction {
             AuditAction::DispositionExecute => "disposition.execute",
             AuditAction::DispositionReplay => "disposition.replay",
             AuditAction::DueRecompute => "plan.due_recompute",
+            AuditAction::ReviewDecision => "file.review_decision",
         }
     }
 }

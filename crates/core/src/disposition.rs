@@ -679,6 +679,22 @@ impl CertificateCheck {
     }
 }
 
+/// What the archivist decides for a file whose final disposition is review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum ReviewDecision {
+    Destroy,
+    KeepPermanently,
+    /// Keep it until (at least) this date, then review it again.
+    Extend {
+        until: NaiveDate,
+    },
+    /// Apply another rule of its class.
+    ReassignRule {
+        rule: String,
+    },
+}
+
 // ----- errors -----
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -727,6 +743,10 @@ pub enum DispositionError {
         "The certificate file could not be read: {detail}. Give the CSV file `greffier certificate export` wrote."
     )]
     CertificateUnreadable { detail: String },
+    #[error("File {reference}'s final disposition is {disposition}, not review (T): there is nothing to decide.")]
+    NotInReview { reference: String, disposition: String },
+    #[error("File {reference} is already kept until {due}: extend it to a date after that, not {until}.")]
+    ExtendNotLater { reference: String, due: String, until: String },
 }
 
 impl UserMessage for DispositionError {
@@ -751,6 +771,8 @@ impl UserMessage for DispositionError {
             NoCertificate { .. } => ErrorCode::NoCertificate,
             LedgerDamaged { .. } => ErrorCode::LedgerDamaged,
             CertificateUnreadable { .. } => ErrorCode::CertificateUnreadable,
+            NotInReview { .. } => ErrorCode::NotInReview,
+            ExtendNotLater { .. } => ErrorCode::InvalidArgument,
         }
     }
 
@@ -776,6 +798,8 @@ impl UserMessage for DispositionError {
             NoCertificate { number } => format!("Le lot {number} n'a pas de certificat : seul un lot de destruction exécuté en a un."),
             LedgerDamaged { path, line, detail } => format!("Le registre de destruction {path} est endommagé à la ligne {line} ({detail}). N'utilisez pas ce coffre : restaurez le registre depuis sa copie ou signalez l'incident."),
             CertificateUnreadable { detail } => format!("Le fichier du certificat n'a pu être lu : {detail}. Donnez le fichier CSV écrit par `greffier certificate export`."),
+            NotInReview { reference, disposition } => format!("La disposition finale du dossier {reference} est {disposition}, non le tri (T) : il n'y a rien à décider."),
+            ExtendNotLater { reference, due, until } => format!("Le dossier {reference} est déjà conservé jusqu'au {due} : prolongez-le à une date postérieure, non au {until}."),
         }
     }
 }

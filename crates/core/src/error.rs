@@ -116,6 +116,7 @@ pub enum ErrorCode {
     NoCertificate,
     LedgerDamaged,
     CertificateUnreadable,
+    NotInReview,
     InvalidArgument,
     Database,
     Io,

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use crate::{
     audit::{self, AuditAction, NewEvent},
     clock::stamp,
     plan::{self, PlanError},
-    project::{self, explain, Explanation, FileException, Project, ProjectError, RuleBasis, Sensitivity},
+    project::{self, explain, Explanation, FileException, Project, ProjectError, Replacement, RuleBasis, Sensitivity},
     retention::{CopyKind, Disposition, Period, TriggerEvent},
     search::{self, DocKind, FacetCount, SearchRequest, Snippet},
     users::Session,
@@ -1125,6 +1125,86 @@ impl Vault {
         let mut draft = existing.draft.clone();
         draft.dates.closed_on = None;
         self.insert_or_update_file(session, Some(existing), draft, FileStatus::Active, AuditAction::FileReopen)
+    }
+
+    /// Decides the fate of a file whose final disposition is review (sorting or sampling, "T"):
+    /// destroy it, keep it permanently, extend it to a date (it comes back for review then), or
+    /// reassign it to another rule of its class. Recorded as the file's own exception with the
+    /// justification (or as its new rule); held files are refused. Audited.
+    pub fn decide_review(
+        &mut self,
+        session: &Session,
+        reference: &str,
+        decision: crate::disposition::ReviewDecision,
+        justification: &str,
+    ) -> Result<FileRecord, Error> {
+        use crate::disposition::{DispositionError, ReviewDecision};
+        self.require(session, Permission::ManageRegister)?;
+        let justification = justification.trim();
+        if justification.is_empty() {
+            return Err(DispositionError::ReasonMissing.into());
+        }
+        let existing = load_file(&self.conn, reference)?;
+        let current = self.file_by_id(existing.id)?;
+        if current.due.disposition != Disposition::Sort {
+            return Err(DispositionError::NotInReview {
+                reference: existing.reference,
+                disposition: current.due.disposition.code().to_string(),
+            }
+            .into());
+        }
+        let mut draft = existing.draft.clone();
+        draft.rule = Some(existing.rule.clone());
+        let reason = |what: &str| format!("{what} — {justification}");
+        let replace = |replacement: Replacement, what: &str| FileException { replacement, reason: reason(what) };
+        match &decision {
+            ReviewDecision::Destroy => {
+                draft.exception = Some(replace(
+                    Replacement { disposition: Some(Disposition::Destroy), ..Default::default() },
+                    "review: destroy",
+                ));
+            }
+            ReviewDecision::KeepPermanently => {
+                draft.exception = Some(replace(
+                    Replacement { disposition: Some(Disposition::Keep), ..Default::default() },
+                    "review: keep permanently",
+                ));
+            }
+            ReviewDecision::Extend { until } => {
+                let (Some(active_end), Some(due)) = (current.due.active_until, current.due.semi_active_until) else {
+                    return Err(DispositionError::NoDueDate { reference: existing.reference }.into());
+                };
+                if *until <= due {
+                    return Err(DispositionError::ExtendNotLater {
+                        reference: existing.reference,
+                        due: due.to_string(),
+                        until: until.to_string(),
+                    }
+                    .into());
+                }
+                // Whole months from the end of the active period: the new date is the first
+                // month end on or after the one asked for.
+                let mut months =
+                    (until.year() - active_end.year()) * 12 + until.month() as i32 - active_end.month() as i32;
+                while active_end
+                    .checked_add_months(chrono::Months::new(months.max(0) as u32))
+                    .is_some_and(|d| d < *until)
+                {
+                    months += 1;
+                }
+                draft.exception = Some(replace(
+                    Replacement { semi_active: Some(Period::Months(months.max(0) as u32)), ..Default::default() },
+                    &format!("review: extended to {until}"),
+                ));
+            }
+            ReviewDecision::ReassignRule { rule } => {
+                draft.rule = Some(rule.trim().to_owned());
+                draft.exception = None;
+            }
+        }
+        let status = existing.status;
+        let record = self.insert_or_update_file(session, Some(existing), draft, status, AuditAction::ReviewDecision)?;
+        Ok(record)
     }
 
     /// A file with its calendar explained and its persons.

@@ -536,3 +536,62 @@ fn recomputing_due_dates_applies_a_rule_s_new_version_and_the_index_follows() {
     let actions: Vec<String> = vault.recent_audit(&admin, 5).expect("audit").into_iter().map(|e| e.action).collect();
     assert!(actions.iter().any(|a| a == "plan.due_recompute"), "{actions:?}");
 }
+
+#[test]
+fn a_file_in_review_leaves_it_only_by_a_justified_decision() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, _) = setup(&fixture);
+    // Rule 1030 (100-10-15): 5 + 5 years from the closing, then sorted (T).
+    for reference in ["T-1", "T-2", "T-3", "T-4"] {
+        file(&mut vault, &admin, reference, "100-10-15", &format!("Dossier à trier {reference}"), "2010-06-30");
+    }
+    file(&mut vault, &admin, "D-1", "500-40-15", "Destruction simple", "2015-06-30");
+    let review = DueQuery { kind: Some(DueKind::Review), ..until_today() };
+    assert_eq!(vault.due_files(&admin, &review, 0, 10).expect("due").total, 4);
+    // Nothing to decide for a file that is not in review; a justification is required.
+    let err = vault
+        .decide_review(&admin, "D-1", greffier_core::ReviewDecision::Destroy, "Sans valeur")
+        .expect_err("not in review");
+    assert_eq!(err.code(), ErrorCode::NotInReview);
+    let err = vault.decide_review(&admin, "T-1", greffier_core::ReviewDecision::Destroy, " ").expect_err("why");
+    assert_eq!(err.code(), ErrorCode::ReasonMissing);
+    // A held file cannot be decided.
+    let hold =
+        vault.place_hold(&admin, HoldTarget::File("T-4".into()), HoldKind::Audit, "Vérification", None).expect("hold");
+    let err =
+        vault.decide_review(&admin, "T-4", greffier_core::ReviewDecision::Destroy, "Sans valeur").expect_err("held");
+    assert!(err.to_string().contains(&hold.number), "{err}");
+
+    let destroyed = vault
+        .decide_review(&admin, "T-1", greffier_core::ReviewDecision::Destroy, "Sans valeur de recherche")
+        .expect("destroy");
+    assert_eq!(destroyed.due.disposition, greffier_core::Disposition::Destroy);
+    assert!(destroyed.exception.as_ref().is_some_and(|e| e.reason.contains("Sans valeur de recherche")));
+    let kept = vault
+        .decide_review(&admin, "T-2", greffier_core::ReviewDecision::KeepPermanently, "Échantillon représentatif")
+        .expect("keep");
+    assert_eq!(kept.due.disposition, greffier_core::Disposition::Keep);
+    let extended = vault
+        .decide_review(
+            &admin,
+            "T-3",
+            greffier_core::ReviewDecision::Extend { until: date("2028-03-15") },
+            "Vérification en cours",
+        )
+        .expect("extend");
+    let new_due = extended.due.semi_active_until.expect("a date");
+    assert!(new_due >= date("2028-03-15") && new_due < date("2028-04-15"), "{new_due}");
+    assert_eq!(extended.due.disposition, greffier_core::Disposition::Sort, "it comes back for review then");
+    let err = vault
+        .decide_review(&admin, "T-3", greffier_core::ReviewDecision::Extend { until: date("2027-01-01") }, "x")
+        .expect_err("not later");
+    assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    // The due list follows: T-1 is now due for destruction, T-2 for transfer, T-3 not yet.
+    let destruction = DueQuery { kind: Some(DueKind::Destruction), ..until_today() };
+    let refs: Vec<String> =
+        vault.due_files(&admin, &destruction, 0, 10).expect("due").files.into_iter().map(|f| f.reference).collect();
+    assert_eq!(refs, ["D-1", "T-1"], "soonest first: D-1 on 2017-06-30, T-1 on 2020-06-30");
+    assert_eq!(vault.due_files(&admin, &review, 0, 10).expect("due").total, 1, "only the held T-4 is left");
+    let actions: Vec<String> = vault.recent_audit(&admin, 10).expect("audit").into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "file.review_decision").count(), 3, "{actions:?}");
+}
