@@ -205,6 +205,8 @@ pub enum DispositionCommand {
         #[arg(long)]
         justification: String,
     },
+    /// Write the transfer slips of an executed transfer batch (one per box): .pdf, .csv or .json.
+    Slips { batch: String, file: PathBuf },
     /// The batches, newest first.
     List,
     /// A batch and its files, with what changed since it was proposed.

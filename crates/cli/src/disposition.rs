@@ -325,6 +325,38 @@ pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome
                 );
             }
         }
+        DispositionCommand::Slips { batch, file } => {
+            let extension = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+            if !matches!(extension.as_str(), "csv" | "json" | "pdf") {
+                return Err(usage(
+                    format!("{}: give a .pdf, .csv or .json file.", file.display()),
+                    format!("{} : donnez un fichier .pdf, .csv ou .json.", file.display()),
+                ));
+            }
+            let (vault, session) = ctx.open_session()?;
+            let slips = vault.transfer_slips(&session, &batch, ctx.lang)?;
+            let bytes = match extension.as_str() {
+                "csv" => {
+                    let mut out = Vec::new();
+                    vault.write_transfer_slips_csv(&slips, &mut out)?;
+                    out
+                }
+                "json" => serde_json::to_vec_pretty(&slips).map_err(|e| write_error(&file, e))?,
+                _ => crate::report::render_transfer_slips(ctx.lang, &slips)?,
+            };
+            std::fs::write(&file, bytes).map_err(|e| write_error(&file, e))?;
+            if ctx.json {
+                print_json(&serde_json::json!({ "slips": slips.len(), "path": file }));
+            } else {
+                println!(
+                    "{}",
+                    ctx.lang.pick(
+                        format!("{} bordereau(x) écrit(s) dans {}.", slips.len(), file.display()),
+                        format!("{} slip(s) written to {}.", slips.len(), file.display())
+                    )
+                );
+            }
+        }
         DispositionCommand::List => {
             let (vault, session) = ctx.open_session()?;
             let batches = vault.batches(&session)?;

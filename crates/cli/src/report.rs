@@ -1,6 +1,6 @@
 //! PDF reports, typeset by greffier-report in this (short-lived) process.
 
-use greffier_core::Certificate;
+use greffier_core::{Certificate, Lang, TransferSlip};
 
 use crate::context::CliError;
 
@@ -14,5 +14,11 @@ fn failed(error: impl std::fmt::Display) -> CliError {
 pub fn render_certificate(certificate: &Certificate) -> Result<Vec<u8>, CliError> {
     let data = serde_json::to_value(certificate).map_err(failed)?;
     greffier_report::render(greffier_report::Template::Certificate, &data, chrono::Local::now().date_naive())
+        .map_err(failed)
+}
+
+pub fn render_transfer_slips(lang: Lang, slips: &[TransferSlip]) -> Result<Vec<u8>, CliError> {
+    let data = serde_json::json!({ "lang": lang, "slips": slips });
+    greffier_report::render(greffier_report::Template::TransferSlips, &data, chrono::Local::now().date_naive())
         .map_err(failed)
 }

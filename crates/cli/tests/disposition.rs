@@ -124,4 +124,37 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("RP-9"), "{}", run.stdout);
     refused(&vault, "admin", &["certificate", "export", &batch_number, "certificat.txt"], "invalid_argument");
+
+    // A transfer to archives, and its slip per box.
+    let sheet = dir.path().join("versement.csv");
+    std::fs::write(
+        &sheet,
+        "référence,classe,titre,ouvert,fermé,emplacement,détenteur\n\
+         RA-1,100-30-10,Rapport annuel 2014,2014-01-01,2015-03-31,Boîte 12,Direction générale\n\
+         RA-2,100-30-10,Rapport annuel 2015,2015-01-01,2016-03-31,Boîte 12,Direction générale\n",
+    )
+    .expect("sheet");
+    ok(&vault, "admin", &["files", "import", &sheet.to_string_lossy()]);
+    let transfer =
+        json(&ok(&vault, "marie", &["--json", "disposition", "propose", "--kind", "transfer", "RA-1", "RA-2"]));
+    let transfer = transfer["number"].as_str().expect("number").to_owned();
+    ok(&vault, "admin", &["disposition", "approve", &transfer]);
+    ok(&vault, "marie", &["disposition", "execute", &transfer]);
+    let slips = dir.path().join("bordereaux.pdf");
+    ok(&vault, "marie", &["disposition", "slips", &transfer, &slips.to_string_lossy()]);
+    let text = Command::new("pdftotext").arg("-layout").arg(&slips).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "Bordereau de versement",
+        "Boîte 12",
+        "Direction générale",
+        "RA-1",
+        "RA-2",
+        "2014-01-01",
+        "2016-03-31",
+        "Aucune restriction",
+    ] {
+        assert!(text.contains(expected), "“{expected}” missing from the slip:\n{text}");
+    }
+    refused(&vault, "admin", &["disposition", "slips", &batch_number, "x.pdf"], "batch_state");
 }

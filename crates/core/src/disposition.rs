@@ -662,6 +662,44 @@ pub fn backup_policy(lang: Lang) -> &'static str {
     )
 }
 
+/// A file on a transfer slip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlipFile {
+    pub reference: String,
+    pub class: String,
+    pub title: String,
+    pub medium: String,
+    pub opened_on: Option<String>,
+    pub closed_on: Option<String>,
+}
+
+/// A transfer slip: one box of an executed transfer batch, with what Quebec's regulation on the
+/// transfer of archives asks of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferSlip {
+    pub lang: Lang,
+    pub organisation: String,
+    /// `LOT-2026-0003-01`: the batch and the box's rank.
+    pub slip_number: String,
+    pub batch: String,
+    /// The box: the files' location as the register holds it.
+    pub box_label: String,
+    /// The units that held the files (their holders).
+    pub originating_unit: String,
+    pub quantity: u64,
+    pub media: Vec<String>,
+    /// The dates of the oldest and newest documents (openings and closings).
+    pub oldest: Option<String>,
+    pub newest: Option<String>,
+    /// The period during which access is restricted, in words.
+    pub access_restriction: String,
+    pub transferred_by: String,
+    pub transferred_at: String,
+    pub files: Vec<SlipFile>,
+}
+
 /// What checking a certificate against the vault found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1928,6 +1966,136 @@ impl Vault {
         })
     }
 
+    /// The transfer slips of an executed transfer batch: one per box (the files' location), the
+    /// boxes and their files in the order of the classification plan.
+    pub fn transfer_slips(&self, session: &Session, number: &str, lang: Lang) -> Result<Vec<TransferSlip>, Error> {
+        self.require(session, Permission::ViewRegister)?;
+        let batch = load_batch(&self.conn, number)?.batch;
+        if batch.kind != BatchKind::Transfer || batch.state != BatchState::Executed {
+            return Err(DispositionError::BatchState {
+                number: batch.number,
+                state: batch.state.as_str(),
+                expected: "executed (transfer)",
+            }
+            .into());
+        }
+        let organisation = self.organisation()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT f.location, f.holder, f.reference, c.code, f.title, f.medium, f.opened_on, f.closed_on,
+                f.sensitivity
+             FROM batch_files bf
+             JOIN files f ON f.id = bf.file_id
+             JOIN plan_classes c ON c.id = f.class_id
+             WHERE bf.batch_id = ?1 AND bf.decision = 'approved' AND f.status = 'transferred'
+             ORDER BY c.code, f.reference",
+        )?;
+        // Boxes in the order their first file comes in the plan.
+        let mut boxes: Vec<(String, Vec<(String, SlipFile, String)>)> = Vec::new();
+        let mut rows = stmt.query([batch.id])?;
+        while let Some(row) = rows.next()? {
+            let location: String = row.get(0)?;
+            let medium: String = row.get(5)?;
+            let file = SlipFile {
+                reference: row.get(2)?,
+                class: row.get(3)?,
+                title: row.get(4)?,
+                medium: crate::Medium::parse(&medium).unwrap_or_default().label(lang).to_owned(),
+                opened_on: row.get(6)?,
+                closed_on: row.get(7)?,
+            };
+            let entry = (row.get::<_, String>(1)?, file, row.get::<_, String>(8)?);
+            let label = location.trim().to_owned();
+            match boxes.iter_mut().find(|(b, _)| *b == label) {
+                Some((_, files)) => files.push(entry),
+                None => boxes.push((label, vec![entry])),
+            }
+        }
+        let slips = boxes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (label, entries))| {
+                let mut holders: Vec<String> =
+                    entries.iter().map(|(h, _, _)| h.trim().to_owned()).filter(|h| !h.is_empty()).collect();
+                holders.sort();
+                holders.dedup();
+                let mut media: Vec<String> = entries.iter().map(|(_, f, _)| f.medium.clone()).collect();
+                media.sort();
+                media.dedup();
+                let dates = entries.iter().flat_map(|(_, f, _)| [f.opened_on.clone(), f.closed_on.clone()]).flatten();
+                let oldest = dates.clone().min();
+                let newest = dates.max();
+                let personal = entries.iter().any(|(_, _, s)| s == "personal" || s == "highly_sensitive");
+                let confidential = entries.iter().any(|(_, _, s)| s == "confidential");
+                let access_restriction = access_restriction(lang, personal, confidential, newest.as_deref());
+                TransferSlip {
+                    lang,
+                    organisation: organisation.clone(),
+                    slip_number: format!("{}-{:02}", batch.number, i + 1),
+                    batch: batch.number.clone(),
+                    box_label: if label.is_empty() { "—".into() } else { label },
+                    originating_unit: if holders.is_empty() { "—".into() } else { holders.join("; ") },
+                    quantity: entries.len() as u64,
+                    media,
+                    oldest,
+                    newest,
+                    access_restriction,
+                    transferred_by: batch.executed_by.clone().unwrap_or_default(),
+                    transferred_at: batch.executed_at.clone().unwrap_or_default(),
+                    files: entries.into_iter().map(|(_, f, _)| f).collect(),
+                }
+            })
+            .collect();
+        Ok(slips)
+    }
+
+    /// Writes transfer slips as CSV: one row per file, with its slip's fields.
+    pub fn write_transfer_slips_csv(&self, slips: &[TransferSlip], out: &mut dyn std::io::Write) -> Result<(), Error> {
+        let failed = |e: csv::Error| -> Error {
+            crate::IoError::new("write", "slips.csv", std::io::Error::other(e.to_string())).into()
+        };
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record([
+            "slip",
+            "organisation",
+            "originating_unit",
+            "box",
+            "quantity",
+            "oldest",
+            "newest",
+            "access_restriction",
+            "reference",
+            "class",
+            "title",
+            "medium",
+            "opened_on",
+            "closed_on",
+        ])
+        .map_err(failed)?;
+        for s in slips {
+            for f in &s.files {
+                csv.write_record([
+                    s.slip_number.as_str(),
+                    &s.organisation,
+                    &s.originating_unit,
+                    &s.box_label,
+                    &s.quantity.to_string(),
+                    s.oldest.as_deref().unwrap_or(""),
+                    s.newest.as_deref().unwrap_or(""),
+                    &s.access_restriction,
+                    &f.reference,
+                    &f.class,
+                    &f.title,
+                    &f.medium,
+                    f.opened_on.as_deref().unwrap_or(""),
+                    f.closed_on.as_deref().unwrap_or(""),
+                ])
+                .map_err(failed)?;
+            }
+        }
+        csv.flush().map_err(|e| crate::IoError::new("write", "slips.csv", e))?;
+        Ok(())
+    }
+
     fn batch_persons(&self, batch_id: i64) -> Result<u64, Error> {
         let details: Option<u64> = self
             .conn
@@ -2057,6 +2225,31 @@ impl Vault {
             files: claimed.references.len() as u64,
             problems,
         })
+    }
+}
+
+/// The period during which access to a box is restricted. Personal information: 100 years from
+/// the newest document's date (Archives Act, s. 19; or 30 years after the person's death, which
+/// the register does not know); confidential documents: restricted under the Access Act, for the
+/// archivist to state; otherwise none.
+fn access_restriction(lang: Lang, personal: bool, confidential: bool, newest: Option<&str>) -> String {
+    let until = newest
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1200)));
+    match (personal, confidential, until) {
+        (true, _, Some(until)) => lang.pick(
+            format!("Restreint jusqu'au {until} : renseignements personnels, 100 ans après le document le plus récent (Loi sur les archives, art. 19) ou 30 ans après le décès de la personne."),
+            format!("Restricted until {until}: personal information, 100 years after the newest document (Archives Act, s. 19) or 30 years after the person's death."),
+        ),
+        (true, _, None) => lang.pick(
+            "Restreint : renseignements personnels (100 ans après la date des documents, Loi sur les archives, art. 19).".to_owned(),
+            "Restricted: personal information (100 years after the documents' date, Archives Act, s. 19).".to_owned(),
+        ),
+        (false, true, _) => lang.pick(
+            "Restreint : documents confidentiels, selon la Loi sur l'accès (RLRQ, c. A-2.1) ; période à préciser par l'archiviste.".to_owned(),
+            "Restricted: confidential documents, under the Access Act (CQLR, c. A-2.1); period for the archivist to state.".to_owned(),
+        ),
+        (false, false, _) => lang.pick("Aucune restriction.".to_owned(), "No restriction.".to_owned()),
     }
 }
 

@@ -41,7 +41,7 @@ pub use crypto::KdfParams;
 pub use disposition::{
     Batch, BatchFile, BatchFlag, BatchKind, BatchState, Certificate, CertificateCheck, DestroyedFile, DispositionError,
     DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, ExecutionReport, ExecutionTimings,
-    FileDecision, Hold, HoldKind, HoldTarget, RecomputeReport, ReviewDecision,
+    FileDecision, Hold, HoldKind, HoldTarget, RecomputeReport, ReviewDecision, SlipFile, TransferSlip,
 };
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};

@@ -37,6 +37,14 @@ pub enum Medium {
 }
 
 impl Medium {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Medium::Paper => lang.pick("papier", "paper"),
+            Medium::Digital => lang.pick("numérique", "digital"),
+            Medium::Hybrid => lang.pick("hybride", "hybrid"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Medium::Paper => "paper",

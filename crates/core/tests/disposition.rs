@@ -255,6 +255,16 @@ fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approve
     vault.approve_batch(&admin, &transfer.number, "").expect("approved by the other user");
     vault.execute_batch(&archivist, &transfer.number, "").expect("transferred");
     assert_eq!(vault.file(&admin, "T-1").expect("kept").status, greffier_core::FileStatus::Transferred);
+    let slips = vault.transfer_slips(&admin, &transfer.number, greffier_core::Lang::Fr).expect("slips");
+    assert_eq!(slips.len(), 1);
+    assert_eq!((slips[0].quantity, slips[0].files[0].reference.as_str()), (1, "T-1"));
+    assert_eq!(slips[0].slip_number, format!("{}-01", transfer.number));
+    assert_eq!((slips[0].oldest.as_deref(), slips[0].newest.as_deref()), (Some("2010-01-04"), Some("2015-06-30")));
+    assert_eq!(slips[0].access_restriction, "Aucune restriction.");
+    assert_eq!(
+        vault.transfer_slips(&admin, &batch.number, greffier_core::Lang::Fr).expect_err("a destruction").code(),
+        ErrorCode::BatchState
+    );
     assert_eq!(
         vault.certificate(&admin, &transfer.number, greffier_core::Lang::En).expect_err("none").code(),
         ErrorCode::NoCertificate

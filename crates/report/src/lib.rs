@@ -23,18 +23,22 @@ use typst_layout::PagedDocument;
 pub enum Template {
     /// The destruction certificate of an executed batch.
     Certificate,
+    /// The transfer slips of an executed transfer batch, one per box: `{ "lang", "slips": [...] }`.
+    TransferSlips,
 }
 
 impl Template {
     pub fn name(self) -> &'static str {
         match self {
             Template::Certificate => "certificate",
+            Template::TransferSlips => "transfer-slips",
         }
     }
 
     pub fn parse(name: &str) -> Option<Template> {
         match name {
             "certificate" => Some(Template::Certificate),
+            "transfer-slips" => Some(Template::TransferSlips),
             _ => None,
         }
     }
@@ -42,6 +46,7 @@ impl Template {
     fn source(self) -> &'static str {
         match self {
             Template::Certificate => include_str!("../templates/certificate.typ"),
+            Template::TransferSlips => include_str!("../templates/transfer-slips.typ"),
         }
     }
 }

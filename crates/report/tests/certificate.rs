@@ -140,3 +140,39 @@ fn the_child_process_renders_from_a_file() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("greffier-report:"));
 }
+
+#[test]
+fn transfer_slips_read_back_one_per_box() {
+    let dir = tempfile::tempdir().expect("dir");
+    let slip = |n: u32, label: &str, files: &[&str]| {
+        json!({
+            "lang": "fr", "organisation": "Ville de Saint-Exemple", "slipNumber": format!("LOT-2026-0003-{n:02}"),
+            "batch": "LOT-2026-0003", "boxLabel": label, "originatingUnit": "Direction générale",
+            "quantity": files.len(), "media": ["papier"], "oldest": "2010-01-04", "newest": "2015-06-30",
+            "accessRestriction": "Restreint jusqu'au 2115-06-30 : renseignements personnels",
+            "transferredBy": "marie", "transferredAt": "2026-11-24T10:15:00.000Z",
+            "files": files.iter().map(|r| json!({ "reference": r, "class": "100-30-10", "title": "Rapport annuel de l'été",
+                "medium": "papier", "openedOn": "2010-01-04", "closedOn": "2015-06-30" })).collect::<Vec<_>>(),
+        })
+    };
+    let data =
+        json!({ "lang": "fr", "slips": [slip(1, "Boîte 12", &["RA-1", "RA-2"]), slip(2, "Boîte 13", &["RA-3"])] });
+    let pdf = render(Template::TransferSlips, &data, today()).expect("render");
+    let text = pdftotext(&pdf, dir.path());
+    for expected in [
+        "Bordereau de versement",
+        "LOT-2026-0003-01",
+        "LOT-2026-0003-02",
+        "Boîte 12",
+        "Boîte 13",
+        "Unité administrative d'origine",
+        "Direction générale",
+        "Restreint jusqu'au 2115-06-30",
+        "RA-1",
+        "RA-3",
+        "Rapport annuel de l'été",
+    ] {
+        assert!(text.contains(expected), "“{expected}” missing:\n{text}");
+    }
+    assert_eq!(text.matches("Bordereau de versement").count(), 2, "one slip per box");
+}
