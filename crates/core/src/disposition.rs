@@ -700,6 +700,9 @@ pub struct TransferSlip {
     pub files: Vec<SlipFile>,
 }
 
+/// A file of a box being gathered into a slip: its holder, the file, its sensitivity.
+type BoxEntry = (String, SlipFile, String);
+
 /// What checking a certificate against the vault found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1990,7 +1993,7 @@ impl Vault {
              ORDER BY c.code, f.reference",
         )?;
         // Boxes in the order their first file comes in the plan.
-        let mut boxes: Vec<(String, Vec<(String, SlipFile, String)>)> = Vec::new();
+        let mut boxes: Vec<(String, Vec<BoxEntry>)> = Vec::new();
         let mut rows = stmt.query([batch.id])?;
         while let Some(row) = rows.next()? {
             let location: String = row.get(0)?;
