@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 62] = [
+const COMMANDS: [&str; 63] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -63,6 +63,7 @@ const COMMANDS: [&str; 62] = [
     "execute_batch",
     "destroyed_files",
     "export_certificate",
+    "export_transfer_slips",
 ];
 
 fn main() {

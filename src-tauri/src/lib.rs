@@ -78,6 +78,7 @@ pub fn run() {
             commands::disposition::execute_batch,
             commands::disposition::destroyed_files,
             commands::disposition::export_certificate,
+            commands::disposition::export_transfer_slips,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -189,3 +189,26 @@ pub async fn export_certificate(app: AppHandle, number: String, path: String) ->
     })
     .await
 }
+
+/// Writes the transfer slips of an executed transfer batch (one per box): .pdf (rendered in a
+/// child process) or .csv, by the path's extension; answers how many slips.
+#[tauri::command]
+pub async fn export_transfer_slips(app: AppHandle, number: String, path: String) -> Result<usize, CommandError> {
+    blocking(app, move |state| {
+        let lang = state.lang();
+        let path = PathBuf::from(&path);
+        let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
+        let slips = state.with_session(|vault, session| vault.transfer_slips(session, &number, lang))?;
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        let bytes = if extension == "pdf" {
+            crate::report::render_transfer_slips(lang, &slips).map_err(|e| state.core_error(&io(e)))?
+        } else {
+            let mut out = Vec::new();
+            state.with_session(|vault, _| vault.write_transfer_slips_csv(&slips, &mut out))?;
+            out
+        };
+        std::fs::write(&path, bytes).map_err(|e| state.core_error(&io(e)))?;
+        Ok(slips.len())
+    })
+    .await
+}

@@ -114,6 +114,7 @@ export const Command = {
   ExecuteBatch: 'execute_batch',
   DestroyedFiles: 'destroyed_files',
   ExportCertificate: 'export_certificate',
+  ExportTransferSlips: 'export_transfer_slips',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -405,6 +406,10 @@ export const api = {
   /** Writes an executed batch's certificate to `path` (.pdf or .csv); answers its number. */
   exportCertificate: (number: string, path: string): Promise<CommandResult<string>> =>
     call<string>(Command.ExportCertificate, { number, path }),
+
+  /** Writes an executed transfer batch's slips (one per box) to `path` (.pdf or .csv); answers how many. */
+  exportTransferSlips: (number: string, path: string): Promise<CommandResult<number>> =>
+    call<number>(Command.ExportTransferSlips, { number, path }),
 
   /**
    * Calls `handler` for every `vault-progress` event until the returned function is called.
