@@ -673,6 +673,18 @@ pub(crate) fn parse_col(value: Option<String>) -> Option<NaiveDate> {
     value.and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
 }
 
+/// The id a new file takes: above every file's and every destroyed file's, so that an id is
+/// never reused (SQLite would otherwise give the highest id again once its row is deleted, and a
+/// residual record, a tombstone or a ledger line would then name two files).
+pub(crate) fn next_file_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT max(ifnull((SELECT max(id) FROM files), 0), ifnull((SELECT max(id) FROM destroyed_files), 0),
+            ifnull((SELECT max(id) FROM register_deletions WHERE kind = 'file'), 0)) + 1",
+        [],
+        |row| row.get(0),
+    )
+}
+
 pub(crate) fn next_change(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row(
         "UPDATE register_state SET change_seq = change_seq + 1 WHERE id = 1 RETURNING change_seq",
@@ -1009,9 +1021,11 @@ impl Vault {
                 "INSERT INTO files (reference, class_id, rule_id, rule_version, project_id, title, description,
                     keywords, opened_on, closed_on, contract_ended_on, last_activity_on, other_dates, holder, location,
                     medium, sensitivity, status, notes, exception, active_until, semi_active_until, disposition,
-                    change_seq, created_at, updated_at)
+                    change_seq, created_at, updated_at, id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                    ?21, ?22, ?23, ?24, ?25, ?25) RETURNING id",
+                    ?21, ?22, ?23, ?24, ?25, ?25, (SELECT max(ifnull((SELECT max(id) FROM files), 0),
+                        ifnull((SELECT max(id) FROM destroyed_files), 0),
+                        ifnull((SELECT max(id) FROM register_deletions WHERE kind = 'file'), 0)) + 1)) RETURNING id",
                 values,
                 |row| row.get::<_, i64>(0),
             )?,

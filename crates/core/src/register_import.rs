@@ -780,10 +780,12 @@ impl Vault {
                 "INSERT INTO files (reference, class_id, rule_id, rule_version, project_id, title, description,
                     keywords, opened_on, closed_on, contract_ended_on, last_activity_on, holder, location, medium,
                     sensitivity, status, notes, active_until, semi_active_until, disposition, change_seq,
-                    created_at, updated_at)
+                    created_at, updated_at, id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                    ?21, ?22, ?23, ?23)",
+                    ?21, ?22, ?23, ?23, ?24)",
             )?;
+            // Ids are never reused: a destroyed file's id stays its residual record's.
+            let mut next_id = crate::register::next_file_id(&tx)?;
             let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
             while let Some((row, cells)) = sheet.rows.next_row()? {
                 if cells.iter().all(|c| c.trim().is_empty()) {
@@ -835,7 +837,9 @@ impl Vault {
                     due.disposition.code().to_string(),
                     seq,
                     now,
+                    next_id,
                 ])?;
+                next_id += 1;
                 if indexing {
                     let doc = crate::search::FileDoc {
                         id: tx.last_insert_rowid(),

@@ -283,6 +283,17 @@ fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approve
     let rejected = vault.reject_batch(&archivist, &rejected.number, "Pas maintenant").expect("rejected");
     assert_eq!(rejected.state, BatchState::Rejected);
 
+    // Ids are never reused, even when the destroyed file had the highest one.
+    file(&mut vault, &admin, "Z-1", "500-40-15", "Le plus récent", "2015-06-30");
+    let last_id = vault.file(&admin, "Z-1").expect("file").id;
+    let last = vault.propose_batch(&archivist, BatchKind::Destruction, &refs(&["Z-1"]), "").expect("batch");
+    vault.approve_batch(&admin, &last.number, "").expect("approved");
+    vault.execute_batch(&archivist, &last.number, "").expect("executed");
+    file(&mut vault, &admin, "Z-2", "500-40-15", "Après la destruction", "2015-06-30");
+    let new_id = vault.file(&admin, "Z-2").expect("file").id;
+    assert!(new_id > last_id, "the new file took id {new_id}, the destroyed one had {last_id}");
+    assert_eq!(vault.destroyed_files(&admin, "Z-1", 10).expect("residual").len(), 1);
+
     let report = vault.verify_audit(&admin).expect("verify");
     assert!(report.is_intact(), "{report:?}");
     assert!(report.erased_details >= 1, "the destroyed file's events lost their details");

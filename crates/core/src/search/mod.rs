@@ -555,6 +555,11 @@ impl SearchIndex {
     ) -> Result<usize, SearchError> {
         let paths = class_paths(register)?;
         let mut count = 0usize;
+        // Deletions first: a person's id can come back (persons' ids are SQLite's), and a delete
+        // term only removes the documents added before it.
+        if since >= 0 {
+            count += self.drop_deleted_since(register, since)?;
+        }
         {
             let mut stmt =
                 register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.change_seq > ?1 AND f.status <> 'destroyed'"))?;
@@ -575,9 +580,6 @@ impl SearchIndex {
             }
         }
         count += self.feed_persons_since(register, since)?;
-        if since >= 0 {
-            count += self.drop_deleted_since(register, since)?;
-        }
         progress(count);
         Ok(count)
     }
