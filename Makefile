@@ -20,9 +20,18 @@ ADVISORY_DB := ../shared/advisory-db
 # Known and explained: all from the GTK3 stack Tauri depends on on Linux (gtk-rs GTK3 bindings
 # unmaintained, RUSTSEC-2024-0411 to -0420; glib VariantStrIter unsound, -0429, an API Greffier
 # does not call) and proc-macro-error unmaintained (-0370, a build-time macro). Anything else fails.
+# From typst (crates/report, PDF reports), known and explained: quick-xml 0.38 in hayagriva's
+# citation styles (RUSTSEC-2026-0194 and -0195, time and memory exhaustion on crafted XML: the
+# report World serves only its embedded template and data.json, no template reads XML or a
+# bibliography, so no XML reaches it); unmaintained crates of its text stack: bincode and
+# yaml-rust (syntect, raw-block highlighting, -2025-0141, -2024-0320), paste (biblatex, a
+# build-time macro, -2024-0436), rustybuzz and ttf-parser (font shaping and parsing of the
+# bundled fonts only, -2026-0206, -2026-0192).
 KNOWN_ADVISORIES := RUSTSEC-2024-0411 RUSTSEC-2024-0412 RUSTSEC-2024-0413 RUSTSEC-2024-0414 \
 	RUSTSEC-2024-0415 RUSTSEC-2024-0416 RUSTSEC-2024-0417 RUSTSEC-2024-0418 RUSTSEC-2024-0419 \
-	RUSTSEC-2024-0420 RUSTSEC-2024-0429 RUSTSEC-2024-0370
+	RUSTSEC-2024-0420 RUSTSEC-2024-0429 RUSTSEC-2024-0370 \
+	RUSTSEC-2026-0194 RUSTSEC-2026-0195 RUSTSEC-2025-0141 RUSTSEC-2024-0320 RUSTSEC-2024-0436 \
+	RUSTSEC-2026-0206 RUSTSEC-2026-0192
 
 .PHONY: deps system-deps ui-deps ui build run test lint audit bench
 
