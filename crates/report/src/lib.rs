@@ -2,32 +2,57 @@
 //! compiled into the binary (`templates/*.typ`), the fonts come from typst-assets, the data
 //! arrives as a JSON file the template reads (`json("data.json")`), and the report's date is
 //! passed in. Memory is not given back after a render and a long list takes hundreds of MB
-//! (BUILD-NOTES.md): the desktop renders in a child process ([`run_child`]); the CLI, a
-//! short-lived process, may render in its own.
+//! (BUILD-NOTES.md): the desktop renders in a child process ([`render_in_child`], whose other
+//! end is [`run_child`]); the CLI, a short-lived process, may render in its own.
+//!
+//! # The certificate's data
+//!
+//! `greffier_core::Certificate` serialized (camelCase). Every field is required unless marked;
+//! dates and times are printed as given, except an RFC 3339 UTC stamp (`…T…Z`, as the vault
+//! records them), which is printed to the minute and marked UTC.
+//!
+//! ```text
+//! { "lang": "fr" | "en",
+//!   "organisation": str, "certificateNumber": str, "batch": str, "method": str,
+//!   "proposedBy": str, "proposedAt": str, "approvedBy": str, "approvedAt": str,
+//!   "executedBy": str, "executedAt": str,
+//!   "rules": [ { "number": str, "version": int, "files": int } ],
+//!   "counts": { "files": int, "persons": int },
+//!   "chainHead": { "seq": int, "hash": str },
+//!   "backupPolicy": str,
+//!   "files": [ { "reference": str, "class": str,
+//!                "title": str | null (or absent: printed “[titre confidentiel]”),
+//!                "openedOn": str | null (or absent: “—”), "closedOn": str | null (likewise),
+//!                "rule": str, "ruleVersion": int } ] }
+//! ```
+//!
+//! The transfer slips' data is `{ "lang", "slips": [greffier_core::TransferSlip, …] }`.
 
-use std::{path::PathBuf, sync::OnceLock};
+mod child;
+mod error;
+mod world;
 
-use chrono::Datelike;
-use typst::{
-    diag::{FileError, FileResult, Severity, SourceDiagnostic},
-    foundations::{Bytes, Datetime},
-    syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot},
-    text::{Font, FontBook},
-    utils::LazyHash,
-    Library, LibraryExt, World,
-};
+use chrono::NaiveDate;
+use typst::foundations::Smart;
 use typst_layout::PagedDocument;
+
+use crate::world::ReportWorld;
+pub use crate::{
+    child::{render_in_child, render_in_child_within, run_child, CHILD_TIME_LIMIT},
+    error::{Diagnostic, ReportError, USAGE},
+};
 
 /// A report Greffier can print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
-    /// The destruction certificate of an executed batch.
+    /// The destruction certificate of an executed destruction batch.
     Certificate,
-    /// The transfer slips of an executed transfer batch, one per box: `{ "lang", "slips": [...] }`.
+    /// The transfer slips of an executed transfer batch, one per box.
     TransferSlips,
 }
 
 impl Template {
+    /// The name the child process is given (`--template`), and the template's file name.
     pub fn name(self) -> &'static str {
         match self {
             Template::Certificate => "certificate",
@@ -35,12 +60,9 @@ impl Template {
         }
     }
 
+    /// The template of that [`name`](Template::name), if there is one.
     pub fn parse(name: &str) -> Option<Template> {
-        match name {
-            "certificate" => Some(Template::Certificate),
-            "transfer-slips" => Some(Template::TransferSlips),
-            _ => None,
-        }
+        [Template::Certificate, Template::TransferSlips].into_iter().find(|template| template.name() == name)
     }
 
     fn source(self) -> &'static str {
@@ -51,200 +73,72 @@ impl Template {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error("The report template “{template}” failed at line {line}, column {column}: {message}. Report this as a bug; the data was: {hint}.")]
-    Template { template: &'static str, line: usize, column: usize, message: String, hint: String },
-    #[error("The report could not be written as PDF: {message}.")]
-    Pdf { message: String },
-    #[error("The report's data is not valid JSON: {0}.")]
-    Data(String),
-    #[error("Could not {action} {path}: {reason}. Check the path and that the disk is not full.")]
-    Io { action: &'static str, path: String, reason: String },
-    #[error("{0}")]
-    Usage(String),
-}
-
-/// The bundled fonts, loaded once.
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
-}
-
-fn library() -> &'static LazyHash<Library> {
-    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
-    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
-}
-
-fn file_id(path: &str) -> Option<FileId> {
-    VirtualPath::new(path).ok().map(|vpath| FileId::new(RootedPath::new(VirtualRoot::Project, vpath)))
-}
-
-/// The world a report is compiled in: its template, its data, the fonts, the date. Nothing
-/// else: imports of packages or of other files answer "not found".
-struct ReportWorld {
-    main: Source,
-    data_id: FileId,
-    data: Bytes,
-    today: NaiveDate,
-}
-
-use chrono::NaiveDate;
-
-impl World for ReportWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        library()
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
-    }
-
-    fn main(&self) -> FileId {
-        self.main.id()
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())))
-        }
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            Ok(self.data.clone())
-        } else {
-            Err(FileError::NotFound(PathBuf::from(id.vpath().get_with_slash())))
-        }
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
-    }
-
-    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
-    }
-}
-
-fn describe(world: &ReportWorld, template: Template, diagnostics: &[SourceDiagnostic]) -> ReportError {
-    let first = diagnostics.iter().find(|d| d.severity == Severity::Error).or(diagnostics.first());
-    let Some(diagnostic) = first else {
-        return ReportError::Pdf { message: "unknown failure".into() };
-    };
-    let (line, column) = typst::WorldExt::range(world, diagnostic.span)
-        .and_then(|range| world.main.lines().byte_to_line_column(range.start))
-        .map(|(line, column)| (line + 1, column + 1))
-        .unwrap_or((0, 0));
-    let hint = diagnostic.hints.iter().map(|h| h.v.to_string()).collect::<Vec<_>>().join("; ");
-    ReportError::Template {
-        template: template.name(),
-        line,
-        column,
-        message: diagnostic.message.to_string(),
-        hint: if hint.is_empty() { "see the message".into() } else { hint },
-    }
-}
-
-/// Renders a report as PDF from its data, dated `today`.
+/// Renders a report as PDF from its data, dated `today` (the local date: the template's
+/// `today()` and the PDF's creation date).
 pub fn render(template: Template, data: &serde_json::Value, today: NaiveDate) -> Result<Vec<u8>, ReportError> {
-    let main_id = file_id(&format!("/{}.typ", template.name()))
-        .ok_or_else(|| ReportError::Pdf { message: "the template's path is invalid".into() })?;
-    let data_id = file_id("/data.json").ok_or_else(|| ReportError::Pdf { message: "invalid data path".into() })?;
-    let data = serde_json::to_vec(data).map_err(|e| ReportError::Data(e.to_string()))?;
-    let world = ReportWorld {
-        main: Source::new(main_id, template.source().to_owned()),
-        data_id,
-        data: Bytes::new(data),
-        today,
-    };
-    let document: PagedDocument =
-        typst::compile(&world).output.map_err(|errors| describe(&world, template, &errors))?;
-    let datetime = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
+    let (world, document) = compile(template, data, today)?;
     let options = typst_pdf::PdfOptions {
         // Tagged PDF makes files about 15 times larger (BUILD-NOTES.md).
         tagged: false,
-        timestamp: datetime.map(typst_pdf::Timestamp::new_utc),
+        // The creation date is the report's date, not the clock's, so the same data on the same
+        // day gives the same bytes.
+        timestamp: world::datetime(today).map(typst_pdf::Timestamp::new_utc),
+        creator: Smart::Custom(Some(format!("Greffier {}", env!("CARGO_PKG_VERSION")))),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| describe(&world, template, &errors))
+    typst_pdf::pdf(&document, &options).map_err(|errors| ReportError::Pdf {
+        template: template.name(),
+        diagnostics: error::diagnostics(&world, &errors),
+    })
 }
 
-/// The child process's entry: `--template NAME --input DATA.json --output OUT.pdf --today
-/// YYYY-MM-DD`; `-` for standard input or output, so the data (which names files and people)
-/// never has to touch the disk in clear.
-pub fn run_child(args: &[String]) -> Result<(), ReportError> {
-    let value = |name: &str| -> Result<&str, ReportError> {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str).ok_or_else(|| {
-            ReportError::Usage(format!("missing {name}: give --template, --input, --output and --today"))
-        })
-    };
-    let template = Template::parse(value("--template")?)
-        .ok_or_else(|| ReportError::Usage(format!("unknown template {}", value("--template").unwrap_or(""))))?;
-    let input = value("--input")?;
-    let output = value("--output")?;
-    let today = NaiveDate::parse_from_str(value("--today")?, "%Y-%m-%d")
-        .map_err(|e| ReportError::Usage(format!("--today: {e}")))?;
-    let io = |action: &'static str, path: &str, e: std::io::Error| ReportError::Io {
-        action,
-        path: path.into(),
-        reason: e.to_string(),
-    };
-    let text = if input == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| io("read", input, e))?;
-        text
-    } else {
-        std::fs::read_to_string(input).map_err(|e| io("read", input, e))?
-    };
-    let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| ReportError::Data(e.to_string()))?;
-    let pdf = render(template, &data, today)?;
-    if output == "-" {
-        let mut stdout = std::io::stdout().lock();
-        std::io::Write::write_all(&mut stdout, &pdf)
-            .and_then(|_| std::io::Write::flush(&mut stdout))
-            .map_err(|e| io("write", output, e))
-    } else {
-        std::fs::write(output, pdf).map_err(|e| io("write", output, e))
-    }
-}
-
-/// Renders in a child process: `program` (with `args` before ours) is run with the data on its
-/// standard input and the PDF read from its standard output, so typst's memory goes with it.
-pub fn render_in_child(
-    program: &std::path::Path,
-    args: &[&str],
+/// Lays out a report; its warnings are dropped (see the test that there are none).
+fn compile(
     template: Template,
     data: &serde_json::Value,
     today: NaiveDate,
-) -> Result<Vec<u8>, ReportError> {
-    use std::{io::Write, process::Stdio};
-    let io = |action: &'static str, e: std::io::Error| ReportError::Io {
-        action,
-        path: program.display().to_string(),
-        reason: e.to_string(),
-    };
-    let mut child = std::process::Command::new(program)
-        .args(args)
-        .args(["--template", template.name(), "--input", "-", "--output", "-", "--today"])
-        .arg(today.format("%Y-%m-%d").to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| io("run", e))?;
-    let bytes = serde_json::to_vec(data).map_err(|e| ReportError::Data(e.to_string()))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(&bytes).map_err(|e| io("write to", e))?;
+) -> Result<(ReportWorld, PagedDocument), ReportError> {
+    let bytes = serde_json::to_vec(data).map_err(|e| ReportError::Data { reason: e.to_string() })?;
+    let world = ReportWorld::new(template, bytes, today);
+    let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| ReportError::Template {
+        template: template.name(),
+        diagnostics: error::diagnostics(&world, &errors),
+    })?;
+    Ok((world, document))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A missing font or a deprecated call is only a warning to typst, then a silent fallback:
+    /// the templates must give none.
+    #[test]
+    fn the_templates_give_no_warning() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+        let file = serde_json::json!({ "reference": "D-1", "class": "100", "title": "Titre", "openedOn": null,
+            "closedOn": "2015-06-30", "rule": "1", "ruleVersion": 1 });
+        let certificate = serde_json::json!({
+            "lang": "fr", "organisation": "Ville", "certificateNumber": "CD-1", "batch": "LOT-1", "method": "m",
+            "proposedBy": "a", "proposedAt": "2026-11-20T14:03:11.000Z", "approvedBy": "b", "approvedAt": "2026-11-21",
+            "executedBy": "a", "executedAt": "2026-11-24 10:15", "rules": [{ "number": "1", "version": 1, "files": 1 }],
+            "counts": { "files": 1, "persons": 0 }, "chainHead": { "seq": 1, "hash": "ab" }, "backupPolicy": "p",
+            "files": [file],
+        });
+        let slip = serde_json::json!({ "lang": "fr", "slips": [{
+            "organisation": "Ville", "slipNumber": "LOT-1-01", "batch": "LOT-1", "boxLabel": "Boîte 1",
+            "originatingUnit": "DG", "quantity": 1, "media": ["papier"], "oldest": "2010-01-04", "newest": "2015-06-30",
+            "accessRestriction": "Aucune", "transferredBy": "a", "transferredAt": "2026-11-24T10:15:00.000Z",
+            "files": [{ "reference": "D-1", "class": "100", "title": "Titre", "medium": "papier",
+                        "openedOn": null, "closedOn": null }],
+        }] });
+        for (template, data) in [(Template::Certificate, certificate), (Template::TransferSlips, slip)] {
+            let bytes = serde_json::to_vec(&data).expect("json");
+            let world = ReportWorld::new(template, bytes, today);
+            let warned = typst::compile::<PagedDocument>(&world);
+            let warnings: Vec<_> = warned.warnings.iter().map(|w| error::diagnostic(&world, w).to_string()).collect();
+            assert!(warned.output.is_ok(), "{}: {:?}", template.name(), warned.output.err());
+            assert!(warnings.is_empty(), "{}: {warnings:?}", template.name());
+        }
     }
-    let output = child.wait_with_output().map_err(|e| io("wait for", e))?;
-    if !output.status.success() {
-        return Err(ReportError::Pdf { message: String::from_utf8_lossy(&output.stderr).trim().to_owned() });
-    }
-    Ok(output.stdout)
 }

@@ -1,24 +1,33 @@
-//! Certificates rendered and read back with `pdftotext` (poppler-utils): every fact and every
-//! file is there, accents included, in French and in English; 10,000 files fit; a template or
-//! data error comes back as an error, not a panic; the child process works end to end.
+//! Reports rendered and read back with `pdftotext -layout` (poppler-utils): every fact and every
+//! file of a certificate is there, accents included, in French and in English; 10,000 files fit;
+//! a template or data error comes back as an error that says where, not a panic; the child
+//! process works end to end, through files and through pipes, and is stopped past its time limit.
 
-use std::{path::Path, process::Command};
+use std::{
+    path::Path,
+    process::Command,
+    time::{Duration, Instant},
+};
 
 use chrono::NaiveDate;
 use greffier_report::{render, ReportError, Template};
 use serde_json::{json, Value};
 
+const HASH: &str = "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12";
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
 }
 
+/// A certificate of `files` files: the first has a confidential title and the second an
+/// accented one, as an archivist's would.
 fn certificate(lang: &str, files: usize) -> Value {
     let list: Vec<Value> = (0..files)
         .map(|i| match i {
             0 => json!({ "reference": "D-2020-0000", "class": "500-10-05", "title": null,
                          "openedOn": "2010-01-04", "closedOn": "2015-06-30", "rule": "5010", "ruleVersion": 1 }),
             1 => json!({ "reference": "D-2020-0001", "class": "100-30-10",
-                         "title": "Évaluation du présent à l'été, Québec", "openedOn": null, "closedOn": "2015-06-30",
+                         "title": "Évaluation du présent à l'été, Québec", "openedOn": null, "closedOn": null,
                          "rule": "1080", "ruleVersion": 2 }),
             _ => json!({ "reference": format!("D-2020-{i:04}"), "class": "500-40-15",
                          "title": format!("Revue de presse numéro {i} du service des communications de la ville"),
@@ -26,96 +35,155 @@ fn certificate(lang: &str, files: usize) -> Value {
         })
         .collect();
     json!({
-        "lang": lang, "organisation": "Ville de Saint-Exemple", "certificateNumber": "CD-2026-0007",
-        "batch": "LOT-2026-0012", "method": "Effacement sécurisé",
-        "proposedBy": "marie", "proposedAt": "2026-11-20T14:03:11.000Z",
-        "approvedBy": "jeanne", "approvedAt": "2026-11-21T09:00:00.000Z",
-        "executedBy": "marie", "executedAt": "2026-11-24T10:15:00.000Z",
-        "rules": [ { "number": "5120", "version": 1, "files": files } ],
-        "counts": { "files": files, "persons": 2 },
-        "chainHead": { "seq": 1234, "hash": "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12" },
-        "backupPolicy": "Les sauvegardes antérieures contiennent encore ces dossiers.",
+        "lang": lang, "organisation": "Ville de Québec", "certificateNumber": "CD-2026-0007",
+        "batch": "LOT-2026-0012", "method": "Déchiquetage / effacement sécurisé",
+        "proposedBy": "archiviste", "proposedAt": "2026-11-20",
+        // As the vault records it (RFC 3339, UTC), and as a caller may format it.
+        "approvedBy": "approbatrice", "approvedAt": "2026-11-21T09:00:00.000Z",
+        "executedBy": "exécutante", "executedAt": "2026-11-24 10:15",
+        "rules": [ { "number": "5120", "version": 1, "files": files.saturating_sub(2) },
+                   { "number": "1080", "version": 2, "files": 1 } ],
+        "counts": { "files": files, "persons": 27 },
+        "chainHead": { "seq": 98765, "hash": HASH },
+        "backupPolicy": "Les sauvegardes antérieures contiennent encore ces dossiers, chiffrés.",
         "files": list,
     })
 }
 
+/// The PDF's text as `pdftotext -layout` gives it (a non-breaking space comes back as a space).
 fn pdftotext(pdf: &[u8], dir: &Path) -> String {
-    let path = dir.join("certificate.pdf");
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let path = dir.join("report.pdf");
     std::fs::write(&path, pdf).expect("write pdf");
     let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-#[test]
-fn a_certificate_reads_back_in_french_and_in_english() {
+/// Renders `data` and checks that each of `expected` can be read back.
+fn check(template: Template, data: &Value, expected: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("dir");
-    for (lang, title, confidential) in [
-        ("fr", "Certificat de destruction", "[titre confidentiel]"),
-        ("en", "Certificate of destruction", "[confidential title]"),
-    ] {
-        let pdf = render(Template::Certificate, &certificate(lang, 40), today()).expect("render");
-        assert!(pdf.starts_with(b"%PDF"));
-        let text = pdftotext(&pdf, dir.path());
-        for expected in [
-            title,
-            "Ville de Saint-Exemple",
-            "CD-2026-0007",
-            "LOT-2026-0012",
-            "Effacement sécurisé",
-            "jeanne",
-            "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12",
-            "Évaluation du présent à l'été",
-            confidential,
-            "2026-11-24 10:15 UTC",
-        ] {
-            assert!(text.contains(expected), "{lang}: “{expected}” missing from:\n{text}");
-        }
-        for i in 0..40 {
-            assert!(text.contains(&format!("D-2020-{i:04}")), "{lang}: file {i} missing");
-        }
+    let pdf = render(template, data, today()).unwrap_or_else(|e| panic!("render: {e}"));
+    let text = pdftotext(&pdf, dir.path());
+    for expected in expected {
+        assert!(text.contains(expected), "“{expected}” missing from:\n{text}");
     }
+    text
+}
+
+#[test]
+fn a_certificate_reads_back_in_french() {
+    let text = check(
+        Template::Certificate,
+        &certificate("fr", 40),
+        &[
+            "Certificat de destruction",
+            "Ville de Québec",
+            "CD-2026-0007",
+            "Lot de disposition : ",
+            "LOT-2026-0012",
+            "Déchiquetage / effacement sécurisé",
+            "archiviste, 2026-11-20",
+            "approbatrice, 2026-11-21 09:00 UTC",
+            "exécutante, 2026-11-24 10:15",
+            "Règle 5120, version 1 : 38 dossiers",
+            "Règle 1080, version 2 : 1 dossier",
+            "Personnes retirées : ",
+            "27",
+            "Dernier événement : no 98765",
+            HASH,
+            "Les sauvegardes antérieures contiennent encore ces dossiers, chiffrés.",
+            "Évaluation du présent à l'été",
+            "[titre confidentiel]",
+            "page 1 / ",
+        ],
+    );
+    for i in 0..40 {
+        assert!(text.contains(&format!("D-2020-{i:04}")), "file {i} missing");
+    }
+    assert!(!text.contains("10:15 UTC"), "a time the caller formatted is printed as given");
+}
+
+#[test]
+fn a_certificate_reads_back_in_english() {
+    let text = check(
+        Template::Certificate,
+        &certificate("en", 40),
+        &[
+            "Certificate of destruction",
+            "Ville de Québec",
+            "CD-2026-0007",
+            "Disposition batch: ",
+            "Rule 1080, version 2: 1 file",
+            HASH,
+            "Évaluation du présent à l'été",
+            "[confidential title]",
+        ],
+    );
+    for i in 0..40 {
+        assert!(text.contains(&format!("D-2020-{i:04}")), "file {i} missing");
+    }
+    assert!(!text.contains("Dossiers détruits"), "no French left in the English certificate");
 }
 
 #[test]
 fn ten_thousand_files_all_come_back() {
     let dir = tempfile::tempdir().expect("dir");
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let pdf = render(Template::Certificate, &certificate("fr", 10_000), today()).expect("render");
-    eprintln!("10,000 files: {:?}, {} KiB", started.elapsed(), pdf.len() / 1024);
+    eprintln!("10,000 files: {:.2?}, {} KiB", started.elapsed(), pdf.len() / 1024);
     let text = pdftotext(&pdf, dir.path());
     let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
-    let found = (0..10_000).filter(|i| words.contains(format!("D-2020-{i:04}").as_str())).count();
-    assert_eq!(found, 10_000);
-    // The column header repeats on the list's pages.
-    assert!(text.matches("Référence").count() > 50, "the header repeats on every page of the list");
+    let missing: Vec<usize> = (0..10_000).filter(|i| !words.contains(format!("D-2020-{i:04}").as_str())).collect();
+    assert!(missing.is_empty(), "{} files missing, the first {:?}", missing.len(), &missing[..missing.len().min(5)]);
+    let pages = text.matches('\u{c}').count();
+    assert!(
+        text.matches("Référence").count() >= pages - 1,
+        "the column header is on every page of the list ({pages} pages)"
+    );
 }
 
 #[test]
-fn missing_data_is_an_error_that_names_the_line() {
+fn the_same_data_on_the_same_day_gives_the_same_bytes() {
+    let data = certificate("fr", 30);
+    let first = render(Template::Certificate, &data, today()).expect("render");
+    let second = render(Template::Certificate, &data, today()).expect("render");
+    assert!(first == second, "a certificate printed twice is the same file");
+}
+
+#[test]
+fn a_missing_field_is_an_error_that_names_it_and_its_line() {
     let mut data = certificate("en", 2);
     data.as_object_mut().expect("object").remove("batch");
     let err = render(Template::Certificate, &data, today()).expect_err("a missing field");
-    match &err {
-        ReportError::Template { line, message, .. } => {
-            assert!(*line > 0, "{err}");
-            assert!(message.contains("batch"), "{err}");
-        }
-        other => panic!("unexpected {other:?}"),
-    }
+    let ReportError::Template { template, diagnostics } = &err else { panic!("unexpected {err:?}") };
+    assert_eq!(*template, "certificate");
+    let first = diagnostics.first().expect("a diagnostic");
+    assert!(first.message.contains("batch"), "{err}");
+    assert_eq!(first.file.as_deref(), Some("certificate.typ"), "{err}");
+    assert!(first.line.is_some_and(|line| line > 1) && first.column.is_some(), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("certificate.typ, line ") && message.contains("report it"), "{message}");
 }
 
 #[test]
-fn the_child_process_renders_from_a_file() {
+fn data_of_the_wrong_shape_is_an_error_not_a_panic() {
+    for (field, value) in [("files", json!("none")), ("counts", json!(3)), ("rules", json!([{ "number": 1 }]))] {
+        let mut data = certificate("fr", 3);
+        data[field] = value;
+        let err = render(Template::Certificate, &data, today()).expect_err(field);
+        assert!(matches!(err, ReportError::Template { .. }), "{field}: {err:?}");
+    }
+    let err = render(Template::Certificate, &json!([1, 2]), today()).expect_err("not an object");
+    assert!(matches!(err, ReportError::Template { .. }), "{err:?}");
+}
+
+#[test]
+fn the_child_process_renders_from_a_file_to_a_file() {
     let dir = tempfile::tempdir().expect("dir");
     let input = dir.path().join("data.json");
     std::fs::write(&input, serde_json::to_vec(&certificate("en", 3)).expect("json")).expect("write");
     let output = dir.path().join("out.pdf");
-    // Keep a copy to look at: `GREFFIER_KEEP_PDF=/tmp/c.pdf cargo test -p greffier-report`.
-    if let Some(keep) = std::env::var_os("GREFFIER_KEEP_PDF") {
-        let pdf = render(Template::Certificate, &certificate("fr", 120), today()).expect("render");
-        std::fs::write(keep, pdf).expect("keep");
-    }
     let run = Command::new(env!("CARGO_BIN_EXE_greffier-report"))
         .args(["--template", "certificate", "--today", "2026-11-24", "--input"])
         .arg(&input)
@@ -125,25 +193,83 @@ fn the_child_process_renders_from_a_file() {
         .expect("child");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let text = pdftotext(&std::fs::read(&output).expect("pdf"), dir.path());
-    assert!(text.contains("D-2020-0002"));
-    // Through pipes, as the desktop does.
-    let piped = greffier_report::render_in_child(
-        Path::new(env!("CARGO_BIN_EXE_greffier-report")),
-        &[],
+    assert!(text.contains("D-2020-0002") && text.contains(HASH), "{text}");
+}
+
+#[test]
+fn the_child_process_explains_what_went_wrong() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bad_json = dir.path().join("bad.json");
+    std::fs::write(&bad_json, "{ not json").expect("write");
+    let out = dir.path().join("out.pdf").display().to_string();
+    let bad = bad_json.display().to_string();
+    for (args, expected) in [
+        (vec!["--template", "nope"], "unknown template “nope”"),
+        (vec!["--template", "certificate", "--input"], "--input needs a value"),
+        (vec!["--template", "certificate", "--input", "x", "--output", "y"], "missing --today"),
+        (vec!["--template", "certificate", "--verbose", "1"], "unknown argument “--verbose”"),
+        (vec!["--template", "certificate", "--input", "x", "--output", "y", "--today", "24/11/2026"], "not a date"),
+        (
+            vec![
+                "--template",
+                "certificate",
+                "--input",
+                "/nonexistent/d.json",
+                "--output",
+                &out,
+                "--today",
+                "2026-11-24",
+            ],
+            "Could not read /nonexistent/d.json",
+        ),
+        (
+            vec!["--template", "certificate", "--input", &bad, "--output", &out, "--today", "2026-11-24"],
+            "not valid JSON",
+        ),
+    ] {
+        let run = Command::new(env!("CARGO_BIN_EXE_greffier-report")).args(&args).output().expect("child");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{args:?} succeeded");
+        assert!(stderr.starts_with("greffier-report: ") && stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_parent_renders_in_a_child_through_pipes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let program = Path::new(env!("CARGO_BIN_EXE_greffier-report"));
+    let pdf = greffier_report::render_in_child(program, &[], Template::Certificate, &certificate("fr", 5), today())
+        .expect("piped");
+    assert!(pdftotext(&pdf, dir.path()).contains("D-2020-0004"));
+
+    // The child's own message comes back when it fails.
+    let mut data = certificate("fr", 5);
+    data.as_object_mut().expect("object").remove("organisation");
+    let err = greffier_report::render_in_child(program, &[], Template::Certificate, &data, today())
+        .expect_err("a missing field");
+    let ReportError::Child { stderr, .. } = &err else { panic!("unexpected {err:?}") };
+    assert!(stderr.contains("organisation") && stderr.contains("certificate.typ, line "), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_child_past_its_time_limit_is_stopped() {
+    let started = Instant::now();
+    let err = greffier_report::render_in_child_within(
+        Path::new("sh"),
+        &["-c", "sleep 30"],
         Template::Certificate,
-        &certificate("fr", 5),
+        &certificate("fr", 1),
         today(),
+        Duration::from_millis(300),
     )
-    .expect("piped");
-    assert!(pdftotext(&piped, dir.path()).contains("D-2020-0004"));
-    let bad = Command::new(env!("CARGO_BIN_EXE_greffier-report")).args(["--template", "nope"]).output().expect("child");
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("greffier-report:"));
+    .expect_err("too slow");
+    assert!(matches!(err, ReportError::TimedOut { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped at the limit, not when the child ended");
 }
 
 #[test]
 fn transfer_slips_read_back_one_per_box() {
-    let dir = tempfile::tempdir().expect("dir");
     let slip = |n: u32, label: &str, files: &[&str]| {
         json!({
             "lang": "fr", "organisation": "Ville de Saint-Exemple", "slipNumber": format!("LOT-2026-0003-{n:02}"),
@@ -157,22 +283,22 @@ fn transfer_slips_read_back_one_per_box() {
     };
     let data =
         json!({ "lang": "fr", "slips": [slip(1, "Boîte 12", &["RA-1", "RA-2"]), slip(2, "Boîte 13", &["RA-3"])] });
-    let pdf = render(Template::TransferSlips, &data, today()).expect("render");
-    let text = pdftotext(&pdf, dir.path());
-    for expected in [
-        "Bordereau de versement",
-        "LOT-2026-0003-01",
-        "LOT-2026-0003-02",
-        "Boîte 12",
-        "Boîte 13",
-        "Unité administrative d'origine",
-        "Direction générale",
-        "Restreint jusqu'au 2115-06-30",
-        "RA-1",
-        "RA-3",
-        "Rapport annuel de l'été",
-    ] {
-        assert!(text.contains(expected), "“{expected}” missing:\n{text}");
-    }
+    let text = check(
+        Template::TransferSlips,
+        &data,
+        &[
+            "Bordereau de versement",
+            "LOT-2026-0003-01",
+            "LOT-2026-0003-02",
+            "Boîte 12",
+            "Boîte 13",
+            "Unité administrative d'origine",
+            "Direction générale",
+            "Restreint jusqu'au 2115-06-30",
+            "RA-1",
+            "RA-3",
+            "Rapport annuel de l'été",
+        ],
+    );
     assert_eq!(text.matches("Bordereau de versement").count(), 2, "one slip per box");
 }
