@@ -149,7 +149,8 @@ pub enum HoldCommand {
 pub enum DispositionCommand {
     /// Propose a batch: the files named, or (--due) every file due by today not held nor in a batch.
     Propose {
-        /// destruction or transfer.
+        /// destruction, transfer, or anonymisation (files due for destruction that hold personal
+        /// information: the persons are removed and the file kept, Access Act s. 73).
         #[arg(long, default_value = "destruction")]
         kind: String,
         /// References of the files.

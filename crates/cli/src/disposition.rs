@@ -43,8 +43,8 @@ fn due_kind(text: &str) -> Result<DueKind, CliError> {
 fn batch_kind(text: &str) -> Result<BatchKind, CliError> {
     BatchKind::parse(text).ok_or_else(|| {
         usage(
-            format!("“{text}” is not a batch kind: destruction or transfer."),
-            format!("« {text} » n'est pas un type de lot : destruction ou transfer."),
+            format!("“{text}” is not a batch kind: destruction, transfer or anonymisation."),
+            format!("« {text} » n'est pas un type de lot : destruction, transfer ou anonymisation."),
         )
     })
 }

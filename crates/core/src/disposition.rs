@@ -375,6 +375,9 @@ fn open_batch_of(conn: &Connection, file_id: i64) -> rusqlite::Result<Option<Str
 pub enum BatchKind {
     Destruction,
     Transfer,
+    /// Files due for destruction that hold personal information, anonymised and kept instead
+    /// (crates/core/src/anonymise.rs).
+    Anonymisation,
 }
 
 impl BatchKind {
@@ -382,6 +385,7 @@ impl BatchKind {
         match self {
             BatchKind::Destruction => "destruction",
             BatchKind::Transfer => "transfer",
+            BatchKind::Anonymisation => "anonymisation",
         }
     }
 
@@ -389,6 +393,7 @@ impl BatchKind {
         match text.trim() {
             "destruction" | "destroy" => Some(BatchKind::Destruction),
             "transfer" => Some(BatchKind::Transfer),
+            "anonymisation" | "anonymization" | "anonymise" | "anonymize" => Some(BatchKind::Anonymisation),
             _ => None,
         }
     }
@@ -396,9 +401,15 @@ impl BatchKind {
     /// The final disposition of the files such a batch takes.
     fn disposition(self) -> &'static str {
         match self {
-            BatchKind::Destruction => "D",
+            BatchKind::Destruction | BatchKind::Anonymisation => "D",
             BatchKind::Transfer => "C",
         }
+    }
+
+    /// Whether an execution removes information for good (and so has a certificate, a ledger
+    /// entry, an index merge and a checkpoint).
+    pub fn erases(self) -> bool {
+        matches!(self, BatchKind::Destruction | BatchKind::Anonymisation)
     }
 }
 
@@ -631,6 +642,8 @@ pub struct CertificateCounts {
 #[serde(rename_all = "camelCase")]
 pub struct Certificate {
     pub lang: Lang,
+    /// Destruction, or anonymisation (a transfer has slips, not a certificate).
+    pub kind: BatchKind,
     pub organisation: String,
     pub certificate_number: String,
     pub batch: String,
@@ -649,17 +662,30 @@ pub struct Certificate {
 }
 
 /// The backup policy every certificate states.
-pub fn backup_policy(lang: Lang) -> &'static str {
-    lang.pick(
-        "Les sauvegardes du coffre faites avant la destruction contiennent encore ces dossiers, chiffrés. \
-         Le registre de destruction, tenu hors des sauvegardes et en ajout seulement, est rejoué à l'ouverture \
-         de toute sauvegarde restaurée : les dossiers détruits le sont de nouveau avant toute utilisation du coffre. \
-         Les sauvegardes suivent leur propre calendrier de conservation et sont détruites à son échéance.",
-        "Backups of the vault made before the destruction still hold these files, encrypted. The destruction \
-         ledger, kept outside the backups and append-only, is replayed when any restored backup is opened: the \
-         destroyed files are destroyed again before the vault can be used. Backups follow their own retention \
-         period and are destroyed when it ends.",
-    )
+pub fn backup_policy(lang: Lang, kind: BatchKind) -> &'static str {
+    match kind {
+        BatchKind::Anonymisation => lang.pick(
+            "Les sauvegardes du coffre faites avant l'anonymisation contiennent encore les renseignements personnels \
+             de ces dossiers, chiffrés. Le registre de destruction, tenu hors des sauvegardes et en ajout seulement, \
+             est rejoué à l'ouverture de toute sauvegarde restaurée : ces dossiers sont anonymisés de nouveau avant \
+             toute utilisation du coffre. Les sauvegardes suivent leur propre calendrier de conservation et sont \
+             détruites à son échéance.",
+            "Backups of the vault made before the anonymisation still hold these files' personal information, \
+             encrypted. The destruction ledger, kept outside the backups and append-only, is replayed when any \
+             restored backup is opened: these files are anonymised again before the vault can be used. Backups \
+             follow their own retention period and are destroyed when it ends.",
+        ),
+        _ => lang.pick(
+            "Les sauvegardes du coffre faites avant la destruction contiennent encore ces dossiers, chiffrés. \
+             Le registre de destruction, tenu hors des sauvegardes et en ajout seulement, est rejoué à l'ouverture \
+             de toute sauvegarde restaurée : les dossiers détruits le sont de nouveau avant toute utilisation du coffre. \
+             Les sauvegardes suivent leur propre calendrier de conservation et sont détruites à son échéance.",
+            "Backups of the vault made before the destruction still hold these files, encrypted. The destruction \
+             ledger, kept outside the backups and append-only, is replayed when any restored backup is opened: the \
+             destroyed files are destroyed again before the vault can be used. Backups follow their own retention \
+             period and are destroyed when it ends.",
+        ),
+    }
 }
 
 /// A file on a transfer slip.
@@ -776,7 +802,7 @@ pub enum DispositionError {
     FlaggedFile { reference: String, batch: String, why: String },
     #[error("Batch {number} was executed, but {what} did not complete: no certificate is issued yet. Close other Greffier windows and commands, free disk space if it is full, then run `greffier disposition execute {number}` again.")]
     Incomplete { number: String, what: &'static str },
-    #[error("Batch {number} has no certificate: only an executed destruction batch has one.")]
+    #[error("Batch {number} has no certificate: only an executed destruction or anonymisation batch has one.")]
     NoCertificate { number: String },
     #[error("The destruction ledger {path} is damaged at line {line} ({detail}). Do not use this vault: restore the ledger from its copy or report the incident.")]
     LedgerDamaged { path: String, line: usize, detail: String },
@@ -788,6 +814,8 @@ pub enum DispositionError {
     NotInReview { reference: String, disposition: String },
     #[error("File {reference} is already kept until {due}: extend it to a date after that, not {until}.")]
     ExtendNotLater { reference: String, due: String, until: String },
+    #[error("File {reference} holds no personal information (no person is linked to it): there is nothing to anonymise. Destroy it, or keep it by a review decision.")]
+    NoPersonalInformation { reference: String },
 }
 
 impl UserMessage for DispositionError {
@@ -814,6 +842,7 @@ impl UserMessage for DispositionError {
             CertificateUnreadable { .. } => ErrorCode::CertificateUnreadable,
             NotInReview { .. } => ErrorCode::NotInReview,
             ExtendNotLater { .. } => ErrorCode::InvalidArgument,
+            NoPersonalInformation { .. } => ErrorCode::NoPersonalInformation,
         }
     }
 
@@ -836,11 +865,12 @@ impl UserMessage for DispositionError {
             NotInBatch { reference, batch } => format!("Le dossier {reference} n'est pas dans le lot {batch}."),
             FlaggedFile { reference, batch, why } => format!("Le dossier {reference} du lot {batch} ne peut être approuvé : {why}. Rejetez-le, ou levez la suspension, puis décidez de nouveau."),
             Incomplete { number, what } => format!("Le lot {number} a été exécuté, mais {what} n'a pas abouti : aucun certificat n'est encore délivré. Fermez les autres fenêtres et commandes Greffier, libérez de l'espace disque s'il est plein, puis relancez `greffier disposition execute {number}`."),
-            NoCertificate { number } => format!("Le lot {number} n'a pas de certificat : seul un lot de destruction exécuté en a un."),
+            NoCertificate { number } => format!("Le lot {number} n'a pas de certificat : seul un lot de destruction ou d'anonymisation exécuté en a un."),
             LedgerDamaged { path, line, detail } => format!("Le registre de destruction {path} est endommagé à la ligne {line} ({detail}). N'utilisez pas ce coffre : restaurez le registre depuis sa copie ou signalez l'incident."),
             CertificateUnreadable { detail } => format!("Le fichier du certificat n'a pu être lu : {detail}. Donnez le fichier CSV écrit par `greffier certificate export`."),
             NotInReview { reference, disposition } => format!("La disposition finale du dossier {reference} est {disposition}, non le tri (T) : il n'y a rien à décider."),
             ExtendNotLater { reference, due, until } => format!("Le dossier {reference} est déjà conservé jusqu'au {due} : prolongez-le à une date postérieure, non au {until}."),
+            NoPersonalInformation { reference } => format!("Le dossier {reference} ne contient aucun renseignement personnel (aucune personne n'y est liée) : il n'y a rien à anonymiser. Détruisez-le, ou conservez-le par une décision de tri."),
         }
     }
 }
@@ -1350,6 +1380,9 @@ impl Vault {
                     Some(_) => {}
                 }
                 refuse_if_held(&tx, id, &reference)?;
+                if kind == BatchKind::Anonymisation && !has_persons(&tx, id)? {
+                    return Err(DispositionError::NoPersonalInformation { reference }.into());
+                }
                 if let Some(batch) = open_batch_of(&tx, id)? {
                     return Err(DispositionError::AlreadyInBatch { reference, batch }.into());
                 }
@@ -1381,18 +1414,28 @@ impl Vault {
         let query = DueQuery {
             until: query.until.min(self.today()),
             kind: Some(match kind {
-                BatchKind::Destruction => DueKind::Destruction,
+                BatchKind::Destruction | BatchKind::Anonymisation => DueKind::Destruction,
                 BatchKind::Transfer => DueKind::Transfer,
             }),
             ..query.clone()
         };
-        let mut references = Vec::new();
+        let mut candidates = Vec::new();
         self.for_each_due_file(session, &query, &mut |file| {
-            if file.held_by.is_none() && file.batch.is_none() && (references.len() as u64) < limit {
-                references.push(file.reference.clone());
+            if file.held_by.is_none() && file.batch.is_none() {
+                candidates.push((file.id, file.reference.clone()));
             }
             Ok(())
         })?;
+        let mut references = Vec::new();
+        for (id, reference) in candidates {
+            if (references.len() as u64) >= limit {
+                break;
+            }
+            // Only the files that hold personal information can be anonymised.
+            if kind != BatchKind::Anonymisation || has_persons(&self.conn, id)? {
+                references.push(reference);
+            }
+        }
         self.propose_batch(session, kind, &references, note)
     }
 
@@ -1593,6 +1636,7 @@ impl Vault {
             "" => match batch.kind {
                 BatchKind::Destruction => "secure deletion (SQLCipher secure_delete, index merged, log truncated)",
                 BatchKind::Transfer => "transfer to archives",
+                BatchKind::Anonymisation => crate::anonymise::METHOD,
             },
             m => m,
         }
@@ -1649,6 +1693,19 @@ impl Vault {
                 };
                 destroy(&tx, &who, &file_ids, &[])?
             }
+            BatchKind::Anonymisation => {
+                let who = crate::anonymise::Anonymiser {
+                    batch_id: batch.id,
+                    batch: &batch.number,
+                    proposed_by: &batch.proposed_by,
+                    approved_by: &approved_by,
+                    executed_by: &session.user.username,
+                    at: &stamp(now),
+                };
+                let seq = next_change(&tx)?;
+                let (files, persons) = crate::anonymise::anonymise(&tx, &who, &file_ids, seq)?;
+                (files, erase_unneeded_persons(&tx, persons, seq)?)
+            }
             BatchKind::Transfer => {
                 let seq = next_change(&tx)?;
                 let mut stmt = tx.prepare(
@@ -1664,13 +1721,16 @@ impl Vault {
             BatchKind::Destruction => {
                 Some(next_number(&tx, "disposition_batches", "certificate_number", "CD", self.today().year())?)
             }
+            BatchKind::Anonymisation => {
+                Some(next_number(&tx, "disposition_batches", "certificate_number", "CA", self.today().year())?)
+            }
             BatchKind::Transfer => None,
         };
         tx.execute(
             "UPDATE disposition_batches SET state = ?1, executed_by = ?2, executed_at = ?3, method = ?4,
                 certificate_number = ?5 WHERE id = ?6",
             params![
-                if batch.kind == BatchKind::Destruction { "incomplete" } else { "executed" },
+                if batch.kind.erases() { "incomplete" } else { "executed" },
                 session.user.username,
                 stamp(now),
                 method,
@@ -1707,6 +1767,7 @@ impl Vault {
         }
         let entry = LedgerEntry {
             v: 1,
+            kind: batch.kind.as_str().to_owned(),
             vault_id: self.vault_id.clone(),
             batch: batch.number.clone(),
             certificate: certificate.clone(),
@@ -1781,13 +1842,17 @@ impl Vault {
     fn append_ledger_for(&self, batch: &Batch) -> Result<(), Error> {
         let file_ids: Vec<i64> = self
             .conn
-            .prepare("SELECT id FROM destroyed_files WHERE batch_id = ?1 ORDER BY id")?
+            .prepare(match batch.kind {
+                BatchKind::Anonymisation => "SELECT file_id FROM anonymised_files WHERE batch_id = ?1 ORDER BY file_id",
+                _ => "SELECT id FROM destroyed_files WHERE batch_id = ?1 ORDER BY id",
+            })?
             .query_map([batch.id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ledger::append(
             &self.paths.dir,
             LedgerEntry {
                 v: 1,
+                kind: batch.kind.as_str().to_owned(),
                 vault_id: self.vault_id.clone(),
                 batch: batch.number.clone(),
                 certificate: batch.certificate_number.clone(),
@@ -1822,6 +1887,7 @@ impl Vault {
             if matches!(state.as_deref(), Some("incomplete" | "executed")) {
                 continue;
             }
+            let kind = BatchKind::parse(&entry.kind).unwrap_or(BatchKind::Destruction);
             let now = self.env.clock.now();
             let tx = self.conn.unchecked_transaction()?;
             let batch_id: i64 = match state {
@@ -1835,19 +1901,38 @@ impl Vault {
                 None => tx.query_row(
                     "INSERT INTO disposition_batches (number, kind, state, proposed_by_id, proposed_by, proposed_at,
                         decided_by, decided_at, executed_by, executed_at, method, chain_seq, chain_hash, certificate_number)
-                     VALUES (?1, 'destruction', 'incomplete', 0, ?2, ?3, ?4, ?3, ?5, ?3, ?6, ?7, ?8, ?9) RETURNING id",
-                    params![entry.batch, entry.proposed_by, entry.executed_at, entry.approved_by, entry.executed_by, entry.method, entry.chain_seq, entry.chain_hash, entry.certificate],
+                     VALUES (?1, ?10, 'incomplete', 0, ?2, ?3, ?4, ?3, ?5, ?3, ?6, ?7, ?8, ?9) RETURNING id",
+                    params![entry.batch, entry.proposed_by, entry.executed_at, entry.approved_by, entry.executed_by, entry.method, entry.chain_seq, entry.chain_hash, entry.certificate, kind.as_str()],
                     |row| row.get(0),
                 )?,
             };
-            let who = Actors {
-                batch_id,
-                proposed_by: &entry.proposed_by,
-                approved_by: &entry.approved_by,
-                executed_by: &entry.executed_by,
-                at: &entry.executed_at,
+            let files = match kind {
+                BatchKind::Anonymisation => {
+                    let who = crate::anonymise::Anonymiser {
+                        batch_id,
+                        batch: &entry.batch,
+                        proposed_by: &entry.proposed_by,
+                        approved_by: &entry.approved_by,
+                        executed_by: &entry.executed_by,
+                        at: &entry.executed_at,
+                    };
+                    let seq = next_change(&tx)?;
+                    let (files, mut persons) = crate::anonymise::anonymise(&tx, &who, &entry.file_ids, seq)?;
+                    persons.extend(entry.person_ids.iter().copied());
+                    erase_unneeded_persons(&tx, persons, seq)?;
+                    files
+                }
+                _ => {
+                    let who = Actors {
+                        batch_id,
+                        proposed_by: &entry.proposed_by,
+                        approved_by: &entry.approved_by,
+                        executed_by: &entry.executed_by,
+                        at: &entry.executed_at,
+                    };
+                    destroy(&tx, &who, &entry.file_ids, &entry.person_ids)?.0
+                }
             };
-            let (files, _) = destroy(&tx, &who, &entry.file_ids, &entry.person_ids)?;
             tx.commit()?;
             self.append_as_system(
                 NewEvent::new(AuditAction::DispositionReplay, "batch", &entry.batch)
@@ -1859,7 +1944,7 @@ impl Vault {
         // Batches executed here that the ledger does not list yet.
         let numbers: Vec<String> = self
             .conn
-            .prepare("SELECT number FROM disposition_batches WHERE kind = 'destruction' AND state IN ('incomplete', 'executed')")?
+            .prepare("SELECT number FROM disposition_batches WHERE kind IN ('destruction', 'anonymisation') AND state IN ('incomplete', 'executed')")?
             .query_map([], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for number in numbers {
@@ -1912,17 +1997,18 @@ impl Vault {
     pub fn certificate(&self, session: &Session, number: &str, lang: Lang) -> Result<Certificate, Error> {
         self.require(session, Permission::ViewRegister)?;
         let batch = load_batch(&self.conn, number)?.batch;
-        let (Some(certificate_number), BatchState::Executed, BatchKind::Destruction) =
-            (batch.certificate_number.clone(), batch.state, batch.kind)
+        let (Some(certificate_number), BatchState::Executed, true) =
+            (batch.certificate_number.clone(), batch.state, batch.kind.erases())
         else {
             return Err(DispositionError::NoCertificate { number: batch.number }.into());
         };
         let files: Vec<CertificateFile> = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT reference, class_code, title, opened_on, closed_on, rule_number, rule_version
-                 FROM destroyed_files WHERE batch_id = ?1 ORDER BY class_code, reference",
-            )?
+                 FROM {} WHERE batch_id = ?1 ORDER BY class_code, reference",
+                certified_files(batch.kind)
+            ))?
             .query_map([batch.id], |row| {
                 Ok(CertificateFile {
                     reference: row.get(0)?,
@@ -1937,10 +2023,11 @@ impl Vault {
             .collect::<rusqlite::Result<_>>()?;
         let rules = self
             .conn
-            .prepare(
-                "SELECT rule_number, rule_version, count(*) FROM destroyed_files WHERE batch_id = ?1
+            .prepare(&format!(
+                "SELECT rule_number, rule_version, count(*) FROM {} WHERE batch_id = ?1
                  GROUP BY rule_number, rule_version ORDER BY rule_number, rule_version",
-            )?
+                certified_files(batch.kind)
+            ))?
             .query_map([batch.id], |row| {
                 Ok(CertificateRule { number: row.get(0)?, version: row.get(1)?, files: row.get(2)? })
             })?
@@ -1948,6 +2035,7 @@ impl Vault {
         let persons = self.batch_persons(batch.id)?;
         Ok(Certificate {
             lang,
+            kind: batch.kind,
             organisation: self.organisation()?,
             certificate_number,
             batch: batch.number,
@@ -1964,7 +2052,7 @@ impl Vault {
                 seq: batch.chain_seq.unwrap_or_default(),
                 hash: batch.chain_hash.unwrap_or_default(),
             },
-            backup_policy: backup_policy(lang).to_owned(),
+            backup_policy: backup_policy(lang, batch.kind).to_owned(),
             files,
         })
     }
@@ -2125,8 +2213,9 @@ impl Vault {
             crate::IoError::new("write", "certificate.csv", std::io::Error::other(e.to_string())).into()
         };
         let c = certificate;
-        let rows: [(&str, String); 13] = [
+        let rows: [(&str, String); 14] = [
             ("certificate", c.certificate_number.clone()),
+            ("kind", c.kind.as_str().to_owned()),
             ("organisation", c.organisation.clone()),
             ("batch", c.batch.clone()),
             ("method", c.method.clone()),
@@ -2203,15 +2292,16 @@ impl Vault {
                 }
                 let recorded: BTreeSet<String> = self
                     .conn
-                    .prepare("SELECT reference FROM destroyed_files WHERE batch_id = ?1")?
+                    .prepare(&format!("SELECT reference FROM {} WHERE batch_id = ?1", certified_files(row.batch.kind)))?
                     .query_map([row.batch.id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 let listed: BTreeSet<String> = claimed.references.iter().cloned().collect();
+                let done = if row.batch.kind == BatchKind::Anonymisation { "anonymised" } else { "destroyed" };
                 for missing in recorded.difference(&listed).take(10) {
-                    problems.push(format!("file {missing} was destroyed by the batch but is not on the certificate"));
+                    problems.push(format!("file {missing} was {done} by the batch but is not on the certificate"));
                 }
                 for extra in listed.difference(&recorded).take(10) {
-                    problems.push(format!("file {extra} is on the certificate but was not destroyed by the batch"));
+                    problems.push(format!("file {extra} is on the certificate but was not {done} by the batch"));
                 }
                 if claimed.files != claimed.references.len() as u64 {
                     problems.push(format!(
@@ -2448,6 +2538,16 @@ fn destroy(
         audit::erase_details(tx, &seqs)?;
         destroyed += 1;
     }
+    Ok((destroyed, erase_unneeded_persons(tx, persons, seq)?))
+}
+
+/// Erases the persons no file needs any more (their identifiers, a tombstone for the index, the
+/// details of their audit events); returns those whose row was deleted.
+fn erase_unneeded_persons(tx: &Connection, persons: BTreeSet<i64>, seq: i64) -> Result<Vec<i64>, Error> {
+    let mut tombstone = tx
+        .prepare_cached("INSERT OR REPLACE INTO register_deletions (kind, id, change_seq) VALUES ('person', ?1, ?2)")?;
+    let mut events =
+        tx.prepare_cached("SELECT seq FROM audit_events WHERE object_type = 'person' AND object_id = ?1")?;
     let mut deleted_persons = Vec::new();
     for person in persons {
         let still_needed: bool =
@@ -2460,15 +2560,34 @@ fn destroy(
         let existed = tx.execute("DELETE FROM person_identifiers WHERE person_id = ?1", [person])? > 0;
         let deleted = tx.execute("DELETE FROM persons WHERE id = ?1", [person])? > 0;
         if existed || deleted {
-            tombstone.execute(params!["person", person, seq])?;
-            let seqs: Vec<u64> = events
-                .query_map(params!["person", person.to_string()], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            tombstone.execute(params![person, seq])?;
+            let seqs: Vec<u64> =
+                events.query_map([person.to_string()], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
             audit::erase_details(tx, &seqs)?;
         }
         if deleted {
             deleted_persons.push(person);
         }
     }
-    Ok((destroyed, deleted_persons))
+    Ok(deleted_persons)
+}
+
+/// The rows a certificate lists, as a table with the columns of `destroyed_files`: the residual
+/// records of a destruction, or the anonymised files as they are now.
+fn certified_files(kind: BatchKind) -> &'static str {
+    match kind {
+        BatchKind::Anonymisation => {
+            "(SELECT a.file_id AS id, a.reference, c.code AS class_code, f.title, f.opened_on, f.closed_on,
+                r.number AS rule_number, f.rule_version, a.batch_id
+              FROM anonymised_files a
+              JOIN files f ON f.id = a.file_id
+              JOIN plan_classes c ON c.id = f.class_id
+              JOIN retention_rules r ON r.id = f.rule_id)"
+        }
+        _ => "destroyed_files",
+    }
+}
+
+fn has_persons(conn: &Connection, file_id: i64) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM file_persons WHERE file_id = ?1)", [file_id], |row| row.get(0))
 }

@@ -117,6 +117,7 @@ pub enum ErrorCode {
     LedgerDamaged,
     CertificateUnreadable,
     NotInReview,
+    NoPersonalInformation,
     InvalidArgument,
     Database,
     Io,

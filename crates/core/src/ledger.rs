@@ -1,4 +1,4 @@
-//! The destruction ledger: one JSON line per executed destruction batch, in the vault's folder
+//! The destruction ledger: one JSON line per executed destruction (or anonymisation) batch, in the vault's folder
 //! beside `vault.db` but outside every backup, append-only and hash-chained (each line names the
 //! SHA-256 of the line before). It holds no personal information: batch numbers, user names,
 //! the chain head, and the internal ids of the destroyed files and persons. When a backup from
@@ -21,6 +21,10 @@ pub const LEDGER_FILE: &str = "destruction-ledger.jsonl";
 #[serde(rename_all = "camelCase")]
 pub struct LedgerEntry {
     pub v: u32,
+    /// `destruction` or `anonymisation` (absent from the lines written before anonymisation
+    /// existed: a destruction).
+    #[serde(default = "destruction")]
+    pub kind: String,
     pub vault_id: String,
     pub batch: String,
     pub certificate: Option<String>,
@@ -35,6 +39,10 @@ pub struct LedgerEntry {
     pub person_ids: Vec<i64>,
     /// SHA-256 (hex) of the previous line, without its newline; empty for the first.
     pub prev: String,
+}
+
+fn destruction() -> String {
+    "destruction".to_owned()
 }
 
 pub fn path(dir: &Path) -> PathBuf {
@@ -116,6 +124,7 @@ mod tests {
     fn entry(batch: &str) -> LedgerEntry {
         LedgerEntry {
             v: 1,
+            kind: "destruction".into(),
             vault_id: "v".into(),
             batch: batch.into(),
             certificate: None,
@@ -156,5 +165,22 @@ mod tests {
         std::fs::write(path(dir.path()), text.replacen("[1,2]", "[1]", 1)).expect("write");
         let err = read(dir.path()).expect_err("an edited ledger must be refused");
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    /// Lines written before anonymisation existed have no `kind`: they are destructions.
+    #[test]
+    fn a_line_without_a_kind_is_a_destruction() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut anonymisation = entry("LOT-1");
+        anonymisation.kind = "anonymisation".into();
+        append(dir.path(), anonymisation).expect("append");
+        let first = std::fs::read_to_string(path(dir.path())).expect("read");
+        let old_line = serde_json::to_string(&entry("LOT-0")).expect("json").replace("\"kind\":\"destruction\",", "");
+        assert!(!old_line.contains("kind"), "{old_line}");
+        std::fs::write(path(dir.path()), format!("{old_line}\n")).expect("write");
+        append(dir.path(), entry("LOT-2")).expect("append");
+        let entries = read(dir.path()).expect("read");
+        assert_eq!(entries[0].kind, "destruction");
+        assert!(first.contains("\"kind\":\"anonymisation\""), "{first}");
     }
 }

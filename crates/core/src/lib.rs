@@ -5,6 +5,7 @@
 //! [`KeyStore`] trait and the [`Clock`], passed in by the CLI and the desktop shell.
 
 pub mod access;
+pub mod anonymise;
 pub mod audit;
 pub mod backup;
 pub mod clock;

@@ -106,18 +106,43 @@ fn migrate_with(
             }
             None => {}
         }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed(migration.name))?;
-        tx.execute_batch(BOOKKEEPING).map_err(failed(migration.name))?;
-        tx.execute_batch(migration.sql).map_err(failed(migration.name))?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![migration.version, migration.name, embedded, applied_at],
-        )
-        .map_err(failed(migration.name))?;
-        tx.commit().map_err(failed(migration.name))?;
+        // A table rebuilt to change a constraint (create, copy, drop, rename) would trip the
+        // foreign keys that name it: SQLite's procedure turns them off outside the transaction
+        // and checks them all before the commit.
+        let foreign_keys: bool =
+            conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0)).map_err(failed(migration.name))?;
+        conn.pragma_update(None, "foreign_keys", false).map_err(failed(migration.name))?;
+        let result = apply(conn, migration, &embedded, applied_at);
+        conn.pragma_update(None, "foreign_keys", foreign_keys).map_err(failed(migration.name))?;
+        result.map_err(failed(migration.name))?;
         applied += 1;
     }
     Ok(applied)
+}
+
+fn apply(
+    conn: &mut Connection,
+    migration: &EmbeddedMigration,
+    checksum: &str,
+    applied_at: &str,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(BOOKKEEPING)?;
+    tx.execute_batch(migration.sql)?;
+    let broken: Option<String> = tx
+        .query_row("SELECT \"table\" || ' → ' || parent FROM pragma_foreign_key_check LIMIT 1", [], |row| row.get(0))
+        .optional()?;
+    if let Some(broken) = broken {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!("a foreign key of {broken} no longer holds")),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![migration.version, migration.name, checksum, applied_at],
+    )?;
+    tx.commit()
 }
 
 #[cfg(test)]
@@ -181,5 +206,54 @@ mod tests {
             !tables.iter().any(|t| t == "half"),
             "the failed migration's first statement must be rolled back: {tables:?}"
         );
+    }
+
+    /// SQLite's way to change a constraint: a new table, the rows copied, the old one dropped and
+    /// the new one renamed, while other tables' foreign keys name it; a rebuild that loses a
+    /// parent row is refused, and the foreign keys are on again afterwards.
+    #[test]
+    fn a_table_rebuilt_under_foreign_keys_is_applied_and_checked() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "foreign_keys", true).expect("foreign keys");
+        let first = EmbeddedMigration {
+            version: 1,
+            name: "0001_parent",
+            sql: "CREATE TABLE parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a')));
+                  CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id));
+                  INSERT INTO parent VALUES (1, 'a'), (2, 'a'); INSERT INTO child VALUES (1), (2);",
+        };
+        let rebuild = |version, name, filter| EmbeddedMigration {
+            version,
+            name,
+            sql: match filter {
+                true => {
+                    "CREATE TABLE parent_new (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b')));
+                         INSERT INTO parent_new SELECT * FROM parent WHERE id = 1;
+                         DROP TABLE parent; ALTER TABLE parent_new RENAME TO parent;"
+                }
+                false => {
+                    "CREATE TABLE parent_new (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b')));
+                          INSERT INTO parent_new SELECT * FROM parent;
+                          DROP TABLE parent; ALTER TABLE parent_new RENAME TO parent;"
+                }
+            },
+        };
+        let lossy = [first, rebuild(2, "0002_lossy", true)];
+        let err = migrate_with(&mut conn, &lossy, "now").expect_err("a lost parent row must be refused");
+        assert!(matches!(err, MigrationError::Failed { ref name, .. } if name == "0002_lossy"), "{err}");
+        assert!(err.to_string().contains("child"), "{err}");
+        let good = [
+            EmbeddedMigration { version: 1, name: "0001_parent", sql: lossy[0].sql },
+            rebuild(2, "0002_rebuild", false),
+        ];
+        assert_eq!(migrate_with(&mut conn, &good, "now").expect("rebuild"), 1);
+        conn.execute("INSERT INTO parent VALUES (3, 'b')", []).expect("the new constraint is in force");
+        let on: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0)).expect("pragma");
+        assert!(on, "foreign keys must be on again after the migrations");
+        let err = conn.execute("INSERT INTO child VALUES (9)", []).expect_err("foreign keys are enforced");
+        assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+        let sql: String =
+            conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'child'", [], |row| row.get(0)).expect("child");
+        assert!(sql.contains("REFERENCES parent(id)"), "the child still names the parent: {sql}");
     }
 }

@@ -616,3 +616,125 @@ fn a_file_in_review_leaves_it_only_by_a_justified_decision() {
     let actions: Vec<String> = vault.recent_audit(&admin, 10).expect("audit").into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "file.review_decision").count(), 3, "{actions:?}");
 }
+
+const ANON: [&str; 3] = ["Vrbnikanonname", "canaryident555666", "1961-07-14"];
+
+/// Anonymisation (Access Act, s. 73): the persons and what names them in the file's text are gone
+/// from every oracle, the rest of the file stays and is kept permanently, the certificate
+/// verifies, and restoring an older backup anonymises the file again.
+#[test]
+fn an_anonymisation_removes_the_persons_keeps_the_file_and_survives_a_restore() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    file(&mut vault, &admin, "ANON-1", "500-40-15", &format!("Plainte de Ana {}", ANON[0]), "2015-06-30");
+    file(&mut vault, &admin, "KEEP-1", "500-40-15", &format!("Dossier {}", KEPT[0]), "2015-06-30");
+    file(&mut vault, &admin, "NOBODY-1", "500-40-15", "Dossier sans personne", "2015-06-30");
+    let imports = tempfile::tempdir().expect("tempdir");
+    let persons = imports.path().join("personnes.csv");
+    std::fs::write(
+        &persons,
+        format!(
+            "file,last_name,first_name,birth_date,identifier_type,identifier,categories\n\
+             ANON-1,{},Ana,{},client_number,{},health\nKEEP-1,{},Léa,,client_number,{},\n",
+            ANON[0], ANON[2], ANON[1], KEPT[1], KEPT[2]
+        ),
+    )
+    .expect("write");
+    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    let mut record = vault.file(&admin, "ANON-1").expect("file");
+    vault
+        .update_file(
+            &admin,
+            "ANON-1",
+            FileDraft {
+                reference: record.reference.clone(),
+                class: record.class.clone(),
+                title: record.title.clone(),
+                description: format!("Client {}, né le {}. Suivi de la plainte.", ANON[1], ANON[2]),
+                notes: format!("Rappeler M. {} Ana", ANON[0]),
+                dates: std::mem::take(&mut record.dates),
+                ..Default::default()
+            },
+        )
+        .expect("edit");
+    let before = traces(&fixture, &vault, &admin, &ANON[..2]);
+    assert!(before.len() >= 4, "the oracles see the person before: {before:?}");
+
+    // Only a file that holds personal information can be anonymised.
+    let err = vault
+        .propose_batch(&archivist, BatchKind::Anonymisation, &refs(&["NOBODY-1"]), "")
+        .expect_err("nothing to anonymise");
+    assert_eq!(err.code(), ErrorCode::NoPersonalInformation, "{err}");
+    let proposed = vault
+        .propose_due(&archivist, BatchKind::Anonymisation, &until_today(), 100, "art. 73")
+        .expect("propose the due files that hold personal information");
+    let batch_files: Vec<String> =
+        vault.batch_files(&admin, &proposed.number).expect("files").into_iter().map(|f| f.reference).collect();
+    assert_eq!(batch_files, ["ANON-1", "KEEP-1"], "NOBODY-1 holds no personal information");
+    vault.reject_batch(&admin, &proposed.number, "un seul dossier").expect("rejected");
+
+    let backup_file = fixture.dir.path().join("avant.greffier");
+    vault.backup(&admin, &backup_file, &mut |_: Progress| true).expect("backup");
+
+    let batch = vault.propose_batch(&archivist, BatchKind::Anonymisation, &refs(&["ANON-1"]), "").expect("batch");
+    let err = vault.approve_batch(&archivist, &batch.number, "moi").expect_err("separation of duties");
+    assert_eq!(err.code(), ErrorCode::SeparationOfDuties);
+    vault.approve_batch(&admin, &batch.number, "Intérêt public").expect("approved");
+    let report = vault.execute_batch(&archivist, &batch.number, "").expect("executed");
+    assert_eq!((report.files, report.persons), (1, 1));
+    assert_eq!(report.batch.state, BatchState::Executed);
+
+    let anonymised = vault.file(&admin, "ANON-1").expect("the file stays in the register");
+    assert_eq!(anonymised.title, "Plainte de [anonymisé]", "first and last name together");
+    assert_eq!(anonymised.description, "Client [anonymisé], né le [anonymisé]. Suivi de la plainte.");
+    assert_eq!(anonymised.notes, "Rappeler M. [anonymisé]");
+    assert!(anonymised.persons.is_empty());
+    assert_eq!(anonymised.due.disposition, greffier_core::Disposition::Keep, "kept permanently");
+    let reason = anonymised.exception.as_ref().map(|e| e.reason.clone()).unwrap_or_default();
+    assert!(reason.contains(&batch.number), "{reason}");
+    assert_eq!(vault.find_persons(&admin, ANON[0], 10).expect("find").len(), 0);
+    let gone = traces(&fixture, &vault, &admin, &ANON[..2]);
+    assert!(gone.is_empty(), "anonymised canaries found: {gone:?}");
+    assert_eq!(traces(&fixture, &vault, &admin, &KEPT).len(), 7, "the control file's canaries are still seen");
+    let err = vault
+        .propose_batch(&archivist, BatchKind::Anonymisation, &refs(&["ANON-1"]), "")
+        .expect_err("an anonymised file is kept, not due for destruction");
+    assert_eq!(err.code(), ErrorCode::WrongDisposition, "{err}");
+
+    let certificate = vault.certificate(&admin, &batch.number, greffier_core::Lang::Fr).expect("certificate");
+    assert_eq!(certificate.kind, BatchKind::Anonymisation);
+    assert!(certificate.certificate_number.starts_with("CA-"), "{}", certificate.certificate_number);
+    assert_eq!(certificate.files.len(), 1);
+    assert_eq!(certificate.files[0].title.as_deref(), Some("Plainte de [anonymisé]"));
+    assert!(certificate.method.contains("s. 73"), "{}", certificate.method);
+    let mut csv = Vec::new();
+    vault.write_certificate_csv(&certificate, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let check = vault.verify_certificate(&admin, &csv).expect("verify");
+    assert!(check.is_valid(), "{:?}", check.problems);
+    let forged = csv.replace("ANON-1", "KEEP-1");
+    assert!(!vault.verify_certificate(&admin, &forged).expect("verify").is_valid());
+    vault.lock();
+
+    // An older backup still holds the person: the open anonymises the file again.
+    let password = Secret::new(ADMIN_PASSWORD);
+    let (restored, _) = backup::restore(
+        &backup_file,
+        &fixture.vault_dir(),
+        Unlock::KeyStore,
+        None,
+        Credentials { username: ADMIN, password: &password },
+        &fixture.env,
+        &mut |_: Progress| true,
+    )
+    .expect("restore");
+    let admin = restored.sign_in(ADMIN, &password).expect("sign in");
+    let again = restored.file(&admin, "ANON-1").expect("file");
+    assert_eq!(again.title, "Plainte de [anonymisé]");
+    assert!(again.persons.is_empty());
+    assert_eq!(restored.batch(&admin, &batch.number).expect("batch").kind, BatchKind::Anonymisation);
+    assert_eq!(restored.batch(&admin, &batch.number).expect("batch").state, BatchState::Executed);
+    let after_restore = traces_live(&fixture, &restored, &admin, &ANON[..2]);
+    assert!(after_restore.is_empty(), "anonymised canaries found after the restore: {after_restore:?}");
+    assert!(!traces_live(&fixture, &restored, &admin, &KEPT).is_empty());
+}

@@ -667,7 +667,8 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
         // Take the vault back to the foundation's schema, as a vault made by the first release.
         let raw = fixture.raw(&id);
         raw.execute_batch(
-            "DROP TABLE register_deletions; DROP TABLE destroyed_files; DROP TABLE batch_files;
+            "DROP TABLE anonymised_files; DELETE FROM schema_migrations WHERE version = 6;
+             DROP TABLE register_deletions; DROP TABLE destroyed_files; DROP TABLE batch_files;
              DROP TABLE disposition_batches; DROP TABLE holds; DELETE FROM schema_migrations WHERE version = 5;
              DROP TABLE file_person_purposes; DROP TABLE file_persons; DROP TABLE person_identifiers;
              DROP TABLE persons; DROP TABLE files; DROP TABLE register_state;
@@ -682,8 +683,8 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
     let mut vault = Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("open");
     assert_eq!(
         vault.info().expect("info").schema_version,
-        5,
-        "the plan's, the projects', the register's and the disposition's migrations ran"
+        6,
+        "the plan's, the projects', the register's, the disposition's and the anonymisation's migrations ran"
     );
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     assert_eq!(import_banq(&mut vault, &admin).created, 192);

@@ -13,6 +13,7 @@
 //!
 //! ```text
 //! { "lang": "fr" | "en",
+//!   "kind": "destruction" | "anonymisation" (optional: destruction),
 //!   "organisation": str, "certificateNumber": str, "batch": str, "method": str,
 //!   "proposedBy": str, "proposedAt": str, "approvedBy": str, "approvedAt": str,
 //!   "executedBy": str, "executedAt": str,

@@ -127,6 +127,19 @@ fn a_certificate_reads_back_in_english() {
 }
 
 #[test]
+fn an_anonymisation_certificate_is_worded_for_it() {
+    for (lang, expected, absent) in [
+        ("fr", ["Certificat d'anonymisation", "Méthode d'anonymisation", "Dossiers anonymisés"], "détruits"),
+        ("en", ["Certificate of anonymisation", "Method of anonymisation", "Files anonymised"], "destroyed"),
+    ] {
+        let mut data = certificate(lang, 3);
+        data["kind"] = Value::from("anonymisation");
+        let text = check(Template::Certificate, &data, &expected);
+        assert!(!text.contains(absent), "{lang}: no word of a destruction is left: {text}");
+    }
+}
+
+#[test]
 fn ten_thousand_files_all_come_back() {
     let dir = tempfile::tempdir().expect("dir");
     let started = Instant::now();

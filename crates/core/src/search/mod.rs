@@ -198,7 +198,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 /// Lower case, accents folded (`Québec` finds `quebec`), words longer than 40 bytes dropped.
-fn fold_analyzer() -> TextAnalyzer {
+pub(crate) fn fold_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
