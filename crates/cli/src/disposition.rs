@@ -61,16 +61,23 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
     };
     let (vault, session) = ctx.open_session()?;
     if let Some(path) = args.export {
-        if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("csv") {
-            return Err(usage(
-                format!("{}: the due list exports to a .csv file.", path.display()),
-                format!("{} : la liste des échéances s'exporte dans un fichier .csv.", path.display()),
-            ));
-        }
-        let file = std::fs::File::create(&path).map_err(|e| write_error(&path, e))?;
-        let mut out = std::io::BufWriter::new(file);
-        let count = vault.export_due_csv(&session, &query, &mut out)?;
-        out.flush().map_err(|e| write_error(&path, e))?;
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let count = match extension.as_deref() {
+            Some("csv") => {
+                let file = std::fs::File::create(&path).map_err(|e| write_error(&path, e))?;
+                let mut out = std::io::BufWriter::new(file);
+                let count = vault.export_due_csv(&session, &query, &mut out)?;
+                out.flush().map_err(|e| write_error(&path, e))?;
+                count
+            }
+            Some("xlsx") => vault.export_due_xlsx(&session, &query, &path)?,
+            _ => {
+                return Err(usage(
+                    format!("{}: the due list exports to a .csv or .xlsx file.", path.display()),
+                    format!("{} : la liste des échéances s'exporte dans un fichier .csv ou .xlsx.", path.display()),
+                ))
+            }
+        };
         if ctx.json {
             print_json(&serde_json::json!({ "files": count, "path": path }));
         } else {

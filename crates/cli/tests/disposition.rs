@@ -81,6 +81,36 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.contains("RP-1") && !csv.contains("RP-3"), "{csv}");
     refused(&vault, "admin", &["due", "--until", "2026-13-45"], "invalid_argument");
+    // And as an Excel workbook, streamed, every cell text, read back as a spreadsheet program would.
+    let names = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = names();
+    let workbook = dir.path().join("échéances.xlsx");
+    ok(&vault, "admin", &["due", "--until", "2026-11-23", "--export", &workbook.to_string_lossy()]);
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook(&workbook).expect("an Excel workbook");
+        let sheet = book.worksheet_range("Échéances").expect("the due list's sheet");
+        let rows: Vec<Vec<String>> =
+            sheet.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect();
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[0][0], "reference");
+        let csv_rows: Vec<&str> = csv.lines().skip(1).collect();
+        for (row, line) in rows[1..].iter().zip(csv_rows) {
+            assert!(line.starts_with(&format!("{},", row[0])), "same order as the CSV: {row:?} / {line}");
+        }
+        assert!(rows.iter().any(|row| row[0] == "RP-1"), "{rows:?}");
+    }
+    let added: Vec<String> = names().difference(&before).cloned().collect();
+    assert_eq!(added, ["échéances.xlsx"], "the streaming's temporary file is removed");
+    let stderr =
+        refused(&vault, "admin", &["due", "--export", &dir.path().join("x.odt").to_string_lossy()], "invalid_argument");
+    assert!(stderr.contains(".xlsx"), "{stderr}");
 
     // A hold blocks the proposal, naming itself; released with a reason.
     let hold = json(&ok(&vault, "admin", &["--json", "hold", "add", "--file", "RP-2", "--reason", "Litige 2026-4"]));

@@ -1276,6 +1276,57 @@ impl Vault {
         Ok(report)
     }
 
+    /// Writes the due list as an Excel workbook at `path`, streamed: the sheet is written in
+    /// rust_xlsxwriter's constant-memory mode, whose temporary file sits beside `path` (the
+    /// folder the user chose for this clear-text export) and is removed when it is saved. Every
+    /// cell is text, so codes such as `0002` keep their zeros.
+    pub fn export_due_xlsx(&self, session: &Session, query: &DueQuery, path: &std::path::Path) -> Result<u64, Error> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let failed = |e: rust_xlsxwriter::XlsxError| -> Error {
+            crate::IoError::new("write", path, std::io::Error::other(e.to_string())).into()
+        };
+        let mut workbook = Workbook::new();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            workbook.set_tempdir(dir).map_err(failed)?;
+        }
+        let bold = Format::new().set_bold();
+        let sheet = workbook.add_worksheet_with_constant_memory();
+        sheet.set_name("Échéances").map_err(failed)?;
+        for (column, title) in DUE_COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(0, column as u16, *title, &bold).map_err(failed)?;
+        }
+        for (column, width) in [16, 60, 12, 12, 8, 6, 11, 11, 6, 12, 14].into_iter().enumerate() {
+            sheet.set_column_width(column as u16, width).map_err(failed)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(failed)?;
+        let mut row = 0u32;
+        let count = self.for_each_due_file(session, query, &mut |f| {
+            row += 1;
+            let version = f.rule_version.to_string();
+            let cells = [
+                f.reference.as_str(),
+                &f.title,
+                &f.class,
+                f.project.as_deref().unwrap_or(""),
+                &f.rule,
+                &version,
+                f.closed_on.as_deref().unwrap_or(""),
+                &f.due_on,
+                &f.disposition,
+                f.held_by.as_deref().unwrap_or(""),
+                f.batch.as_deref().unwrap_or(""),
+            ];
+            for (column, text) in cells.iter().enumerate() {
+                if !text.is_empty() {
+                    sheet.write_string(row, column as u16, *text).map_err(failed)?;
+                }
+            }
+            Ok(())
+        })?;
+        workbook.save(path).map_err(failed)?;
+        Ok(count)
+    }
+
     /// Writes the due list as CSV, one row at a time (never the whole list in memory).
     pub fn export_due_csv(
         &self,

@@ -37,6 +37,10 @@ pub async fn due_files(app: AppHandle, query: DueQuery, offset: u64, limit: u64)
 pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result<u64, CommandError> {
     blocking(app, move |state| {
         let path = PathBuf::from(&path);
+        let xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if xlsx {
+            return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, &path));
+        }
         let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
         let file = std::fs::File::create(&path).map_err(|e| state.core_error(&io(e)))?;
         let mut out = std::io::BufWriter::new(file);
