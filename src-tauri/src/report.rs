@@ -2,7 +2,7 @@
 //! memory is given back when the report is done (BUILD-NOTES.md). The data goes through a pipe:
 //! nothing of it touches the disk in clear.
 
-use greffier_core::{Certificate, Lang, TransferSlip};
+use greffier_core::{Certificate, DueReport, Lang, TransferSlip};
 
 /// The argument that makes this executable a report renderer (see `main.rs`).
 pub const CHILD_ARG: &str = "render-report";
@@ -27,6 +27,19 @@ pub fn render_transfer_slips(lang: Lang, slips: &[TransferSlip]) -> Result<Vec<u
         &exe,
         &[CHILD_ARG],
         greffier_report::Template::TransferSlips,
+        &data,
+        chrono::Local::now().date_naive(),
+    )
+    .map_err(std::io::Error::other)
+}
+
+pub fn render_due_list(report: &DueReport) -> Result<Vec<u8>, std::io::Error> {
+    let exe = std::env::current_exe()?;
+    let data = serde_json::to_value(report).map_err(std::io::Error::other)?;
+    greffier_report::render_in_child(
+        &exe,
+        &[CHILD_ARG],
+        greffier_report::Template::DueList,
         &data,
         chrono::Local::now().date_naive(),
     )

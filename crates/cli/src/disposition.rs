@@ -71,10 +71,19 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
                 count
             }
             Some("xlsx") => vault.export_due_xlsx(&session, &query, &path)?,
+            Some("pdf") => {
+                let report = vault.due_report(&session, &query, ctx.lang, greffier_core::DUE_PDF_MAX)?;
+                let pdf = crate::report::render_due_list(&report)?;
+                std::fs::write(&path, pdf).map_err(|e| write_error(&path, e))?;
+                report.total
+            }
             _ => {
                 return Err(usage(
-                    format!("{}: the due list exports to a .csv or .xlsx file.", path.display()),
-                    format!("{} : la liste des échéances s'exporte dans un fichier .csv ou .xlsx.", path.display()),
+                    format!("{}: the due list exports to a .csv, .xlsx or .pdf file.", path.display()),
+                    format!(
+                        "{} : la liste des échéances s'exporte dans un fichier .csv, .xlsx ou .pdf.",
+                        path.display()
+                    ),
                 ))
             }
         };

@@ -1,6 +1,6 @@
 //! PDF reports, typeset by greffier-report in this (short-lived) process.
 
-use greffier_core::{Certificate, Lang, TransferSlip};
+use greffier_core::{Certificate, DueReport, Lang, TransferSlip};
 
 use crate::context::CliError;
 
@@ -20,5 +20,11 @@ pub fn render_certificate(certificate: &Certificate) -> Result<Vec<u8>, CliError
 pub fn render_transfer_slips(lang: Lang, slips: &[TransferSlip]) -> Result<Vec<u8>, CliError> {
     let data = serde_json::json!({ "lang": lang, "slips": slips });
     greffier_report::render(greffier_report::Template::TransferSlips, &data, chrono::Local::now().date_naive())
+        .map_err(failed)
+}
+
+pub fn render_due_list(report: &DueReport) -> Result<Vec<u8>, CliError> {
+    let data = serde_json::to_value(report).map_err(failed)?;
+    greffier_report::render(greffier_report::Template::DueList, &data, chrono::Local::now().date_naive())
         .map_err(failed)
 }

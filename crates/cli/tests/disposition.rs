@@ -108,6 +108,15 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     }
     let added: Vec<String> = names().difference(&before).cloned().collect();
     assert_eq!(added, ["échéances.xlsx"], "the streaming's temporary file is removed");
+    // And as a PDF to read and sign, read back with pdftotext.
+    let due_pdf = dir.path().join("échéances.pdf");
+    ok(&vault, "admin", &["due", "--until", "2026-11-23", "--export", &due_pdf.to_string_lossy()]);
+    let text = Command::new("pdftotext").arg("-layout").arg(&due_pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in ["Liste des échéances", "VILLE DE LÉVIS", "2026-11-23", "RP-1", "RP-2", "Destruction"] {
+        assert!(text.contains(expected), "“{expected}” missing from the due list's PDF:\n{text}");
+    }
+    assert!(!text.contains("RP-3"), "RP-3 is not due yet:\n{text}");
     let stderr =
         refused(&vault, "admin", &["due", "--export", &dir.path().join("x.odt").to_string_lossy()], "invalid_argument");
     assert!(stderr.contains(".xlsx"), "{stderr}");

@@ -192,6 +192,25 @@ impl DueKind {
     }
 }
 
+/// The most files a due list printed as PDF holds: a PDF is for reading and signing, and
+/// typesetting keeps the whole list in memory. CSV and XLSX are streamed and have no limit.
+pub const DUE_PDF_MAX: u64 = 10_000;
+
+/// The due list as its PDF shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueReport {
+    pub lang: Lang,
+    pub organisation: String,
+    pub until: String,
+    pub project: Option<String>,
+    pub kind: Option<DueKind>,
+    /// Who made it: their display name and user name.
+    pub generated_by: String,
+    pub total: u64,
+    pub files: Vec<DueFile>,
+}
+
 /// Which part of the due list to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -816,6 +835,8 @@ pub enum DispositionError {
     ExtendNotLater { reference: String, due: String, until: String },
     #[error("File {reference} holds no personal information (no person is linked to it): there is nothing to anonymise. Destroy it, or keep it by a review decision.")]
     NoPersonalInformation { reference: String },
+    #[error("The due list has {count} files and a PDF lists at most {max}. Narrow it (an earlier date, a project, a kind), or export it as .csv or .xlsx, which have no limit.")]
+    DueListTooLong { count: u64, max: u64 },
 }
 
 impl UserMessage for DispositionError {
@@ -843,6 +864,7 @@ impl UserMessage for DispositionError {
             NotInReview { .. } => ErrorCode::NotInReview,
             ExtendNotLater { .. } => ErrorCode::InvalidArgument,
             NoPersonalInformation { .. } => ErrorCode::NoPersonalInformation,
+            DueListTooLong { .. } => ErrorCode::InvalidArgument,
         }
     }
 
@@ -870,6 +892,7 @@ impl UserMessage for DispositionError {
             CertificateUnreadable { detail } => format!("Le fichier du certificat n'a pu être lu : {detail}. Donnez le fichier CSV écrit par `greffier certificate export`."),
             NotInReview { reference, disposition } => format!("La disposition finale du dossier {reference} est {disposition}, non le tri (T) : il n'y a rien à décider."),
             ExtendNotLater { reference, due, until } => format!("Le dossier {reference} est déjà conservé jusqu'au {due} : prolongez-le à une date postérieure, non au {until}."),
+            DueListTooLong { count, max } => format!("La liste des échéances compte {count} dossiers et un PDF en liste au plus {max}. Restreignez-la (une date plus proche, un projet, un type), ou exportez-la en .csv ou .xlsx, qui n'ont pas de limite."),
             NoPersonalInformation { reference } => format!("Le dossier {reference} ne contient aucun renseignement personnel (aucune personne n'y est liée) : il n'y a rien à anonymiser. Détruisez-le, ou conservez-le par une décision de tri."),
         }
     }
@@ -1274,6 +1297,29 @@ impl Vault {
         progress(report.files);
         self.sync_index();
         Ok(report)
+    }
+
+    /// The due list's data for its PDF; refused when it has more than `max` files.
+    pub fn due_report(&self, session: &Session, query: &DueQuery, lang: Lang, max: u64) -> Result<DueReport, Error> {
+        let total = self.due_count(session, query)?;
+        if total > max {
+            return Err(DispositionError::DueListTooLong { count: total, max }.into());
+        }
+        let mut files = Vec::with_capacity(total as usize);
+        self.for_each_due_file(session, query, &mut |file| {
+            files.push(file.clone());
+            Ok(())
+        })?;
+        Ok(DueReport {
+            lang,
+            organisation: self.organisation()?,
+            until: query.until.to_string(),
+            project: query.project.clone(),
+            kind: query.kind,
+            generated_by: format!("{} ({})", session.user.display_name, session.user.username),
+            total: files.len() as u64,
+            files,
+        })
     }
 
     /// Writes the due list as an Excel workbook at `path`, streamed: the sheet is written in

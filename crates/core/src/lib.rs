@@ -41,8 +41,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use crypto::KdfParams;
 pub use disposition::{
     Batch, BatchFile, BatchFlag, BatchKind, BatchState, Certificate, CertificateCheck, DestroyedFile, DispositionError,
-    DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, ExecutionReport, ExecutionTimings,
-    FileDecision, Hold, HoldKind, HoldTarget, RecomputeReport, ReviewDecision, SlipFile, TransferSlip,
+    DueCalendar, DueCounts, DueFile, DueKind, DueMonth, DuePage, DueQuery, DueReport, ExecutionReport,
+    ExecutionTimings, FileDecision, Hold, HoldKind, HoldTarget, RecomputeReport, ReviewDecision, SlipFile,
+    TransferSlip, DUE_PDF_MAX,
 };
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};

@@ -27,6 +27,7 @@
 //!                "rule": str, "ruleVersion": int } ] }
 //! ```
 //!
+//! The due list's data is `greffier_core::DueReport` (see `templates/due-list.typ`).
 //! The transfer slips' data is `{ "lang", "slips": [greffier_core::TransferSlip, …] }`.
 
 mod child;
@@ -50,6 +51,8 @@ pub enum Template {
     Certificate,
     /// The transfer slips of an executed transfer batch, one per box.
     TransferSlips,
+    /// The due list (at most `greffier_core::DUE_PDF_MAX` files).
+    DueList,
 }
 
 impl Template {
@@ -58,18 +61,22 @@ impl Template {
         match self {
             Template::Certificate => "certificate",
             Template::TransferSlips => "transfer-slips",
+            Template::DueList => "due-list",
         }
     }
 
     /// The template of that [`name`](Template::name), if there is one.
     pub fn parse(name: &str) -> Option<Template> {
-        [Template::Certificate, Template::TransferSlips].into_iter().find(|template| template.name() == name)
+        [Template::Certificate, Template::TransferSlips, Template::DueList]
+            .into_iter()
+            .find(|template| template.name() == name)
     }
 
     fn source(self) -> &'static str {
         match self {
             Template::Certificate => include_str!("../templates/certificate.typ"),
             Template::TransferSlips => include_str!("../templates/transfer-slips.typ"),
+            Template::DueList => include_str!("../templates/due-list.typ"),
         }
     }
 }
@@ -133,7 +140,13 @@ mod tests {
             "files": [{ "reference": "D-1", "class": "100", "title": "Titre", "medium": "papier",
                         "openedOn": null, "closedOn": null }],
         }] });
-        for (template, data) in [(Template::Certificate, certificate), (Template::TransferSlips, slip)] {
+        let due = serde_json::json!({ "lang": "en", "organisation": "Ville", "until": "2026-11-24", "project": null,
+            "kind": "destruction", "generatedBy": "a", "total": 1, "files": [{ "id": 1, "reference": "D-1",
+            "title": "Titre", "class": "100", "project": null, "rule": "1", "ruleVersion": 1, "closedOn": null,
+            "dueOn": "2026-01-31", "disposition": "D", "heldBy": "G-1", "batch": null }] });
+        for (template, data) in
+            [(Template::Certificate, certificate), (Template::TransferSlips, slip), (Template::DueList, due)]
+        {
             let bytes = serde_json::to_vec(&data).expect("json");
             let world = ReportWorld::new(template, bytes, today);
             let warned = typst::compile::<PagedDocument>(&world);

@@ -37,11 +37,21 @@ pub async fn due_files(app: AppHandle, query: DueQuery, offset: u64, limit: u64)
 pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result<u64, CommandError> {
     blocking(app, move |state| {
         let path = PathBuf::from(&path);
-        let xlsx = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-        if xlsx {
-            return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, &path));
-        }
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
+        match extension.as_str() {
+            "xlsx" => return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, &path)),
+            "pdf" => {
+                let lang = state.lang();
+                let report = state.with_session(|vault, session| {
+                    vault.due_report(session, &query, lang, greffier_core::DUE_PDF_MAX)
+                })?;
+                let pdf = crate::report::render_due_list(&report).map_err(|e| state.core_error(&io(e)))?;
+                std::fs::write(&path, pdf).map_err(|e| state.core_error(&io(e)))?;
+                return Ok(report.total);
+            }
+            _ => {}
+        }
         let file = std::fs::File::create(&path).map_err(|e| state.core_error(&io(e)))?;
         let mut out = std::io::BufWriter::new(file);
         let count = state.with_session(|vault, session| vault.export_due_csv(session, &query, &mut out))?;
