@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 63] = [
+const COMMANDS: [&str; 64] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -64,6 +64,7 @@ const COMMANDS: [&str; 63] = [
     "destroyed_files",
     "export_certificate",
     "export_transfer_slips",
+    "decide_review",
 ];
 
 fn main() {

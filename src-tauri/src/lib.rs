@@ -79,6 +79,7 @@ pub fn run() {
             commands::disposition::destroyed_files,
             commands::disposition::export_certificate,
             commands::disposition::export_transfer_slips,
+            commands::disposition::decide_review,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

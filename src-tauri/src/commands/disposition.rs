@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use greffier_core::{
-    Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery, ExecutionReport, FileDecision, Hold,
-    HoldKind, HoldTarget,
+    Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery, ExecutionReport, FileDecision,
+    FileRecord, Hold, HoldKind, HoldTarget, ReviewDecision,
 };
 use serde::Serialize;
 use tauri::AppHandle;
@@ -223,6 +223,21 @@ pub async fn export_transfer_slips(app: AppHandle, number: String, path: String)
         };
         std::fs::write(&path, bytes).map_err(|e| state.core_error(&io(e)))?;
         Ok(slips.len())
+    })
+    .await
+}
+
+/// A decision on a file whose final disposition is review (sort/sample): destroy, keep
+/// permanently, extend to a date, or reassign a rule, with a justification.
+#[tauri::command]
+pub async fn decide_review(
+    app: AppHandle,
+    reference: String,
+    decision: ReviewDecision,
+    justification: String,
+) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.decide_review(session, &reference, decision, &justification))
     })
     .await
 }
