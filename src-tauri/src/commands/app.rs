@@ -77,13 +77,15 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
                 .save_file(),
             FilePurpose::DueExport => rfd::FileDialog::new()
                 .add_filter("CSV", &["csv"])
+                .add_filter("Excel", &["xlsx"])
+                .add_filter("PDF", &["pdf"])
                 .set_title(lang.pick("Exporter la liste des échéances", "Export the due list"))
                 .set_file_name(format!("echeances-{today}.csv"))
                 .save_file(),
             FilePurpose::CertificateExport => rfd::FileDialog::new()
                 .add_filter("PDF", &["pdf"])
                 .add_filter("CSV", &["csv"])
-                .set_title(lang.pick("Enregistrer le certificat de destruction", "Save the destruction certificate"))
+                .set_title(lang.pick("Enregistrer le certificat", "Save the certificate"))
                 .set_file_name(lang.pick("certificat-de-destruction.pdf", "destruction-certificate.pdf"))
                 .save_file(),
         };

@@ -42,6 +42,7 @@ import type {
   Project,
   RegisterImportReport,
   RetentionRule,
+  ReviewDecision,
   RuleRevision,
   User,
   VaultCreated,
@@ -115,6 +116,7 @@ export const Command = {
   DestroyedFiles: 'destroyed_files',
   ExportCertificate: 'export_certificate',
   ExportTransferSlips: 'export_transfer_slips',
+  DecideReview: 'decide_review',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -345,7 +347,7 @@ export const api = {
   dueFiles: (query: DueQuery, offset: number, limit: number): Promise<CommandResult<DuePage>> =>
     call<DuePage>(Command.DueFiles, { query, offset, limit }),
 
-  /** Streams the whole due list to a .csv file; answers how many files. */
+  /** Writes the whole due list to `path`: .csv or .xlsx (streamed), .pdf (at most 10,000 files); answers how many. */
   exportDue: (query: DueQuery, path: string): Promise<CommandResult<number>> =>
     call<number>(Command.ExportDue, { query, path }),
 
@@ -410,6 +412,14 @@ export const api = {
   /** Writes an executed transfer batch's slips (one per box) to `path` (.pdf or .csv); answers how many. */
   exportTransferSlips: (number: string, path: string): Promise<CommandResult<number>> =>
     call<number>(Command.ExportTransferSlips, { number, path }),
+
+  /** Takes a file out of review: destroy, keep permanently, extend, or another rule, with a justification. */
+  decideReview: (
+    reference: string,
+    decision: ReviewDecision,
+    justification: string,
+  ): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.DecideReview, { reference, decision, justification }),
 
   /**
    * Calls `handler` for every `vault-progress` event until the returned function is called.

@@ -12,7 +12,7 @@ const stroke = (over: Partial<KeyStroke>): KeyStroke => ({
 });
 
 describe('areas', () => {
-  it('list home, the six areas to come, and settings last', () => {
+  it('list home, the seven areas, and settings last', () => {
     expect(AREAS.map((a) => a.id)).toEqual([
       'home',
       'plan',
@@ -23,7 +23,7 @@ describe('areas', () => {
       'audit',
       'settings',
     ]);
-    expect(AREAS.filter((a) => a.available).map((a) => a.id)).toEqual(['home', 'plan', 'register', 'settings']);
+    expect(AREAS.filter((a) => a.available).map((a) => a.id)).toEqual(['home', 'plan', 'register', 'calendar', 'settings']);
   });
 
   it('give Alt+1…Alt+7 in navigation order, each once', () => {

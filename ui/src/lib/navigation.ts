@@ -28,7 +28,7 @@ export const AREAS: readonly Area[] = [
   area('home', 'nav.home', null, true, 1),
   area('plan', 'nav.plan', 'nav.group.records', true, 2),
   area('register', 'nav.register', 'nav.group.records', true, 3),
-  area('calendar', 'nav.calendar', 'nav.group.records', false, 4),
+  area('calendar', 'nav.calendar', 'nav.group.records', true, 4),
   area('requests', 'nav.requests', 'nav.group.privacy', false, 5),
   area('incidents', 'nav.incidents', 'nav.group.privacy', false, 6),
   area('audit', 'nav.audit', 'nav.group.oversight', false, 7),

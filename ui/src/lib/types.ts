@@ -183,6 +183,13 @@ export type FilePurpose =
   | 'due_export'
   | 'certificate_export';
 
+/** A decision on a file in review (final disposition T). */
+export type ReviewDecision =
+  | { kind: 'destroy' }
+  | { kind: 'keep_permanently' }
+  | { kind: 'extend'; until: string }
+  | { kind: 'reassign_rule'; rule: string };
+
 /**
  * How every command fails. `code` is a stable identifier the UI may switch on (the Rust
  * `ErrorCode` enum, snake_case); `message` is already translated by the core into the
@@ -738,7 +745,7 @@ export interface Hold {
   requestRef: string | null;
 }
 
-export type BatchKind = 'destruction' | 'transfer';
+export type BatchKind = 'destruction' | 'transfer' | 'anonymisation';
 export type BatchState = 'proposed' | 'approved' | 'rejected' | 'incomplete' | 'executed';
 export type FileDecision = 'pending' | 'approved' | 'rejected';
 
