@@ -25,11 +25,14 @@ const ADMIN: &str = "hcote";
 const ADMIN_NAME: &str = "Hélène Côté";
 const PASSWORD: &str = "mot de passe solide";
 const PASSPHRASE: &str = "les archives de la ville sont en sûreté";
+const APPROVER: &str = "mroy";
+const APPROVER_PASSWORD: &str = "autre mot de passe solide";
 
 /// A files sheet as French Excel users write one: French headers, semicolons, a description
 /// with a line break inside its quotes, classes of the sample plan whose rule counts from the
 /// file's closing (100-20-10: 999 then 2 years, sort; 100-20-05: 999 then 5 years, keep;
-/// 300-20-05: 2 then 3 years, destroy), and one title with “Québec” in it.
+/// 300-20-05: 2 then 3 years, destroy; E2E-006, closed in 2018, is due for destruction), and one
+/// title with “Québec” in it.
 const FILES_SHEET: &str = "référence;classe;titre;description;ouverture;fermeture;sensibilité;support;mots-clés
 E2E-001;100-20-10;Directive sur le télétravail;Version adoptée par la direction;2019-01-15;2020-06-30;interne;numérique;télétravail
 E2E-002;100-20-05;Politique de gestion documentaire;\"Adoptée par le conseil,
@@ -37,6 +40,7 @@ révisée en 2021\";2018-03-01;2021-12-31;interne;papier;politique, conseil
 E2E-003;100-20-10;Procédure d’éclairage des rues de Québec;Procédure du Service des travaux publics;2017-05-02;2021-03-31;interne;hybride;éclairage
 E2E-004;300-20-05;Concours pour un poste d’archiviste;Affichage, grilles de sélection et rapport du comité;2022-02-01;2022-09-30;personnel;numérique;dotation
 E2E-005;300-20-05;Affichage d’un poste de commis à Lévis;;2023-04-03;;interne;papier;
+E2E-006;300-20-05;Concours de 2015 pour un poste de greffier;Dossier de dotation clos;2015-01-05;2018-06-29;interne;papier;dotation
 ";
 
 fn workspace() -> PathBuf {
@@ -157,8 +161,24 @@ impl App {
         field.send_keys(text).await.expect("type");
     }
 
+    /// Clicks an element once it can take the click (a screen still laying itself out answers
+    /// "not interactable" for a moment).
     async fn click(&self, test_id: &str) {
-        self.find(test_id).await.click().await.unwrap_or_else(|e| panic!("click {test_id}: {e}"));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.find(test_id).await.click().await {
+                Ok(()) => return,
+                Err(e) if Instant::now() < deadline && e.to_string().contains("not interactable") => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => {
+                    if let Ok(png) = self.client.screenshot().await {
+                        let _ = std::fs::write(self.shots.join(format!("failure-click-{test_id}.png")), png);
+                    }
+                    panic!("click {test_id}: {e}")
+                }
+            }
+        }
     }
 
     async fn text(&self, test_id: &str) -> String {
@@ -213,7 +233,11 @@ impl App {
     }
 
     async fn sign_in(&self, password: &str) {
-        self.type_into("signin-username", ADMIN).await;
+        self.sign_in_as(ADMIN, password).await;
+    }
+
+    async fn sign_in_as(&self, username: &str, password: &str) {
+        self.type_into("signin-username", username).await;
         self.type_into("signin-password", password).await;
         self.click("signin-submit").await;
     }
@@ -385,10 +409,10 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.shot("register-import-dialog").await;
     app.click("import-start").await;
     let imported = app.message("import-result").await;
-    assert!(imported.contains("5 dossiers importés"), "the sheet's five files are imported: {imported}");
+    assert!(imported.contains("6 dossiers importés"), "the sheet's six files are imported: {imported}");
     app.shot("register-import-result").await;
     app.click("import-show").await;
-    app.wait_for_text("register-total", "5 dossiers").await;
+    app.wait_for_text("register-total", "6 dossiers").await;
     app.find("register-row-E2E-002").await;
     app.shot("register").await;
 
@@ -415,6 +439,81 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
         "the panel says which rule applies and why: {why}"
     );
     app.shot("register-file-detail").await;
+
+    // The destruction calendar. A second archivist is added: the one who proposes a batch can
+    // never approve it.
+    app.click("nav-settings").await;
+    app.find("screen-settings-users").await;
+    app.click("users-add").await;
+    app.find("adduser-dialog").await;
+    app.type_into("adduser-username", APPROVER).await;
+    app.type_into("adduser-name", "Marc Roy").await;
+    app.find("adduser-role").await.select_by_value("archivist").await.expect("role");
+    app.type_into("adduser-password", APPROVER_PASSWORD).await;
+    app.type_into("adduser-password-confirm", APPROVER_PASSWORD).await;
+    app.click("adduser-submit").await;
+    app.find(&format!("user-row-{APPROVER}")).await;
+
+    // The administrator sees what falls due, and proposes the file due for destruction.
+    app.click("nav-calendar").await;
+    app.screen("calendar", "calendar-fr").await;
+    app.find("calendar-table").await;
+    let overdue = app.message("calendar-overdue").await;
+    assert!(overdue.contains('1'), "E2E-006 is overdue for destruction: {overdue}");
+    app.click("calendar-tab-due").await;
+    app.find("due-row-E2E-006").await;
+    app.shot("calendar-due-list").await;
+    app.click("due-select-E2E-006").await;
+    app.click("due-propose").await;
+    app.find("batch-detail").await;
+    app.wait_for_text("batch-state", "Proposé").await;
+    let own = app.message("batch-own").await;
+    assert!(own.contains("séparation des tâches"), "the proposer is told another user must decide: {own}");
+    app.find("batch-file-E2E-006").await;
+    app.shot("calendar-batch-proposed").await;
+
+    // The second archivist approves it, executes it and saves its certificate (the path typed
+    // in: the Browse… dialog is native).
+    app.click("header-signout").await;
+    app.find("screen-signin").await;
+    app.sign_in_as(APPROVER, APPROVER_PASSWORD).await;
+    app.find("screen-home").await;
+    app.click("nav-calendar").await;
+    app.find("screen-calendar").await;
+    app.click("calendar-tab-batches").await;
+    let listed = app
+        .client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid^=\"batch-open-\"]"))
+        .await
+        .expect("the proposed batch is listed");
+    let number = listed.text().await.expect("batch number").trim().to_owned();
+    app.click(&format!("batch-open-{number}")).await;
+    app.find("batch-detail").await;
+    app.type_into("batch-reason", "Conforme au calendrier de conservation").await;
+    app.click("batch-approve").await;
+    app.wait_for_text("batch-state", "Approuvé").await;
+    app.shot("calendar-batch-approved").await;
+    app.click("batch-execute").await;
+    let executed = app.message("batch-execute-result").await;
+    assert!(executed.contains("1 dossier"), "one file destroyed: {executed}");
+    app.wait_for_text("batch-state", "Exécuté").await;
+    let certificate = vault_dir.path().join("certificat de destruction été.pdf");
+    app.type_into("batch-output-path", certificate.to_str().expect("utf-8 path")).await;
+    app.click("batch-output-save").await;
+    let saved = app.message("batch-notice").await;
+    assert!(saved.contains("CD-"), "the certificate's number is given: {saved}");
+    app.shot("calendar-batch-executed").await;
+    let text = Command::new("pdftotext").arg("-layout").arg(&certificate).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in ["Certificat de destruction", ORGANISATION, number.as_str(), "E2E-006", APPROVER, ADMIN] {
+        assert!(text.contains(expected), "“{expected}” missing from the certificate:\n{text}");
+    }
+    // What stays of the file: its residual record.
+    app.click("calendar-tab-destroyed").await;
+    app.find("destroyed-row-E2E-006").await;
+    app.shot("calendar-destroyed").await;
 
     app.client.close().await.expect("close session");
     drop(driver);

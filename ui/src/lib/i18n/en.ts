@@ -1012,7 +1012,7 @@ export const en = {
   'batch.chain': "Audit chain",
   'batch.decision': "Decision",
   'batch.actions': "Actions",
-  'batch.title': "{kind} batch {number}",
+  'batch.title': "Batch {number} — {kind}",
   'batch.pick': "Choose a batch in the list.",
   'batch.own': "You proposed this batch: another user must approve or reject it (separation of duties).",
   'batch.waitingApproval': "Waiting for the decision of a user allowed to approve.",

@@ -1031,7 +1031,7 @@ export const fr = {
   'batch.chain': "Chaîne d’audit",
   'batch.decision': "Décision",
   'batch.actions': "Actions",
-  'batch.title': "Lot de {kind} {number}",
+  'batch.title': "Lot {number} — {kind}",
   'batch.pick': "Choisissez un lot dans la liste.",
   'batch.own': "Vous avez proposé ce lot : un autre utilisateur doit l’approuver ou le rejeter (séparation des tâches).",
   'batch.waitingApproval': "En attente de la décision d’un utilisateur autorisé à approuver.",
