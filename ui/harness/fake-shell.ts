@@ -8,6 +8,7 @@
 //   as       = a username of the fake vault: who is signed in for scenario=home (default hcote)
 //   plan     = banq (the real BAnQ schedule, default) | sample | big (2,000 classes) | empty
 //   register = demo (default) | big (a million files) | empty: the register (fake-register.ts)
+// The destruction calendar's commands are answered by fake-disposition.ts.
 import type {
   AppStatus,
   BackupReport,
@@ -18,6 +19,7 @@ import type {
   User,
   VaultSetup,
 } from '../src/lib/types';
+import { answerDisposition } from './fake-disposition';
 import { answerPlan, setUp } from './fake-plan';
 import { answerRegister, setUpRegister } from './fake-register';
 
@@ -51,6 +53,9 @@ const ADMIN: SessionInfo = {
     'view_register',
     'manage_register',
     'reveal_identifiers',
+    'manage_holds',
+    'propose_disposition',
+    'approve_disposition',
   ],
 };
 
@@ -79,8 +84,17 @@ function sessionOf(found: User): SessionInfo {
   const permissions: Record<User['role'], SessionInfo['permissions']> = {
     administrator: ADMIN.permissions,
     auditor: ['view_users', 'check_vault', 'view_audit', 'export_audit', 'view_plan', 'view_register'],
-    archivist: ['view_plan', 'manage_plan', 'view_register', 'manage_register', 'reveal_identifiers'],
-    access_officer: ['view_plan', 'view_register', 'reveal_identifiers'],
+    archivist: [
+      'view_plan',
+      'manage_plan',
+      'view_register',
+      'manage_register',
+      'reveal_identifiers',
+      'manage_holds',
+      'propose_disposition',
+      'approve_disposition',
+    ],
+    access_officer: ['view_plan', 'view_register', 'reveal_identifiers', 'manage_holds'],
     clerk: ['view_plan', 'view_register', 'manage_register'],
   };
   return {
@@ -208,6 +222,8 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
     sleep,
   });
   if (registered.handled) return registered.value;
+  const disposed = answerDisposition(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
+  if (disposed.handled) return disposed.value;
   switch (cmd) {
     case 'app_status':
       return status();
