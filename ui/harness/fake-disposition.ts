@@ -452,6 +452,15 @@ export function answerDisposition(
     case 'export_certificate':
       exported(str('path'), lang);
       return { handled: true, value: batchOf(str('number'), lang).batch.certificateNumber ?? 'CD-2026-0001' };
+    case 'decide_review': {
+      const file = data().files.find((f) => f.reference === str('reference'));
+      if (!file) reject('unknown_file', `Il n’y a pas de dossier ${str('reference')}.`, `There is no file ${str('reference')}.`, lang);
+      if (str('justification').trim() === '') reject('reason_missing', 'Donnez une justification.', 'Give a justification.', lang);
+      const decision = args.decision as { kind: string; until?: string };
+      if (decision.kind === 'extend' && decision.until) file.dueOn = decision.until;
+      file.disposition = decision.kind === 'keep_permanently' ? 'C' : decision.kind === 'extend' ? 'T' : 'D';
+      return { handled: true, value: { reference: file.reference } };
+    }
     case 'export_transfer_slips':
       exported(str('path'), lang);
       return { handled: true, value: 2 };

@@ -1072,6 +1072,22 @@ export const fr = {
   'destroyed.when': "Détruit le",
   'destroyed.confidential': "[titre confidentiel]",
   'destroyed.roles': "{proposed}, {approved}, {executed}",
+  'review.title': "Décision de tri — {reference}",
+  'review.intro': "Échu le {due} selon la règle {rule}, dont la disposition finale est le tri : le dossier ne sort du tri que par une décision justifiée.",
+  'review.decision': "Décision",
+  'review.destroy': "Détruire",
+  'review.keep': "Conserver en permanence",
+  'review.extend': "Conserver jusqu’à une date, puis trier de nouveau",
+  'review.reassign': "Appliquer une autre règle de la classe",
+  'review.until': "Conserver jusqu’au",
+  'review.rule': "Numéro de la règle",
+  'review.justification': "Justification",
+  'review.submit': "Enregistrer la décision",
+  'review.untilRequired': "Donnez la date jusqu’à laquelle conserver le dossier.",
+  'review.ruleRequired': "Donnez le numéro de la règle.",
+  'review.justificationRequired': "Donnez une justification.",
+  'review.open': "Décider…",
+  'review.done': "Décision enregistrée pour {reference}.",
 } as const;
 
 /** Every message key, e.g. `'status.title'`. */
