@@ -7,9 +7,11 @@ use greffier_core::{Certificate, DueReport, Lang, TransferSlip};
 /// The argument that makes this executable a report renderer (see `main.rs`).
 pub const CHILD_ARG: &str = "render-report";
 
-pub fn render_certificate(certificate: &Certificate) -> Result<Vec<u8>, std::io::Error> {
+/// The certificate as PDF, its CSV attached (`greffier audit verify --certificate FILE.pdf`).
+pub fn render_certificate(certificate: &Certificate, csv: &str) -> Result<Vec<u8>, std::io::Error> {
     let exe = std::env::current_exe()?;
-    let data = serde_json::to_value(certificate).map_err(std::io::Error::other)?;
+    let mut data = serde_json::to_value(certificate).map_err(std::io::Error::other)?;
+    data["csv"] = serde_json::Value::from(csv);
     greffier_report::render_in_child(
         &exe,
         &[CHILD_ARG],

@@ -276,7 +276,8 @@ pub enum UserCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Verify the whole chain; exit code 3 names the first bad event. With --certificate, also
-    /// check a destruction certificate (its CSV) against the vault.
+    /// check a destruction certificate (its PDF, which carries its data, or its CSV) against the
+    /// vault.
     Verify {
         #[arg(long, value_name = "FILE")]
         certificate: Option<PathBuf>,

@@ -428,7 +428,11 @@ pub fn certificate(ctx: &Context, command: CertificateCommand) -> Result<Outcome
             out
         }
         "json" => serde_json::to_vec_pretty(&certificate).map_err(|e| write_error(&file, e))?,
-        _ => crate::report::render_certificate(&certificate)?,
+        _ => {
+            let mut csv = Vec::new();
+            vault.write_certificate_csv(&certificate, &mut csv)?;
+            crate::report::render_certificate(&certificate, &String::from_utf8_lossy(&csv))?
+        }
     };
     let mut out = std::fs::File::create(&file).map_err(|e| write_error(&file, e))?;
     out.write_all(&bytes).and_then(|_| out.sync_all()).map_err(|e| write_error(&file, e))?;
@@ -446,9 +450,32 @@ pub fn certificate(ctx: &Context, command: CertificateCommand) -> Result<Outcome
     Ok(Outcome::Success)
 }
 
+/// Checks a certificate against the vault: its CSV, or its PDF, whose CSV is attached.
 pub fn verify_certificate(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Read { path: file.display().to_string(), reason: e.to_string() })?;
+    let read_error = |reason: String| CliError::Read { path: file.display().to_string(), reason };
+    let bytes = std::fs::read(file).map_err(|e| read_error(e.to_string()))?;
+    let text = if bytes.starts_with(b"%PDF") {
+        let attached = greffier_report::attachment(&bytes, "certificate.csv", &file.display().to_string())
+            .map_err(|e| read_error(e.to_string()))?
+            .ok_or_else(|| {
+                usage(
+                    format!(
+                        "{}: this PDF carries no certificate data (it was not made by Greffier, or before \
+                         certificates carried it). Export the certificate again, or give its CSV.",
+                        file.display()
+                    ),
+                    format!(
+                        "{} : ce PDF ne porte pas les données d'un certificat (il n'a pas été produit par \
+                         Greffier, ou l'a été avant qu'ils les portent). Exportez de nouveau le certificat, \
+                         ou donnez son CSV.",
+                        file.display()
+                    ),
+                )
+            })?;
+        String::from_utf8(attached).map_err(|e| read_error(e.to_string()))?
+    } else {
+        String::from_utf8(bytes).map_err(|e| read_error(e.to_string()))?
+    };
     let (vault, session) = ctx.open_session()?;
     let check = vault.verify_certificate(&session, &text)?;
     if ctx.json {

@@ -11,8 +11,10 @@ fn failed(error: impl std::fmt::Display) -> CliError {
     }
 }
 
-pub fn render_certificate(certificate: &Certificate) -> Result<Vec<u8>, CliError> {
-    let data = serde_json::to_value(certificate).map_err(failed)?;
+/// The certificate as PDF, its CSV attached (`audit verify --certificate FILE.pdf` reads it).
+pub fn render_certificate(certificate: &Certificate, csv: &str) -> Result<Vec<u8>, CliError> {
+    let mut data = serde_json::to_value(certificate).map_err(failed)?;
+    data["csv"] = serde_json::Value::from(csv);
     greffier_report::render(greffier_report::Template::Certificate, &data, chrono::Local::now().date_naive())
         .map_err(failed)
 }

@@ -156,6 +156,12 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     ok(&vault, "admin", &["certificate", "export", &batch_number, &certificate_csv.to_string_lossy()]);
     let verified = ok(&vault, "admin", &["audit", "verify", "--certificate", &certificate_csv.to_string_lossy()]);
     assert!(verified.contains("vérifié"), "{verified}");
+    // The PDF carries the same data: an auditor given only the PDF verifies it.
+    let verified = ok(&vault, "admin", &["audit", "verify", "--certificate", &pdf.to_string_lossy()]);
+    assert!(verified.contains("vérifié"), "{verified}");
+    let stderr =
+        refused(&vault, "admin", &["audit", "verify", "--certificate", &due_pdf.to_string_lossy()], "invalid_argument");
+    assert!(stderr.contains("CSV"), "a PDF that is no certificate is refused, saying what to give: {stderr}");
     let altered = dir.path().join("modifié.csv");
     let original = std::fs::read_to_string(&certificate_csv).expect("csv");
     std::fs::write(&altered, original.replace("RP-2,", "RP-9,")).expect("write");

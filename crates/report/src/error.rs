@@ -45,11 +45,14 @@ pub enum ReportError {
          (a smaller batch); if it happens with a small one, report it as a bug."
     )]
     TimedOut { seconds: u64 },
+    /// A file given as a report to read back is not a PDF Greffier can read.
+    #[error("{path} cannot be read as a PDF ({reason}). Give the PDF Greffier wrote, or its CSV.")]
+    Unreadable { path: String, reason: String },
 }
 
 /// How the child process is called.
 pub const USAGE: &str =
-    "greffier-report --template certificate|transfer-slips --input DATA.json|- --output OUT.pdf|- --today YYYY-MM-DD";
+    "greffier-report --template certificate|transfer-slips|due-list --input DATA.json|- --output OUT.pdf|- --today YYYY-MM-DD";
 
 /// One message of typst's about a template, with where it points when it points somewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]

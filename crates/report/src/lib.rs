@@ -27,6 +27,9 @@
 //!                "rule": str, "ruleVersion": int } ] }
 //! ```
 //!
+//! A certificate's data may also carry `"csv"`: the certificate as CSV, attached to the PDF as
+//! `certificate.csv` ([`attachment`] reads it back).
+//!
 //! The due list's data is `greffier_core::DueReport` (see `templates/due-list.typ`).
 //! The transfer slips' data is `{ "lang", "slips": [greffier_core::TransferSlip, …] }`.
 
@@ -98,6 +101,53 @@ pub fn render(template: Template, data: &serde_json::Value, today: NaiveDate) ->
         template: template.name(),
         diagnostics: error::diagnostics(&world, &errors),
     })
+}
+
+/// The file named `name` attached to a PDF (such as a certificate's `certificate.csv`), or
+/// `None` when the PDF has none of that name. `path` only names the file in errors.
+pub fn attachment(pdf: &[u8], name: &str, path: &str) -> Result<Option<Vec<u8>>, ReportError> {
+    use lopdf::Object;
+    let unreadable = |reason: String| ReportError::Unreadable { path: path.to_owned(), reason };
+    let document = lopdf::Document::load_mem(pdf).map_err(|e| unreadable(e.to_string()))?;
+    let text = |object: &Object| -> Option<String> {
+        match object {
+            Object::String(bytes, _) => match bytes.strip_prefix(&[0xFE, 0xFF]) {
+                // A PDF text string in UTF-16BE.
+                Some(utf16) => String::from_utf16(
+                    &utf16.chunks_exact(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect::<Vec<_>>(),
+                )
+                .ok(),
+                None => String::from_utf8(bytes.clone()).ok(),
+            },
+            _ => None,
+        }
+    };
+    for object in document.objects.values() {
+        let Ok(spec) = object.as_dict() else { continue };
+        if spec.get(b"Type").and_then(Object::as_name).ok() != Some(b"Filespec".as_slice()) {
+            continue;
+        }
+        let named =
+            [b"UF".as_slice(), b"F"].iter().any(|key| spec.get(key).ok().and_then(text).as_deref() == Some(name));
+        if !named {
+            continue;
+        }
+        let stream = spec
+            .get(b"EF")
+            .and_then(Object::as_dict)
+            .and_then(|files| files.get(b"F"))
+            .and_then(Object::as_reference)
+            .and_then(|id| document.get_object(id))
+            .and_then(Object::as_stream)
+            .map_err(|e| unreadable(format!("its attachment {name} is damaged: {e}")))?;
+        let content = if stream.dict.has(b"Filter") {
+            stream.decompressed_content().map_err(|e| unreadable(format!("its attachment {name} is damaged: {e}")))?
+        } else {
+            stream.content.clone()
+        };
+        return Ok(Some(content));
+    }
+    Ok(None)
 }
 
 /// Lays out a report; its warnings are dropped (see the test that there are none).

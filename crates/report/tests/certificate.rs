@@ -126,6 +126,22 @@ fn a_certificate_reads_back_in_english() {
     assert!(!text.contains("Dossiers détruits"), "no French left in the English certificate");
 }
 
+/// The certificate's CSV travels inside the PDF, byte for byte, and a PDF without it answers
+/// `None`; something that is no PDF is an error naming the file.
+#[test]
+fn the_certificate_carries_its_csv() {
+    let csv = "certificate,CD-2026-0007\nbatch,LOT-2026-0003\n\nreference,class\nD-2020-0001,100\n";
+    let mut data = certificate("fr", 3);
+    data["csv"] = Value::from(csv);
+    let pdf = greffier_report::render(Template::Certificate, &data, today()).expect("pdf");
+    let attached = greffier_report::attachment(&pdf, "certificate.csv", "c.pdf").expect("readable");
+    assert_eq!(attached.as_deref(), Some(csv.as_bytes()));
+    let plain = greffier_report::render(Template::Certificate, &certificate("fr", 3), today()).expect("pdf");
+    assert_eq!(greffier_report::attachment(&plain, "certificate.csv", "c.pdf").expect("readable"), None);
+    let err = greffier_report::attachment(b"not a pdf", "certificate.csv", "faux.pdf").expect_err("not a PDF");
+    assert!(err.to_string().contains("faux.pdf"), "{err}");
+}
+
 #[test]
 fn an_anonymisation_certificate_is_worded_for_it() {
     for (lang, expected, absent) in [

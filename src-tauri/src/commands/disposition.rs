@@ -191,7 +191,12 @@ pub async fn export_certificate(app: AppHandle, number: String, path: String) ->
             "json" => {
                 serde_json::to_vec_pretty(&certificate).map_err(|e| state.core_error(&io(std::io::Error::other(e))))?
             }
-            "pdf" => crate::report::render_certificate(&certificate).map_err(|e| state.core_error(&io(e)))?,
+            "pdf" => {
+                let mut csv = Vec::new();
+                state.with_session(|vault, _| vault.write_certificate_csv(&certificate, &mut csv))?;
+                let csv = String::from_utf8_lossy(&csv);
+                crate::report::render_certificate(&certificate, &csv).map_err(|e| state.core_error(&io(e)))?
+            }
             _ => {
                 let mut out = Vec::new();
                 state.with_session(|vault, _| vault.write_certificate_csv(&certificate, &mut out))?;
