@@ -1007,7 +1007,7 @@ export const en = {
   'batch.note': "Note",
   'batch.reason': "Reason for the decision",
   'batch.method': "Method",
-  'batch.methodHint': "By default: secure deletion",
+  'batch.methodHint': "Greffier’s anonymisation method, described on the certificate",
   'batch.certificate': "Certificate",
   'batch.chain': "Audit chain",
   'batch.decision': "Decision",
@@ -1069,4 +1069,6 @@ export const en = {
   'review.justificationRequired': "Give a justification.",
   'review.open': "Decide…",
   'review.done': "Decision recorded for {reference}.",
+  'batch.defaultMethod.destruction': "secure deletion (SQLCipher secure_delete, index merged, log truncated)",
+  'batch.defaultMethod.transfer': "transfer to archives",
 } as const satisfies Catalogue;

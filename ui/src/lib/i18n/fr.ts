@@ -1026,7 +1026,7 @@ export const fr = {
   'batch.note': "Note",
   'batch.reason': "Motif de la décision",
   'batch.method': "Méthode",
-  'batch.methodHint': "Par défaut : suppression sécurisée",
+  'batch.methodHint': "La méthode d’anonymisation de Greffier, décrite sur le certificat",
   'batch.certificate': "Certificat",
   'batch.chain': "Chaîne d’audit",
   'batch.decision': "Décision",
@@ -1088,6 +1088,8 @@ export const fr = {
   'review.justificationRequired': "Donnez une justification.",
   'review.open': "Décider…",
   'review.done': "Décision enregistrée pour {reference}.",
+  'batch.defaultMethod.destruction': "suppression sécurisée (secure_delete de SQLCipher, index fusionné, journal tronqué)",
+  'batch.defaultMethod.transfer': "versement aux archives",
 } as const;
 
 /** Every message key, e.g. `'status.title'`. */
