@@ -13,6 +13,11 @@ APT_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev libwebk
 	keyutils poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# CI builds once from clean: incremental caches would only double target/ on disk.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
+
 TAURI_DRIVER := .tools/bin/tauri-driver
 CARGO_AUDIT := .tools/bin/cargo-audit
 # RustSec advisory database, read offline (a copy kept beside the clone).

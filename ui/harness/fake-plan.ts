@@ -468,6 +468,14 @@ function explain(query: ExplainQuery, lang: Lang): Explanation {
       });
     }
   }
+  // A file's own exception (a review decision) beats every other source.
+  if (query.fileException) {
+    chain.push({
+      source: { kind: 'file_exception', reason: query.fileException.reason },
+      replacement: query.fileException.replacement,
+      decides: [],
+    });
+  }
   const deciders = [0, 0, 0];
   let active = copy.active;
   let semiActive = copy.semiActive;

@@ -3,7 +3,8 @@
 // prefix*, -exclude, classe:/projet:/statut:/personne:/ref:/échéance:), facets, snippets with
 // UTF-8 byte offsets as tantivy gives them, due dates computed from the fake plan's explanation,
 // imports with progress and cancel, exports.
-//   register = demo (default: about forty files) | big (a million: the table's speed) | empty
+//   register = demo (default: about forty files, and 84 closed ones falling due around today for the
+//   destruction calendar) | big (a million: the table's speed) | empty
 // An import of a path containing `bad` is refused with a list of problems; `missing` cannot be
 // read; an export to a path containing `readonly` fails.
 import type {
@@ -22,6 +23,7 @@ import type {
   Period,
   Person,
   RegisterImportReport,
+  ReviewDecision,
   Sensitivity,
   Snippet,
 } from '../src/lib/types';
@@ -273,11 +275,11 @@ function dueDates(explanation: Explanation, draft: FileDraft, birth: string | nu
 const explained = new Map<string, Explanation>();
 
 function explanationOf(draft: FileDraft, lang: Lang): Explanation {
-  const key = `${draft.class}|${draft.project ?? ''}|${draft.sensitivity ?? ''}|${lang}`;
+  const key = `${draft.class}|${draft.rule ?? ''}|${draft.project ?? ''}|${draft.sensitivity ?? ''}|${lang}|${JSON.stringify(draft.exception)}`;
   let found = explained.get(key);
   if (!found) {
     found = explainFor(
-      { class: draft.class, project: draft.project, sensitivity: draft.sensitivity, rule: draft.rule, copy: null, fileException: null },
+      { class: draft.class, project: draft.project, sensitivity: draft.sensitivity, rule: draft.rule, copy: null, fileException: draft.exception },
       lang,
     );
     explained.set(key, found);
@@ -480,6 +482,66 @@ function seedDemo(): void {
     const { draft: d, status } = generatedDraft(i * 7919 + 13);
     store({ ...d, reference: `D-${d.dates.openedOn?.slice(0, 4) ?? '2000'}-${String(100 + i).padStart(4, '0')}` }, status);
   }
+  seedDue();
+}
+
+/** How many files a month of the calendar gets, from eight months ago on (fiscal year ends, December and March, weigh more). */
+const DUE_PER_MONTH = [2, 1, 3, 2, 0, 4, 2, 1, 5, 3, 2, 6, 1, 3, 2, 4, 0, 2, 7, 3, 1, 2, 4, 1, 3, 5, 2, 1, 3, 0, 2, 4, 1, 2];
+
+/** Months of a period counted in months (`null`: not a length, e.g. 999 while in use). */
+function monthsOf(period: Period): number | null {
+  if (period.unit === 'years') return period.count * 12;
+  if (period.unit === 'months') return period.count;
+  return null;
+}
+
+/**
+ * Closed files whose final disposition falls in the months around today, so that the
+ * destruction calendar (fake-disposition.ts) has something to show: each file is closed on the
+ * day that makes its class rule's periods end on the wanted date. Destruction, transfer and
+ * review in about the proportions of a municipal schedule; one file in six in a project.
+ */
+function seedDue(): void {
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-01`;
+  const byDisposition = new Map<string, string[]>();
+  for (const code of classesWithRule()) {
+    const e = explanationOf(draft({ reference: 'x', class: code, title: 'x' }), 'fr');
+    if (e.trigger.event !== 'file_closed' || monthsOf(e.active) === null || monthsOf(e.semiActive) === null) continue;
+    byDisposition.set(e.disposition, [...(byDisposition.get(e.disposition) ?? []), code]);
+  }
+  const pick = (i: number): string | undefined => {
+    const wanted = i % 10 < 6 ? 'destroy' : i % 10 < 8 ? 'keep' : 'sort';
+    const codes = byDisposition.get(wanted) ?? byDisposition.get('destroy') ?? [...byDisposition.values()][0] ?? [];
+    return codes[(i * 7) % Math.max(1, codes.length)];
+  };
+  const project = projectsOf()[0]?.code ?? null;
+  let n = 0;
+  DUE_PER_MONTH.forEach((count, month) => {
+    for (let k = 0; k < count; k += 1) {
+      const code = pick(n);
+      if (code === undefined) return;
+      const base = draft({ reference: 'x', class: code, title: 'x', project: n % 6 === 5 ? project : null });
+      const e = explanationOf(base, 'fr');
+      const length = (monthsOf(e.active) ?? 0) + (monthsOf(e.semiActive) ?? 0);
+      const day = String(1 + ((n * 11) % 28)).padStart(2, '0');
+      const due = `${addMonths(today, month - 8).slice(0, 8)}${day}`;
+      const closedOn = addMonths(due, -length);
+      const opened = addMonths(closedOn, -(14 + (n % 30)));
+      const [subject, town] = TITLES[n % TITLES.length] ?? ['Dossier', 'Québec'];
+      store(
+        {
+          ...base,
+          reference: `D-${closedOn.slice(0, 4)}-${String(200 + n).padStart(4, '0')}`,
+          title: `${subject} — ${town}`,
+          dates: { openedOn: opened, closedOn, contractEndedOn: null, lastActivityOn: null, other: {} },
+          sensitivity: n % 9 === 4 ? 'confidential' : null,
+        },
+        'semi_active',
+      );
+      n += 1;
+    }
+  });
 }
 
 export function setUpRegister(kind: string): void {
@@ -787,6 +849,123 @@ export function answerRegister(cmd: string, args: Record<string, unknown>, ctx: 
     default:
       return { handled: false };
   }
+}
+
+// ----- what the destruction calendar reads and changes (fake-disposition.ts) -----
+
+/** A file of the register as the due list sees it. */
+export interface DueSource {
+  id: number;
+  reference: string;
+  title: string;
+  class: string;
+  project: string | null;
+  rule: string;
+  ruleVersion: number;
+  openedOn: string | null;
+  closedOn: string | null;
+  /** The final disposition date; `null` while the file waits for its event. */
+  dueOn: string | null;
+  disposition: 'C' | 'D' | 'T';
+  status: FileStatus;
+  /** Whether persons are linked to it (only those files can be anonymised). */
+  personal: boolean;
+  /** The persons linked to it, by number (a hold on a person holds their files). */
+  persons: number[];
+  /** Its residual record keeps no title (confidential or more sensitive). */
+  confidential: boolean;
+}
+
+const DISPOSITION_CODES: Readonly<Record<FileRow['disposition'], DueSource['disposition']>> = {
+  destroy: 'D',
+  keep: 'C',
+  sort: 'T',
+};
+
+/** The stored files still in the register (neither destroyed nor transferred). */
+export function dueSources(lang: Lang): DueSource[] {
+  return state.files
+    .filter((f) => f.status !== 'destroyed' && f.status !== 'transferred')
+    .map((f) => {
+      const explanation = explanationOf(f.draft, lang);
+      const due = dueDates(explanation, f.draft, birthOf(f));
+      const rule = explanation.chain[0]?.source;
+      return {
+        id: f.id,
+        reference: f.draft.reference,
+        title: f.draft.title,
+        class: f.draft.class,
+        project: f.draft.project,
+        rule: rule?.kind === 'rule' ? rule.number : '',
+        ruleVersion: rule?.kind === 'rule' ? rule.version : 1,
+        openedOn: f.draft.dates.openedOn,
+        closedOn: f.draft.dates.closedOn,
+        dueOn: due.semiActiveUntil,
+        disposition: DISPOSITION_CODES[due.disposition],
+        status: f.status,
+        personal: f.persons.length > 0,
+        persons: f.persons.map((p) => p.personId),
+        confidential: ['confidential', 'highly_sensitive'].includes(levelOf(f.draft)),
+      };
+    });
+}
+
+/** An executed batch: a destroyed file leaves the register (its residual record stays with the calendar). */
+export function disposeOf(reference: string, how: 'destroyed' | 'transferred'): void {
+  const index = state.files.findIndex((f) => f.draft.reference === reference);
+  const file = state.files[index];
+  if (!file) return;
+  if (how === 'destroyed') state.files.splice(index, 1);
+  else file.status = 'transferred';
+  everyFacet = null;
+}
+
+/**
+ * The core's `decide_review`: a file whose final disposition is review (T) gets an exception
+ * (destroy, keep permanently, keep longer) or another rule of its class, with a justification.
+ */
+export function decideReview(reference: string, decision: ReviewDecision, justification: string, lang: Lang): FileRecord {
+  const file = findFile(reference, lang);
+  if (justification.trim() === '') {
+    reject('reason_missing', 'Donnez un motif : une mise en suspens se place et se lève avec un motif.', 'Give a reason: a hold is placed and released with one.', lang);
+  }
+  const explanation = explanationOf(file.draft, lang);
+  const due = dueDates(explanation, file.draft, birthOf(file));
+  if (due.disposition !== 'sort') {
+    const code = DISPOSITION_CODES[due.disposition];
+    reject('not_in_review', `La disposition finale du dossier ${reference} est ${code}, non le tri (T) : il n'y a rien à décider.`, `File ${reference}'s final disposition is ${code}, not review (T): there is nothing to decide.`, lang);
+  }
+  const why = (what: string): string => `${what} — ${justification.trim()}`;
+  const none = { active: null, semiActive: null, disposition: null };
+  let next: FileDraft = { ...file.draft };
+  switch (decision.kind) {
+    case 'destroy':
+      next = { ...next, exception: { replacement: { ...none, disposition: 'destroy' }, reason: why('review: destroy') } };
+      break;
+    case 'keep_permanently':
+      next = { ...next, exception: { replacement: { ...none, disposition: 'keep' }, reason: why('review: keep permanently') } };
+      break;
+    case 'extend': {
+      if (!due.activeUntil || !due.semiActiveUntil) {
+        reject('file_not_due', `Le dossier ${reference} n'a pas encore de date de disposition finale (son événement n'est pas survenu) : il ne peut entrer dans un lot.`, `File ${reference} has no final disposition date yet (its event has not happened): it cannot go in a batch.`, lang);
+      }
+      if (decision.until <= due.semiActiveUntil) {
+        reject('invalid_argument', `Le dossier ${reference} est déjà conservé jusqu'au ${due.semiActiveUntil} : prolongez-le à une date postérieure, non au ${decision.until}.`, `File ${reference} is already kept until ${due.semiActiveUntil}: extend it to a date after that, not ${decision.until}.`, lang);
+      }
+      let months = 0;
+      while (addMonths(due.activeUntil, months) < decision.until) months += 1;
+      next = { ...next, exception: { replacement: { ...none, semiActive: { unit: 'months', count: months } }, reason: why(`review: extended to ${decision.until}`) } };
+      break;
+    }
+    case 'reassign_rule':
+      next = { ...next, rule: decision.rule.trim(), exception: null };
+      break;
+  }
+  explanationOf(next, lang);
+  file.draft = next;
+  file.updatedAt = stamp();
+  everyFacet = null;
+  return recordOf(file, lang);
 }
 
 /** All but the last three letters and digits hidden, as the core masks. */

@@ -8,6 +8,7 @@
 //   as       = a username of the fake vault: who is signed in for scenario=home (default hcote)
 //   plan     = banq (the real BAnQ schedule, default) | sample | big (2,000 classes) | empty
 //   register = demo (default) | big (a million files) | empty: the register (fake-register.ts)
+//   incomplete = 1: a destruction stops once before its index merge (fake-disposition.ts)
 // The destruction calendar's commands are answered by fake-disposition.ts.
 import type {
   AppStatus,
@@ -72,6 +73,7 @@ const state = {
     user(1, 'hcote', 'Hélène Côté', 'administrator', true, '2026-03-02T14:05:00Z'),
     user(2, 'mtremblay', 'Marc-André Tremblay', 'archivist', true, '2026-03-09T13:30:00Z'),
     user(3, 'sgagnon', 'Sophie Gagnon', 'access_officer', false, '2026-04-15T18:45:00Z'),
+    user(4, 'lpoirier', 'Louise Poirier', 'auditor', true, '2026-06-01T12:10:00Z'),
   ],
 };
 
@@ -209,7 +211,7 @@ const check: CheckReport = {
 };
 
 async function answer(cmd: string, args: Record<string, unknown>): Promise<unknown> {
-  await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : 120);
+  await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : cmd === 'execute_batch' ? 1500 : 120);
   const planned = answerPlan(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
   if (planned.handled) return planned.value;
   const registered = await answerRegister(cmd, args, {
@@ -222,7 +224,11 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
     sleep,
   });
   if (registered.handled) return registered.value;
-  const disposed = answerDisposition(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
+  const disposed = answerDisposition(cmd, args, {
+    lang: () => lang,
+    session: () => state.session,
+    stopOnce: params.get('incomplete') === '1',
+  });
   if (disposed.handled) return disposed.value;
   switch (cmd) {
     case 'app_status':
@@ -308,6 +314,10 @@ async function answer(cmd: string, args: Record<string, unknown>): Promise<unkno
           return '/home/hcote/Documents/retention-schedule-banq.xml';
         case 'plan_export':
           return '/home/hcote/Documents/plan-2026-05-09.xlsx';
+        case 'due_export':
+          return '/home/hcote/Documents/echeances-2026-11-24.csv';
+        case 'certificate_export':
+          return '/home/hcote/Documents/Certificats/certificat-de-destruction.pdf';
         default:
           return '/media/hcote/USB/greffier-2026-05-01.greffier';
       }

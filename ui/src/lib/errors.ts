@@ -134,6 +134,35 @@ export const ERROR_FIELDS = {
     io: 'path',
     dialog_unavailable: 'path',
   },
+  dueExport: {
+    unsupported_format: 'path',
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
+  placeHold: {
+    unknown_file: 'target',
+    unknown_person: 'target',
+    unknown_class: 'target',
+    unknown_project: 'target',
+    reason_missing: 'reason',
+  },
+  releaseHold: {
+    reason_missing: 'reason',
+  },
+  batchDecision: {
+    reason_missing: 'reason',
+  },
+  batchOutput: {
+    io: 'path',
+    dialog_unavailable: 'path',
+  },
+  review: {
+    reason_missing: 'justification',
+    // The date asked for is not after the one the file is kept until.
+    invalid_argument: 'until',
+    unknown_rule: 'rule',
+    rule_ambiguous: 'rule',
+  },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export type FormId = keyof typeof ERROR_FIELDS;

@@ -3,14 +3,18 @@ import type { DueCalendar, DueFile } from '../types';
 import {
   batchKindOf,
   blockerOf,
+  CERTIFICATE_FORMATS,
   certificateFormatOf,
   dayBefore,
+  DUE_FORMATS,
   dueFormatOf,
   groupCalendar,
   lastDayOf,
   monthStart,
+  periodQueries,
   proposableKinds,
   today,
+  withFormat,
 } from './periods';
 
 function calendar(from: string, counts: [number, number, number][]): DueCalendar {
@@ -77,6 +81,16 @@ describe('groupCalendar', () => {
     expect(sum(periods)).toBe(sum(groupCalendar(months, 'month')));
   });
 
+  it('reads a period’s files as those due through it after those due before it', () => {
+    const [q1] = groupCalendar(calendar('2027-01-01', [[1, 0, 0], [0, 1, 0], [0, 0, 1]]), 'quarter');
+    expect(q1).toBeDefined();
+    if (!q1) return;
+    expect(periodQueries(q1, 'CLI-0142')).toEqual({
+      before: { until: '2026-12-31', project: 'CLI-0142', kind: null },
+      through: { until: '2027-03-31', project: 'CLI-0142', kind: null },
+    });
+  });
+
   it('gives nothing for no months', () => {
     expect(groupCalendar(calendar('2026-11-01', []), 'quarter')).toEqual([]);
   });
@@ -129,5 +143,17 @@ describe('proposing', () => {
     expect(dueFormatOf('liste.ods')).toBeNull();
     expect(certificateFormatOf('certificat.csv')).toBe('csv');
     expect(certificateFormatOf('certificat.docx')).toBeNull();
+  });
+
+  it('puts the chosen format’s extension on a path, or leaves a foreign one to fix', () => {
+    expect(withFormat('/tmp/échéances.csv', 'xlsx', DUE_FORMATS)).toBe('/tmp/échéances.xlsx');
+    expect(withFormat('/tmp/échéances', 'pdf', DUE_FORMATS)).toBe('/tmp/échéances.pdf');
+    expect(withFormat('/tmp/certificat de destruction été.PDF', 'csv', CERTIFICATE_FORMATS)).toBe(
+      '/tmp/certificat de destruction été.csv',
+    );
+    expect(withFormat('/tmp/liste.ods', 'csv', DUE_FORMATS)).toBe('/tmp/liste.ods');
+    expect(withFormat('/tmp/lots.2026/', 'csv', DUE_FORMATS)).toBe('/tmp/lots.2026/');
+    expect(withFormat('C:\\Archives\\lot', 'pdf', CERTIFICATE_FORMATS)).toBe('C:\\Archives\\lot.pdf');
+    expect(withFormat('', 'csv', DUE_FORMATS)).toBe('');
   });
 });

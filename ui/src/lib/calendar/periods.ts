@@ -2,7 +2,7 @@
 // (`due_calendar`); the screen shows months, quarters or years, each with the dates its list
 // covers. Pure functions, tested in periods.test.ts.
 import type { MessageKey } from '../i18n';
-import type { BatchKind, DueCalendar, DueCounts, DueFile, FileDecision } from '../types';
+import type { BatchKind, DueCalendar, DueCounts, DueFile, DueQuery, FileDecision } from '../types';
 
 /** How a final disposition code is said. */
 export const DISPOSITION_LABELS: Readonly<Record<DueFile['disposition'], MessageKey>> = {
@@ -104,6 +104,17 @@ export function groupCalendar(calendar: DueCalendar, grouping: Grouping): Period
   return periods;
 }
 
+/**
+ * The files behind a period: the due list is read soonest first, so they are the files due by
+ * its last day after the `before` ones (due by the day before its first).
+ */
+export function periodQueries(period: Period, project: string | null): { before: DueQuery; through: DueQuery } {
+  return {
+    before: { until: dayBefore(period.from), project, kind: null },
+    through: { until: period.until, project, kind: null },
+  };
+}
+
 /** The first day of the month `months` after a date's month (`2026-11-23`, 24 → `2028-11-01`). */
 export function monthStart(date: string, months = 0): string {
   const [y, m] = date.split('-').map(Number) as [number, number];
@@ -154,10 +165,30 @@ export function dueFormatOf(path: string): DueFormat | null {
   return found ? (found[1]?.toLowerCase() as DueFormat) : null;
 }
 
-/** The certificate's formats. */
-export function certificateFormatOf(path: string): 'pdf' | 'csv' | null {
+export const DUE_FORMATS: readonly DueFormat[] = ['csv', 'xlsx', 'pdf'];
+
+/** The certificate's and the transfer slips' formats. */
+export type CertificateFormat = 'pdf' | 'csv';
+
+export const CERTIFICATE_FORMATS: readonly CertificateFormat[] = ['pdf', 'csv'];
+
+export function certificateFormatOf(path: string): CertificateFormat | null {
   const found = /\.(pdf|csv)$/i.exec(path.trim());
-  return found ? (found[1]?.toLowerCase() as 'pdf' | 'csv') : null;
+  return found ? (found[1]?.toLowerCase() as CertificateFormat) : null;
+}
+
+/**
+ * The path with the extension of `format`: one of `known` is replaced, a path without one gets
+ * it, and a path ending in another extension (or a folder) is left for the user to fix.
+ */
+export function withFormat(path: string, format: string, known: readonly string[]): string {
+  const trimmed = path.trim();
+  if (trimmed === '' || /[\\/]$/.test(trimmed)) return path;
+  const name = trimmed.split(/[\\/]/).pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : null;
+  if (extension !== null && known.includes(extension)) return `${trimmed.slice(0, trimmed.length - extension.length)}${format}`;
+  return extension === null ? `${trimmed}.${format}` : path;
 }
 
 /** The day before a date (`2026-03-01` → `2026-02-28`). */

@@ -17,6 +17,8 @@ class CalendarStore {
   kind = $state<DueKind | null>(null);
   /** The batch whose detail is shown. */
   batch = $state<string | null>(null);
+  /** What the batch's tab says first when it opens on a batch just proposed (how many were left out). */
+  notice = $state<string | null>(null);
   /** Bumped when something changes what the tabs show (a proposal, an execution). */
   version = $state(0);
 
@@ -27,8 +29,9 @@ class CalendarStore {
     this.tab = 'due';
   }
 
-  showBatch(number: string): void {
+  showBatch(number: string, notice: string | null = null): void {
     this.batch = number;
+    this.notice = notice;
     this.tab = 'batches';
     this.version += 1;
   }
@@ -40,6 +43,7 @@ class CalendarStore {
     this.until = today();
     this.kind = null;
     this.batch = null;
+    this.notice = null;
     this.version = 0;
   }
 }
