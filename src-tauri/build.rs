@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 64] = [
+const COMMANDS: [&str; 67] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -28,10 +28,13 @@ const COMMANDS: [&str; 64] = [
     "add_class",
     "edit_class",
     "set_class_active",
+    "move_class",
     "import_plan",
     "export_plan",
     "list_projects",
     "add_project",
+    "edit_project",
+    "set_project_active",
     "add_override",
     "withdraw_override",
     "explain",

@@ -2,10 +2,14 @@
 // The real BAnQ schedule is read from the repository (crates/core/tests/data) and parsed here
 // the way the core's XML import reads it, so the harness shows real data.
 //   plan = banq (default) | sample (a small bilingual hierarchy) | big (2,000 classes) | empty
+// Moving a class and editing a project change the register's files too: fake-shell.ts does
+// that part through the fake register's own commands (prepareMove, prepareProjectEdit).
 import banqXml from '../../crates/core/tests/data/retention-schedule-banq.xml?raw';
 import { continuesCode, isClassCode } from '../src/lib/plan/classForm';
+import { renamedCode } from '../src/lib/plan/move';
 import type {
   ClassDraft,
+  CodeChange,
   CopyKind,
   CopyRule,
   Disposition,
@@ -16,8 +20,11 @@ import type {
   NewOverride,
   NewProject,
   Period,
+  Permission,
   PlanClass,
   Project,
+  ProjectEdit,
+  ProjectEditReport,
   RetentionRule,
   RuleContent,
   RuleRevision,
@@ -29,6 +36,21 @@ type Lang = 'fr' | 'en';
 export interface PlanContext {
   lang: () => Lang;
   user: () => string;
+  /** Whether the signed-in session has `permission` (the moves and project edits check it). */
+  can: (permission: Permission) => boolean;
+  /** Whether `username` may own a project: an active user, or `current`, the owner it has. */
+  mayOwn: (username: string, current: string | null) => boolean;
+}
+
+/** The core's `Vault::require` for the plan's newer commands. */
+function requirePlan(ctx: PlanContext): void {
+  if (ctx.can('manage_plan')) return;
+  reject(
+    'permission_denied',
+    'Permission refusée : il faut la permission « manage_plan », que votre rôle n’a pas. Adressez-vous à un administrateur.',
+    'Permission denied: this needs the "manage_plan" permission, which your role does not have. Ask an administrator.',
+    ctx.lang(),
+  );
 }
 
 /** A failure the way the real shell sends it. */
@@ -521,6 +543,137 @@ function checkDraft(draft: ClassDraft, editing: string | null, lang: Lang): void
   if (draft.titleFr.trim() === '') reject('class_title_missing', `La classe ${draft.code} doit avoir un titre en français.`, `The class ${draft.code} needs a French title.`, lang);
 }
 
+// ----- moving a branch, editing and closing a project (the core's move_class, edit_project) -----
+
+/** A move checked the way the core checks it; `apply` makes it. */
+export interface PreparedMove {
+  /** Every class of the branch, the moved one first, with its code before and after. */
+  changes: CodeChange[];
+  apply: () => void;
+}
+
+export function prepareMove(args: Record<string, unknown>, ctx: PlanContext): PreparedMove {
+  const lang = ctx.lang();
+  requirePlan(ctx);
+  const plan = listClasses();
+  const code = String(args.code).trim();
+  const cls = plan.find((c) => c.code.toUpperCase() === code.toUpperCase());
+  if (!cls) reject('unknown_class', `Le plan n’a pas de classe ${code}.`, `The plan has no class ${code}.`, lang);
+  const newCode = String(args.newCode).trim();
+  if (!isClassCode(newCode)) {
+    reject('class_code_invalid', `Le code de classe « ${newCode} » n’est pas valide : utilisez de 1 à 32 lettres et chiffres, en groupes reliés par - ou . (comme 100-20-05 ou A120).`, `The class code “${newCode}” is not valid: use 1 to 32 letters and digits, in groups joined by - or . (such as 100-20-05 or A120).`, lang);
+  }
+  const wanted = typeof args.newParent === 'string' && args.newParent.trim() !== '' ? args.newParent.trim() : null;
+  const parent = wanted === null ? null : plan.find((c) => c.code.toUpperCase() === wanted.toUpperCase());
+  if (parent === undefined) reject('unknown_class', `Le plan n’a pas de classe ${String(wanted)}.`, `The plan has no class ${String(wanted)}.`, lang);
+  // The branch: the class and what follows it in tree order, deeper than it.
+  const start = plan.indexOf(cls);
+  const after = plan.slice(start + 1).findIndex((c) => c.depth <= cls.depth);
+  const branch = plan.slice(start, after === -1 ? plan.length : start + 1 + after);
+  if (parent && branch.some((c) => c.id === parent.id)) {
+    reject('class_move_into_own_branch', `La classe ${cls.code} ne peut pas être déplacée sous ${parent.code} : c’est la classe elle-même ou l’une de ses sous-classes. Choisissez un parent hors de la branche de ${cls.code}, ou aucun pour la placer au sommet du plan.`, `The class ${cls.code} cannot move under ${parent.code}: that is the class itself or one of its subclasses. Choose a parent outside the branch of ${cls.code}, or none to move it to the top of the plan.`, lang);
+  }
+  const sameParent = (cls.parent ?? '').toUpperCase() === (parent?.code ?? '').toUpperCase();
+  if (sameParent && cls.code === newCode) {
+    reject('class_move_unchanged', `La classe ${cls.code} a déjà ce code et ce parent : le déplacement ne change rien. Donnez un autre code ou un autre parent.`, `The class ${cls.code} already has that code and that parent: the move changes nothing. Give another code or another parent.`, lang);
+  }
+  if (parent) {
+    if (!continuesCode(newCode, parent.code)) {
+      reject('class_code_inconsistent', `Le code ${newCode} ne prolonge pas celui de son parent ${parent.code} : le code d’une sous-classe commence par celui de son parent (100 > 100-20 > 100-20-05 ; codes positionnels comme A100 > A120 > A123). Changez le code ou choisissez un autre parent.`, `The code ${newCode} does not continue its parent's code ${parent.code}: a child's code starts with its parent's (100 > 100-20 > 100-20-05; positional codes such as A100 > A120 > A123). Change the code or choose another parent.`, lang);
+    }
+    if (!parent.active && !sameParent) {
+      reject('class_parent_retired', `La classe ${parent.code} est retirée : on ne peut pas y ajouter de sous-classe. Réactivez-la, ou choisissez un autre parent.`, `The class ${parent.code} is retired: a new subclass cannot go under it. Reactivate it, or choose another parent.`, lang);
+    }
+  }
+  const renamed = new Map<string, string>();
+  const changes: CodeChange[] = [];
+  for (const member of branch) {
+    let to = newCode;
+    if (member.id !== cls.id) {
+      const parentCode = member.parent === null ? '' : (renamed.get(member.parent) ?? '');
+      const next = renamedCode(member.code, cls.code, newCode);
+      if (next === null || !isClassCode(next) || !isClassCode(parentCode) || !continuesCode(next, parentCode)) {
+        const shown = next ?? member.code;
+        reject('class_code_inconsistent', `Le déplacement numéroterait la sous-classe ${member.code} « ${shown} », qui n’est pas un code valide sous ${parentCode} (32 caractères au plus, prolongeant le code de son parent). Choisissez un nouveau code dans le style des codes de la branche, ou renumérotez d’abord ${member.code}.`, `The move would number the subclass ${member.code} “${shown}”, which is not a valid code under ${parentCode} (at most 32 characters, continuing its parent's code). Choose a new code in the style of the branch's codes, or renumber ${member.code} first.`, lang);
+      }
+      to = next;
+    }
+    renamed.set(member.code, to);
+    changes.push({ from: member.code, to });
+  }
+  const others = new Map(plan.filter((c) => !branch.includes(c)).map((c) => [c.code.toUpperCase(), c.code]));
+  for (const change of changes) {
+    const holder = others.get(change.to.toUpperCase());
+    if (holder !== undefined) {
+      reject('class_code_taken', `Le déplacement donnerait à la classe ${change.from} le code ${change.to}, que la classe ${holder} a déjà. Choisissez un autre code, ou déplacez ou renumérotez d’abord ${holder}.`, `The move would give the class ${change.from} the code ${change.to}, which the class ${holder} already has. Choose another new code, or move or renumber ${holder} first.`, lang);
+    }
+  }
+  return {
+    changes,
+    apply: () => {
+      const rename = (code: string): string => renamed.get(code) ?? code;
+      for (const stored of state.classes) {
+        if (stored.id === cls.id) stored.parent = parent?.code ?? null;
+        else if (stored.parent !== null) stored.parent = rename(stored.parent);
+        stored.code = rename(stored.code);
+      }
+      // The rules and the overrides name their classes by id in the core, so they follow.
+      for (const rule of state.rules.values()) {
+        for (const version of rule.versions) version.content.classes = version.content.classes.map(rename);
+      }
+      for (const project of state.projects) {
+        for (const o of project.overrides) if (o.class !== null) o.class = rename(o.class);
+      }
+    },
+  };
+}
+
+/** An edit of a project checked the way the core checks it; `apply` makes it. */
+export interface PreparedProjectEdit {
+  before: Project;
+  /** `false` when the edit changes nothing (the core then writes nothing). */
+  changes: boolean;
+  apply: () => ProjectEditReport;
+}
+
+export function prepareProjectEdit(args: Record<string, unknown>, ctx: PlanContext): PreparedProjectEdit {
+  const lang = ctx.lang();
+  requirePlan(ctx);
+  const project = findProject(String(args.code), lang);
+  const edit = args.edit as ProjectEdit;
+  const name = edit.name.trim();
+  const owner = edit.owner.trim();
+  if (name === '') reject('project_name_missing', `Le projet ${project.code} doit avoir un nom.`, `The project ${project.code} needs a name.`, lang);
+  if (!ctx.mayOwn(owner, project.owner)) {
+    reject('unknown_user', `Aucun utilisateur actif ${owner} ne peut être responsable du projet. Vérifiez le nom avec \`greffier user list\`.`, `There is no active user ${owner} to own the project. Check the name with \`greffier user list\`.`, lang);
+  }
+  const before: Project = JSON.parse(JSON.stringify(project)) as Project;
+  const changes = name !== project.name || owner !== project.owner || edit.sensitivity !== project.sensitivity;
+  return {
+    before,
+    changes,
+    apply: () => {
+      Object.assign(project, { name, owner, sensitivity: edit.sensitivity });
+      return { project, filesSensitivityChanged: 0, filesHeld: 0, filesRecomputed: 0 };
+    },
+  };
+}
+
+function findProject(code: string, lang: Lang): Project {
+  const project = state.projects.find((p) => p.code.toUpperCase() === code.trim().toUpperCase());
+  if (!project) {
+    reject('unknown_project', `Il n’y a pas de projet ${code}. Vérifiez le code avec \`greffier project list\`.`, `There is no project ${code}. Check the code with \`greffier project list\`.`, lang);
+  }
+  return project;
+}
+
+/** The core's refusal of a new file in a closed project (`project_closed`). */
+export function refuseClosedProject(code: string, lang: Lang): void {
+  const project = state.projects.find((p) => p.code.toUpperCase() === code.trim().toUpperCase());
+  if (!project || project.active) return;
+  reject('project_closed', `Le projet ${project.code} est fermé : on ne peut plus y classer de dossier. Rouvrez-le (\`greffier project reopen ${project.code}\`) ou choisissez un autre projet.`, `The project ${project.code} is closed: no file can be filed in it. Reopen it (\`greffier project reopen ${project.code}\`) or choose another project.`, lang);
+}
+
 const BAD_CSV_FR = `Le fichier a 3 problèmes ; rien n’a été importé. Corrigez-les et importez-le de nouveau :
   - ligne 4, colonne « parent » : la classe 100-90 n’est ni dans le plan ni plus haut dans le fichier ; ajoutez-la d’abord ou corrigez le code
   - ligne 7, colonne « code » : la classe 200-20 est déjà à la ligne 6 ; donnez à chaque classe une seule ligne
@@ -581,6 +734,12 @@ export function answerPlan(cmd: string, args: Record<string, unknown>, ctx: Plan
       Object.assign(cls, draft);
       return { handled: true, value: classOut(cls.code) };
     }
+    case 'move_class': {
+      // Without the register (fake-shell.ts refiles the files): the plan's side only.
+      const move = prepareMove(args, ctx);
+      move.apply();
+      return { handled: true, value: { classes: move.changes, files: 0 } };
+    }
     case 'set_class_active': {
       const code = String(args.code);
       const cls = findClass(code);
@@ -621,6 +780,16 @@ export function answerPlan(cmd: string, args: Record<string, unknown>, ctx: Plan
       }
       const project: Project = { ...input, active: true, createdAt: new Date().toISOString(), overrides: [] };
       state.projects.push(project);
+      return { handled: true, value: project };
+    }
+    case 'edit_project': {
+      const edit = prepareProjectEdit(args, ctx);
+      return { handled: true, value: edit.changes ? edit.apply() : { project: edit.before, filesSensitivityChanged: 0, filesHeld: 0, filesRecomputed: 0 } };
+    }
+    case 'set_project_active': {
+      requirePlan(ctx);
+      const project = findProject(String(args.code), lang);
+      project.active = Boolean(args.active);
       return { handled: true, value: project };
     }
     case 'add_override': {

@@ -9,20 +9,40 @@
 //   plan     = banq (the real BAnQ schedule, default) | sample | big (2,000 classes) | empty
 //   register = demo (default) | big (a million files) | empty: the register (fake-register.ts)
 //   incomplete = 1: a destruction stops once before its index merge (fake-disposition.ts)
-// The destruction calendar's commands are answered by fake-disposition.ts.
+// The destruction calendar's commands are answered by fake-disposition.ts. Moving a class and
+// editing a project reach the register too: the plan's side is fake-plan.ts's, and the files
+// follow here, through the fake register's own commands (as the core does in one transaction).
+// A new file (or a file moved) into a closed project is refused with `project_closed`.
 import type {
   AppStatus,
   BackupReport,
   CheckReport,
+  FileDraft,
+  FileFilter,
+  FileRecord,
+  FileRow,
+  FileSearchPage,
+  Hold,
   Language,
+  MoveReport,
   NewUser,
+  ProjectEdit,
+  ProjectEditReport,
   SessionInfo,
   User,
   VaultSetup,
 } from '../src/lib/types';
-import { answerDisposition } from './fake-disposition';
-import { answerPlan, setUp } from './fake-plan';
-import { answerRegister, setUpRegister } from './fake-register';
+import { answerDisposition, type DispositionContext } from './fake-disposition';
+import {
+  answerPlan,
+  prepareMove,
+  prepareProjectEdit,
+  projectsOf,
+  refuseClosedProject,
+  setUp,
+  type PlanContext,
+} from './fake-plan';
+import { answerRegister, setUpRegister, type RegisterContext } from './fake-register';
 
 interface Internals {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -210,25 +230,146 @@ const check: CheckReport = {
   },
 };
 
+const planContext: PlanContext = {
+  lang: () => lang,
+  user: () => state.session?.username ?? 'hcote',
+  can: (permission) => state.session?.permissions.includes(permission) ?? false,
+  mayOwn: (username, current) => state.users.some((u) => u.username === username && (u.active || u.username === current)),
+};
+
+const registerContext: RegisterContext = {
+  lang: () => lang,
+  emit,
+  cancelled,
+  resetCancel: () => {
+    state.cancel = false;
+  },
+  sleep,
+};
+
+const dispositionContext: DispositionContext = {
+  lang: () => lang,
+  session: () => state.session,
+  stopOnce: params.get('incomplete') === '1',
+};
+
+/** A register command that answers at once (all those used below), through JSON as over the IPC. */
+function registerNow(cmd: string, args: Record<string, unknown>): unknown {
+  const answered = answerRegister(cmd, JSON.parse(JSON.stringify(args)) as Record<string, unknown>, registerContext);
+  if (answered instanceof Promise || !answered.handled) throw new Error(`${cmd} does not answer at once`);
+  return JSON.parse(JSON.stringify(answered.value)) as unknown;
+}
+
+/** Every file of the register the filter selects, still in it (not destroyed or transferred). */
+function filesWhere(filter: Partial<FileFilter>): FileRow[] {
+  const rows: FileRow[] = [];
+  const all: FileFilter = { query: '', class: null, project: null, status: null, sensitivity: null, due: null, ...filter };
+  for (let offset = 0; ; offset += 500) {
+    const page = registerNow('search_files', { filter: all, offset, limit: 500, facets: false }) as FileSearchPage;
+    rows.push(...page.hits.map((hit) => hit.row));
+    if (page.hits.length < 500 || rows.length >= page.total) break;
+  }
+  return rows.filter((row) => row.status !== 'destroyed' && row.status !== 'transferred');
+}
+
+/** The records of `rows` (a file the fake cannot open, such as a generated one, is left out). */
+function recordsOf(rows: readonly FileRow[]): FileRecord[] {
+  return rows.flatMap((row) => {
+    try {
+      return [registerNow('get_file', { reference: row.reference }) as FileRecord];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A file's draft read back from its record; a level equal to the one it would inherit is taken as inherited. */
+function draftOf(record: FileRecord): FileDraft {
+  const inherited = projectsOf().find((p) => p.code === record.project)?.sensitivity ?? 'internal';
+  return {
+    reference: record.reference,
+    class: record.class,
+    rule: record.rule,
+    project: record.project,
+    title: record.title,
+    description: record.description,
+    keywords: record.keywords,
+    dates: record.dates,
+    holder: record.holder,
+    location: record.location,
+    medium: record.medium,
+    sensitivity: record.sensitivity === inherited ? null : record.sensitivity,
+    notes: record.notes,
+    exception: record.exception,
+  };
+}
+
+/** `move_class`: the plan's side (fake-plan.ts), then the branch's files under the new codes. */
+function moveClass(args: Record<string, unknown>): MoveReport {
+  const move = prepareMove(args, planContext);
+  const rows = move.changes.flatMap((change) =>
+    filesWhere({ class: change.from }).filter((row) => row.class.toUpperCase() === change.from.toUpperCase()),
+  );
+  // Read while the classes still have their old codes: a record explains its class.
+  const records = recordsOf(rows);
+  move.apply();
+  for (const record of records) {
+    const to = move.changes.find((c) => c.from.toUpperCase() === record.class.toUpperCase())?.to;
+    if (to !== undefined && to !== record.class) {
+      registerNow('update_file', { reference: record.reference, draft: { ...draftOf(record), class: to } });
+    }
+  }
+  return { classes: move.changes, files: rows.length };
+}
+
+/**
+ * `edit_project`: the project's side (fake-plan.ts); with another level, the project's files at
+ * its former level take the new one, unless a legal hold is in force on them, and the due
+ * dates that change are counted.
+ */
+function editProject(args: Record<string, unknown>): ProjectEditReport {
+  const edit = prepareProjectEdit(args, planContext);
+  const unchanged = { project: edit.before, filesSensitivityChanged: 0, filesHeld: 0, filesRecomputed: 0 };
+  if (!edit.changes) return unchanged;
+  const level = (args.edit as ProjectEdit).sensitivity;
+  const former = edit.before.sensitivity;
+  const records = level === former ? [] : recordsOf(filesWhere({ project: edit.before.code }).filter((r) => r.sensitivity === former));
+  const report = edit.apply();
+  for (const record of records) {
+    const holds = answerDisposition('holds_on_file', { reference: record.reference }, dispositionContext).value as Hold[];
+    if (holds.length > 0) {
+      report.filesHeld += 1;
+      continue;
+    }
+    // The core stores each file's level: those that had the project's former one take the new one.
+    const after = registerNow('update_file', {
+      reference: record.reference,
+      draft: { ...draftOf(record), sensitivity: level },
+    }) as FileRecord;
+    report.filesSensitivityChanged += 1;
+    if (JSON.stringify(after.due) !== JSON.stringify(record.due)) report.filesRecomputed += 1;
+  }
+  return report;
+}
+
+/** A closed project takes no new file: filing one in it, or moving one into it, is refused. */
+function refuseNewFileInClosedProject(cmd: string, args: Record<string, unknown>): void {
+  const draft = args.draft as FileDraft;
+  if (!draft.project) return;
+  const current = cmd === 'update_file' ? (registerNow('get_file', { reference: args.reference }) as FileRecord).project : null;
+  if (current?.toUpperCase() !== draft.project.toUpperCase()) refuseClosedProject(draft.project, lang);
+}
+
 async function answer(cmd: string, args: Record<string, unknown>): Promise<unknown> {
   await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : cmd === 'execute_batch' ? 1500 : 120);
-  const planned = answerPlan(cmd, args, { lang: () => lang, user: () => state.session?.username ?? 'hcote' });
+  if (cmd === 'move_class') return moveClass(args);
+  if (cmd === 'edit_project') return editProject(args);
+  if (cmd === 'create_file' || cmd === 'update_file') refuseNewFileInClosedProject(cmd, args);
+  const planned = answerPlan(cmd, args, planContext);
   if (planned.handled) return planned.value;
-  const registered = await answerRegister(cmd, args, {
-    lang: () => lang,
-    emit,
-    cancelled,
-    resetCancel: () => {
-      state.cancel = false;
-    },
-    sleep,
-  });
+  const registered = await answerRegister(cmd, args, registerContext);
   if (registered.handled) return registered.value;
-  const disposed = answerDisposition(cmd, args, {
-    lang: () => lang,
-    session: () => state.session,
-    stopOnce: params.get('incomplete') === '1',
-  });
+  const disposed = answerDisposition(cmd, args, dispositionContext);
   if (disposed.handled) return disposed.value;
   switch (cmd) {
     case 'app_status':

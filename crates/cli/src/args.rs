@@ -307,6 +307,25 @@ pub enum PlanCommand {
         /// The file to write.
         file: PathBuf,
     },
+    /// Move a class and its whole branch: the class takes the new code under its new parent
+    /// (--parent, or --top for the top of the plan: one of them is required), and each of its
+    /// subclasses the new code in place of the old one (moving 100-20 to 200-40 under 200 makes
+    /// 100-20-05 200-40-05). Files, rules and overrides follow the classes; prints every code
+    /// that changed and how many files the classes hold.
+    #[command(group(clap::ArgGroup::new("destination").required(true).args(["parent", "top"])))]
+    Move {
+        /// The class to move (its subclasses come along).
+        code: String,
+        /// Its new code, which must continue the new parent's (200-40 under 200).
+        #[arg(long, value_name = "NEW_CODE")]
+        to: String,
+        /// The new parent (it may be the current one, to renumber the class in place).
+        #[arg(long, value_name = "PARENT")]
+        parent: Option<String>,
+        /// Move the class to the top of the plan, without a parent.
+        #[arg(long)]
+        top: bool,
+    },
 }
 
 /// Export formats.
@@ -318,6 +337,9 @@ pub enum ExportFormat {
     Xlsx,
     /// The XML exchange format of Quebec retention-schedule tools (rules only).
     Xml,
+    /// The retention schedule as printed for approval (each series as the Archives Act
+    /// regulation asks, in force today), with the classification plan attached; in --lang.
+    Pdf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,6 +386,25 @@ pub enum ProjectCommand {
         #[arg(long)]
         sensitivity: String,
     },
+    /// Change a project's name, owner or sensitivity level (at least one); the code stays. When
+    /// the level changes, the project's files that had its former level take the new one (save
+    /// held ones) and their due dates are computed again.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "owner", "sensitivity"])))]
+    Edit {
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The new owner's user name (an active user).
+        #[arg(long)]
+        owner: Option<String>,
+        /// public, internal, confidential, personal or highly_sensitive.
+        #[arg(long)]
+        sensitivity: Option<String>,
+    },
+    /// Close a project: no new file can be filed in it; its files keep their calendar.
+    Close { code: String },
+    /// Reopen a closed project.
+    Reopen { code: String },
     /// List projects with their owner, level and number of overrides in force.
     List,
     /// Show a project's calendar: every override, in force or withdrawn.

@@ -97,12 +97,15 @@ pub fn export(ctx: &Context, format: ExportFormat, file: &Path) -> Result<Outcom
     let (vault, session) = ctx.open_session()?;
     // The permission is checked and the bytes made before the file is created, so a refusal
     // never leaves an empty or clobbered file.
-    let format = match format {
-        ExportFormat::Csv => PlanFormat::Csv,
-        ExportFormat::Xlsx => PlanFormat::Xlsx,
-        ExportFormat::Xml => PlanFormat::Xml,
+    let (bytes, format) = match format {
+        ExportFormat::Csv => (vault.export_plan(&session, PlanFormat::Csv, ctx.lang)?, "csv"),
+        ExportFormat::Xlsx => (vault.export_plan(&session, PlanFormat::Xlsx, ctx.lang)?, "xlsx"),
+        ExportFormat::Xml => (vault.export_plan(&session, PlanFormat::Xml, ctx.lang)?, "xml"),
+        ExportFormat::Pdf => {
+            let report = vault.schedule_report(&session, ctx.lang, chrono::Local::now().date_naive())?;
+            (crate::report::render_schedule(&report)?, "pdf")
+        }
     };
-    let bytes = vault.export_plan(&session, format, ctx.lang)?;
     std::fs::write(file, &bytes)
         .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
     if ctx.json {
@@ -115,6 +118,34 @@ pub fn export(ctx: &Context, format: ExportFormat, file: &Path) -> Result<Outcom
             bytes.len(),
             ctx.lang.pick("octets", "bytes")
         );
+    }
+    Ok(Outcome::Success)
+}
+
+/// `plan move`: `parent` is `None` for the top of the plan (clap requires --parent or --top).
+pub fn move_class(ctx: &Context, code: &str, parent: Option<&str>, to: &str) -> Result<Outcome, CliError> {
+    let (mut vault, session) = ctx.open_session()?;
+    let report = vault.move_class(&session, code, parent, to)?;
+    if ctx.json {
+        print_json(&report);
+        return Ok(Outcome::Success);
+    }
+    let l = ctx.lang;
+    if let Some(moved) = report.classes.first() {
+        println!(
+            "{}",
+            l.pick(
+                format!(
+                    "Classe déplacée : {} → {} ({} dossier(s) dans la branche).",
+                    moved.from, moved.to, report.files
+                ),
+                format!("Class moved: {} → {} ({} file(s) in the branch).", moved.from, moved.to, report.files),
+            )
+        );
+    }
+    let width = report.classes.iter().map(|c| c.from.chars().count()).max().unwrap_or(0);
+    for change in &report.classes {
+        println!("  {:<width$}  →  {}", change.from, change.to);
     }
     Ok(Outcome::Success)
 }

@@ -3,6 +3,7 @@
 
 use greffier_core::{
     plan_table::{parse_disposition, parse_period},
+    project::{ProjectEdit, ProjectEditReport},
     CopyKind, ExplainQuery, Lang, NewOverride, NewProject, OverrideId, Project, ProjectError, Replacement, Sensitivity,
 };
 
@@ -37,6 +38,24 @@ pub fn run(ctx: &Context, command: ProjectCommand) -> Result<Outcome, CliError> 
                 println!("{} {} — {}", ctx.lang.pick("Projet ajouté :", "Project added:"), project.code, project.name);
             }
         }
+        ProjectCommand::Edit { code, name, owner, sensitivity: level } => {
+            let level = level.as_deref().map(sensitivity).transpose()?;
+            let (mut vault, session) = ctx.open_session()?;
+            let current = vault.project(&session, &code)?;
+            let edit = ProjectEdit {
+                name: name.unwrap_or(current.name),
+                owner: owner.unwrap_or(current.owner),
+                sensitivity: level.unwrap_or(current.sensitivity),
+            };
+            let report = vault.edit_project(&session, &code, edit)?;
+            if ctx.json {
+                print_json(&report);
+            } else {
+                print_edit(ctx.lang, &report);
+            }
+        }
+        ProjectCommand::Close { code } => set_active(ctx, &code, false)?,
+        ProjectCommand::Reopen { code } => set_active(ctx, &code, true)?,
         ProjectCommand::List => {
             let (vault, session) = ctx.open_session()?;
             let projects = vault.projects(&session)?;
@@ -110,10 +129,58 @@ pub fn run(ctx: &Context, command: ProjectCommand) -> Result<Outcome, CliError> 
     Ok(Outcome::Success)
 }
 
+fn set_active(ctx: &Context, code: &str, active: bool) -> Result<(), CliError> {
+    let (mut vault, session) = ctx.open_session()?;
+    let project = vault.set_project_active(&session, code, active)?;
+    if ctx.json {
+        print_json(&project);
+    } else if active {
+        println!("{} {} — {}", ctx.lang.pick("Projet rouvert :", "Project reopened:"), project.code, project.name);
+    } else {
+        println!("{} {} — {}", ctx.lang.pick("Projet fermé :", "Project closed:"), project.code, project.name);
+    }
+    Ok(())
+}
+
+fn print_edit(l: Lang, report: &ProjectEditReport) {
+    let p = &report.project;
+    println!("{} {} — {}", l.pick("Projet modifié :", "Project changed:"), p.code, p.name);
+    println!("  {:<14} {}", l.pick("Responsable", "Owner"), p.owner);
+    println!("  {:<14} {}", l.pick("Sensibilité", "Sensitivity"), p.sensitivity.label(l));
+    if report.files_sensitivity_changed > 0 || report.files_held > 0 || report.files_recomputed > 0 {
+        println!(
+            "  {}",
+            l.pick(
+                format!(
+                    "{} dossier(s) ont pris le niveau {} ; {} dossier(s) sous suspension légale ont gardé le leur ; {} dossier(s) ont de nouvelles dates.",
+                    report.files_sensitivity_changed,
+                    p.sensitivity.label(l),
+                    report.files_held,
+                    report.files_recomputed
+                ),
+                format!(
+                    "{} file(s) took the level {}; {} file(s) under a legal hold kept theirs; {} file(s) have new due dates.",
+                    report.files_sensitivity_changed,
+                    p.sensitivity.label(l),
+                    report.files_held,
+                    report.files_recomputed
+                ),
+            )
+        );
+    }
+}
+
 fn print_calendar(l: Lang, p: &Project) {
     println!("{} {} — {}", l.pick("Projet", "Project"), p.code, p.name);
     println!("  {:<14} {}", l.pick("Responsable", "Owner"), p.owner);
     println!("  {:<14} {}", l.pick("Sensibilité", "Sensitivity"), p.sensitivity.label(l));
+    if !p.active {
+        println!(
+            "  {:<14} {}",
+            l.pick("État", "State"),
+            l.pick("fermé : il ne prend plus de nouveau dossier", "closed: it takes no new file")
+        );
+    }
     if p.overrides.is_empty() {
         println!(
             "  {}",

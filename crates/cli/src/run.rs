@@ -39,6 +39,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<Outcome, CliError> {
             PlanCommand::Import { file } => crate::plan::import(&ctx, &file),
             PlanCommand::List => crate::plan::list(&ctx),
             PlanCommand::Export { format, file } => crate::plan::export(&ctx, format, &file),
+            PlanCommand::Move { code, to, parent, top: _ } => {
+                crate::plan::move_class(&ctx, &code, parent.as_deref(), &to)
+            }
         },
         Command::Rule(command) => match command {
             RuleCommand::Show { number } => crate::plan::show(&ctx, &number),

@@ -677,3 +677,85 @@ fn projects_calendars_and_rule_explain() {
     ok(&vault, &[&admin[..], &["project", "withdraw", "MANDAT-7", "1"]].concat(), &[]);
     fails(&vault, &[&admin[..], &["project", "withdraw", "MANDAT-7", "1"]].concat(), &[], "unknown_override");
 }
+
+#[test]
+fn plan_move_and_project_edit_close_reopen() {
+    let (dir, vault) = new_vault();
+    let admin = ["--user", "admin"];
+    let run = |args: &[&str]| ok(&vault, &[&admin[..], args].concat(), &[]);
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "Kind,Code,Parent,Title FR,Rule,Classes,Series title,Trigger,Copy,Active period,Semi-active period,Disposition\n\
+         class,100,,Administration,,,,,,,,\n\
+         class,100-20,100,Comités,,,,,,,,\n\
+         class,100-20-05,100-20,Procès-verbaux,,,,,,,,\n\
+         class,200,,Finances,,,,,,,,\n\
+         rule,,,,1025,100-20-05,Procès-verbaux,,P,5,0,C\n",
+    )
+    .expect("write");
+    run(&["plan", "import", plan.to_str().expect("utf-8")]);
+    run(&["files", "add", "F-1", "--class", "100-20-05", "--title", "Procès-verbaux du comité"]);
+
+    // Moving a branch: --parent or --top is required (a usage error, exit code 2).
+    let usage = greffier(&vault, &[&admin[..], &["plan", "move", "100-20", "--to", "200-40"]].concat(), &[]);
+    assert_eq!(usage.code, 2, "{}", usage.stderr);
+    let out = run(&["--lang", "en", "plan", "move", "100-20", "--to", "200-40", "--parent", "200"]);
+    assert!(out.contains("Class moved: 100-20 → 200-40 (1 file(s) in the branch)."), "{out}");
+    assert!(out.contains("100-20-05  →  200-40-05"), "{out}");
+    let search: serde_json::Value = serde_json::from_str(&run(&["--json", "search", "class:200-40-05"])).expect("json");
+    assert_eq!(search["total"], 1, "the file is found under its class's new code: {search}");
+    let message = fails(
+        &vault,
+        &[&admin[..], &["--lang", "en", "plan", "move", "200-40", "--to", "200-40", "--parent", "200"]].concat(),
+        &[],
+        "class_move_unchanged",
+    );
+    assert!(message.contains("changes nothing"), "{message}");
+    let moved: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "plan", "move", "200-40", "--to", "P40", "--top"])).expect("json");
+    assert_eq!(
+        moved,
+        serde_json::json!({"classes": [{"from": "200-40", "to": "P40"}, {"from": "200-40-05", "to": "P40-05"}], "files": 1})
+    );
+
+    // Projects: edit, close (no new file), reopen.
+    run(&["project", "add", "MANDAT-7", "--name", "Mandat Lévis", "--owner", "admin", "--sensitivity", "personal"]);
+    let usage = greffier(&vault, &[&admin[..], &["project", "edit", "MANDAT-7"]].concat(), &[]);
+    assert_eq!(usage.code, 2, "an edit names something to change: {}", usage.stderr);
+    let edited: serde_json::Value = serde_json::from_str(&run(&[
+        "--json",
+        "project",
+        "edit",
+        "MANDAT-7",
+        "--name",
+        "Mandat Lévis-Est",
+        "--sensitivity",
+        "confidentiel",
+    ]))
+    .expect("json");
+    assert_eq!(edited["project"]["name"], "Mandat Lévis-Est");
+    assert_eq!(edited["project"]["sensitivity"], "confidential");
+    assert_eq!(edited["project"]["owner"], "admin", "what is not named stays");
+    assert_eq!(edited["filesRecomputed"], 0);
+    fails(&vault, &[&admin[..], &["project", "edit", "MANDAT-7", "--owner", "nobody"]].concat(), &[], "unknown_user");
+
+    let out = run(&["--lang", "en", "project", "close", "MANDAT-7"]);
+    assert!(out.contains("Project closed: MANDAT-7"), "{out}");
+    let list = run(&["--lang", "en", "project", "list"]);
+    assert!(list.contains("MANDAT-7") && list.contains("(closed)"), "{list}");
+    let message = fails(
+        &vault,
+        &[
+            &admin[..],
+            &["--lang", "en", "files", "add", "F-2", "--class", "P40-05", "--title", "PV", "--project", "MANDAT-7"],
+        ]
+        .concat(),
+        &[],
+        "project_closed",
+    );
+    assert!(message.contains("MANDAT-7 is closed"), "{message}");
+    let out = run(&["--lang", "fr", "project", "reopen", "MANDAT-7"]);
+    assert!(out.contains("Projet rouvert : MANDAT-7"), "{out}");
+    run(&["files", "add", "F-2", "--class", "P40-05", "--title", "PV", "--project", "MANDAT-7"]);
+}

@@ -1254,6 +1254,7 @@ impl Vault {
                         project.as_deref(),
                         sensitivity,
                         exception.as_ref(),
+                        false,
                     )?;
                     let birth = match resolved.explanation.trigger {
                         crate::TriggerEvent::BirthDate => birth_date_of(&tx, id)?,

@@ -27,6 +27,7 @@ pub mod register_export;
 pub mod register_import;
 pub mod retention;
 pub mod sample;
+pub mod schedule_report;
 mod schedule_xml;
 pub mod search;
 mod secret;
@@ -49,11 +50,11 @@ pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
 pub use persons::{Identifier, MaskedIdentifier, Person};
-pub use plan::{ClassCode, ClassDraft, ClassId, PlanClass, PlanError, XmlProblem};
+pub use plan::{ClassCode, ClassDraft, ClassId, CodeChange, MoveReport, PlanClass, PlanError, XmlProblem};
 pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
 pub use project::{
     explain, Decided, ExplainQuery, Explanation, FileException, NewOverride, NewProject, OverrideId, Project,
-    ProjectError, ProjectOverride, Replacement, RuleBasis, Sensitivity, Source, Step,
+    ProjectEdit, ProjectEditReport, ProjectError, ProjectOverride, Replacement, RuleBasis, Sensitivity, Source, Step,
 };
 pub use register::{
     Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
@@ -66,6 +67,7 @@ pub use retention::{
     RuleVersion, TriggerEvent,
 };
 pub use sample::SAMPLE_PLAN_CSV;
+pub use schedule_report::{ScheduleReport, ScheduleSeries};
 pub use search::{FacetCount, SearchError, Snippet};
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};

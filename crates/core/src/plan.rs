@@ -173,6 +173,24 @@ pub struct ClassDraft {
     pub examples: String,
 }
 
+/// What moving a branch of the plan did: every class whose code changed, the moved class first
+/// and then its subclasses in tree order, and how many files those classes hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveReport {
+    pub classes: Vec<CodeChange>,
+    /// The files (of the register, in any status) whose class's code changed.
+    pub files: u64,
+}
+
+/// A class's code before and after a move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeChange {
+    pub from: String,
+    pub to: String,
+}
+
 /// The plan's and the schedule's failures. Every message names the rule, class or field and
 /// says what to do.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -195,6 +213,14 @@ pub enum PlanError {
     ClassTitleMissing { code: String },
     #[error("The class {code} still has the active subclass {child}. Retire its subclasses first.")]
     ClassHasActiveChildren { code: String, child: String },
+    #[error("The class {code} cannot move under {parent}: that is the class itself or one of its subclasses. Choose a parent outside the branch of {code}, or none to move it to the top of the plan.")]
+    ClassMoveIntoOwnBranch { code: String, parent: String },
+    #[error("The class {code} already has that code and that parent: the move changes nothing. Give another code or another parent.")]
+    ClassMoveUnchanged { code: String },
+    #[error("The move would give the class {class} the code {new_code}, which the class {holder} already has. Choose another new code, or move or renumber {holder} first.")]
+    ClassMoveCodeTaken { class: String, new_code: String, holder: String },
+    #[error("The move would number the subclass {class} “{new_code}”, which is not a valid code under {parent} (at most 32 characters, continuing its parent's code). Choose a new code in the style of the branch's codes, or renumber {class} first.")]
+    ClassMoveBreaksSubclass { class: String, new_code: String, parent: String },
     #[error("The schedule has no rule {number}. Check the number with `greffier plan list`.")]
     UnknownRule { number: String },
     #[error("The revision of rule {number} changes nothing: it says exactly what the current version says.")]
@@ -327,6 +353,10 @@ impl UserMessage for PlanError {
             PlanError::ClassParentRetired { .. } => ErrorCode::ClassParentRetired,
             PlanError::ClassTitleMissing { .. } => ErrorCode::ClassTitleMissing,
             PlanError::ClassHasActiveChildren { .. } => ErrorCode::ClassHasActiveChildren,
+            PlanError::ClassMoveIntoOwnBranch { .. } => ErrorCode::ClassMoveIntoOwnBranch,
+            PlanError::ClassMoveUnchanged { .. } => ErrorCode::ClassMoveUnchanged,
+            PlanError::ClassMoveCodeTaken { .. } => ErrorCode::ClassCodeTaken,
+            PlanError::ClassMoveBreaksSubclass { .. } => ErrorCode::ClassCodeInconsistent,
             PlanError::UnknownRule { .. } => ErrorCode::UnknownRule,
             PlanError::RuleUnchanged { .. } => ErrorCode::RuleUnchanged,
             PlanError::EffectiveDateTooEarly { .. } => ErrorCode::EffectiveDateTooEarly,
@@ -355,6 +385,10 @@ impl UserMessage for PlanError {
             PlanError::ClassParentRetired { parent } => format!("La classe {parent} est retirée : on ne peut pas y ajouter de sous-classe. Réactivez-la, ou choisissez un autre parent."),
             PlanError::ClassTitleMissing { code } => format!("La classe {code} doit avoir un titre en français."),
             PlanError::ClassHasActiveChildren { code, child } => format!("La classe {code} a encore la sous-classe active {child}. Retirez d'abord ses sous-classes."),
+            PlanError::ClassMoveIntoOwnBranch { code, parent } => format!("La classe {code} ne peut pas être déplacée sous {parent} : c'est la classe elle-même ou l'une de ses sous-classes. Choisissez un parent hors de la branche de {code}, ou aucun pour la placer au sommet du plan."),
+            PlanError::ClassMoveUnchanged { code } => format!("La classe {code} a déjà ce code et ce parent : le déplacement ne change rien. Donnez un autre code ou un autre parent."),
+            PlanError::ClassMoveCodeTaken { class, new_code, holder } => format!("Le déplacement donnerait à la classe {class} le code {new_code}, que la classe {holder} a déjà. Choisissez un autre code, ou déplacez ou renumérotez d'abord {holder}."),
+            PlanError::ClassMoveBreaksSubclass { class, new_code, parent } => format!("Le déplacement numéroterait la sous-classe {class} « {new_code} », qui n'est pas un code valide sous {parent} (32 caractères au plus, prolongeant le code de son parent). Choisissez un nouveau code dans le style des codes de la branche, ou renumérotez d'abord {class}."),
             PlanError::UnknownRule { number } => format!("Le calendrier n'a pas de règle {number}. Vérifiez le numéro avec `greffier plan list`."),
             PlanError::RuleUnchanged { number } => format!("La révision de la règle {number} ne change rien : elle dit exactement ce que dit la version en vigueur."),
             PlanError::EffectiveDateTooEarly { number, date, current, version } => format!("Une nouvelle version de la règle {number} ne peut pas entrer en vigueur le {date}, avant sa version actuelle {version} ({current}). Donnez une date à partir du {current}."),
@@ -482,6 +516,86 @@ fn find_class(conn: &Connection, code: &str) -> Result<PlanClass, Error> {
         .ok_or_else(|| PlanError::UnknownClass { code: code.trim().to_owned() }.into())
 }
 
+/// A class and every class under it: a slice of the plan in tree order, from the class to the
+/// last of its descendants.
+fn branch(plan: &[PlanClass], id: ClassId) -> &[PlanClass] {
+    let Some(start) = plan.iter().position(|c| c.id == id) else { return &[] };
+    let depth = plan[start].depth;
+    let end = plan[start + 1..].iter().position(|c| c.depth <= depth).map_or(plan.len(), |n| start + 1 + n);
+    &plan[start..end]
+}
+
+/// The code a class of a moved branch takes: the moved class's old code `old`, at the start of
+/// `code`, replaced by its new code `new` (`100-20-05`, moving `100-20` to `200-40`, becomes
+/// `200-40-05`). Positional codes share only their significant part (`A120` > `A123` share
+/// `A12`): that part is what is replaced then (`A123`, moving `A120` to `B130`, becomes `B133`).
+/// `None` when `code` does not start with either.
+fn renumber_code(code: &str, old: &str, new: &str) -> Option<String> {
+    let (upper, old_upper) = (code.to_ascii_uppercase(), old.to_ascii_uppercase());
+    let rest = upper.strip_prefix(&old_upper).and_then(|_| code.get(old.len()..));
+    if let Some(rest) = rest.filter(|r| r.starts_with(is_separator)) {
+        return Some(format!("{new}{rest}"));
+    }
+    let positional = |c: &str| !c.contains(is_separator);
+    if positional(code) && positional(old) && positional(new) {
+        let from = significant(&old_upper);
+        if upper.starts_with(from) {
+            return code.get(from.len()..).map(|rest| format!("{}{rest}", significant(new)));
+        }
+    }
+    None
+}
+
+/// After classes changed parent outside [`Vault::move_class`] and [`Vault::edit_class`] (a plan
+/// import): the files of each class's branch are written to the search index again. Returns the
+/// number of files.
+pub(crate) fn follow_new_parents(tx: &Connection, moved: &[ClassId]) -> Result<u64, Error> {
+    if moved.is_empty() {
+        return Ok(0);
+    }
+    let plan = tree(tx)?;
+    let mut classes: Vec<ClassId> = moved.iter().flat_map(|id| branch(&plan, *id).iter().map(|c| c.id)).collect();
+    classes.sort_by_key(|id| id.0);
+    classes.dedup();
+    Ok(follow_new_codes(tx, &classes, &[])?.0)
+}
+
+/// After codes of the plan changed: the files of `classes` take the next register change, so that
+/// the search index writes their documents again (a document holds its class's code and its
+/// ancestors'); the holds placed on the renumbered classes show their new codes. Returns the
+/// number of files and the numbers of the holds.
+fn follow_new_codes(
+    tx: &Connection,
+    classes: &[ClassId],
+    renumbered: &[(ClassId, String)],
+) -> Result<(u64, Vec<String>), Error> {
+    let mut files = 0u64;
+    let mut count = tx.prepare("SELECT count(*) FROM files WHERE class_id = ?1")?;
+    for class in classes {
+        files += count.query_row([class.0], |row| row.get::<_, i64>(0))? as u64;
+    }
+    if files > 0 {
+        let seq = crate::register::next_change(tx)?;
+        let mut touch = tx.prepare("UPDATE files SET change_seq = ?1 WHERE class_id = ?2")?;
+        for class in classes {
+            touch.execute(params![seq, class.0])?;
+        }
+    }
+    // A hold names its target by id; its label is how lists show it, so it follows the code.
+    let mut holds = Vec::new();
+    let mut numbers = tx.prepare("SELECT number FROM holds WHERE target_type = 'class' AND target_id = ?1")?;
+    let mut relabel =
+        tx.prepare("UPDATE holds SET target_label = ?2 WHERE target_type = 'class' AND target_id = ?1")?;
+    for (class, code) in renumbered {
+        let found: Vec<String> = numbers.query_map([class.0], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if !found.is_empty() {
+            relabel.execute(params![class.0, code])?;
+            holds.extend(found);
+        }
+    }
+    Ok((files, holds))
+}
+
 /// Checks a draft against the plan; `editing` is the class being edited, if any.
 fn check_draft(
     conn: &Connection,
@@ -604,15 +718,180 @@ impl Vault {
             scope_note_en: before.scope_note_en.clone(),
             examples: before.examples.clone(),
         };
+        // A new code or parent changes the code path of the files of the class and of its
+        // subclasses in the search index.
+        let parent_changed = before.parent.as_deref().map(str::to_ascii_uppercase)
+            != draft.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_ascii_uppercase);
+        let renumbered = if before.code != new_code.as_str() || parent_changed {
+            let plan = tree(&tx)?;
+            let classes: Vec<ClassId> = branch(&plan, before.id).iter().map(|c| c.id).collect();
+            follow_new_codes(&tx, &classes, &[(before.id, new_code.to_string())])?
+        } else {
+            (0, Vec::new())
+        };
+        let mut details = serde_json::json!({ "before": before_draft, "after": draft });
+        if renumbered.0 > 0 || !renumbered.1.is_empty() {
+            details["files"] = serde_json::json!(renumbered.0);
+            details["holds"] = serde_json::json!(renumbered.1);
+        }
         audit::append(
             &tx,
             &signer(session),
-            NewEvent::new(AuditAction::ClassUpdate, "class", before.id.0.to_string())
-                .details(serde_json::json!({ "before": before_draft, "after": draft })),
+            NewEvent::new(AuditAction::ClassUpdate, "class", before.id.0.to_string()).details(details),
             now,
         )?;
         tx.commit()?;
+        if renumbered.0 > 0 {
+            self.sync_index();
+        }
         find_class(&self.conn, new_code.as_str())
+    }
+
+    /// Moves a class and its whole branch: the class takes `new_code` under `new_parent` (the top
+    /// of the plan when `None`), and each of its subclasses, at any depth, the code it had with
+    /// the class's old code replaced by the new one (moving `100-20` to `200-40` makes
+    /// `100-20-05` `200-40-05`; positional codes replace their significant part: moving `A120`
+    /// to `B130` makes `A123` `B133`). Classes keep their ids, so files, rule versions and
+    /// project overrides follow; the files' documents in the search index are written again with
+    /// the new codes, and holds on the classes show them. Refused when the new code is invalid or
+    /// does not continue the new parent's, when the new parent is retired (and not already the
+    /// parent), is the class or one of its subclasses, when any resulting code is another
+    /// class's, and when nothing would change. One transaction, one audit event listing every
+    /// code that changed.
+    pub fn move_class(
+        &mut self,
+        session: &Session,
+        code: &str,
+        new_parent: Option<&str>,
+        new_code: &str,
+    ) -> Result<MoveReport, Error> {
+        self.require(session, Permission::ManagePlan)?;
+        let plan = tree(&self.conn)?;
+        let class = plan
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| PlanError::UnknownClass { code: code.trim().to_owned() })?;
+        let new_code = ClassCode::parse(new_code)?;
+        let parent = match new_parent.map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(wanted) => Some(
+                plan.iter()
+                    .find(|c| c.code.eq_ignore_ascii_case(wanted))
+                    .ok_or_else(|| PlanError::UnknownClass { code: wanted.to_owned() })?,
+            ),
+        };
+        let moved = branch(&plan, class.id);
+        if let Some(parent) = parent.filter(|p| moved.iter().any(|c| c.id == p.id)) {
+            return Err(
+                PlanError::ClassMoveIntoOwnBranch { code: class.code.clone(), parent: parent.code.clone() }.into()
+            );
+        }
+        let same_parent =
+            class.parent.as_deref().map(str::to_ascii_uppercase) == parent.map(|p| p.code.to_ascii_uppercase());
+        if same_parent && class.code == new_code.as_str() {
+            return Err(PlanError::ClassMoveUnchanged { code: class.code.clone() }.into());
+        }
+        if let Some(parent) = parent {
+            if !new_code.continues(&ClassCode::parse(&parent.code)?) {
+                return Err(PlanError::ClassParentInconsistent {
+                    code: new_code.to_string(),
+                    parent: parent.code.clone(),
+                }
+                .into());
+            }
+            if !parent.active && !same_parent {
+                return Err(PlanError::ClassParentRetired { parent: parent.code.clone() }.into());
+            }
+        }
+        // Every new code, checked against its (renumbered) parent; the branch is in tree order,
+        // so a parent is renumbered before its subclasses.
+        let mut new_codes: HashMap<ClassId, String> = HashMap::new();
+        let mut changes: Vec<(ClassId, CodeChange)> = Vec::with_capacity(moved.len());
+        for member in moved {
+            let to = if member.id == class.id {
+                new_code.to_string()
+            } else {
+                let parent_code = moved
+                    .iter()
+                    .find(|c| Some(&c.code) == member.parent.as_ref())
+                    .and_then(|c| new_codes.get(&c.id))
+                    .cloned()
+                    .unwrap_or_default();
+                let broken = |to: String| PlanError::ClassMoveBreaksSubclass {
+                    class: member.code.clone(),
+                    new_code: to,
+                    parent: parent_code.clone(),
+                };
+                let to = renumber_code(&member.code, &class.code, new_code.as_str())
+                    .ok_or_else(|| broken(member.code.clone()))?;
+                let continues = match (ClassCode::parse(&to), ClassCode::parse(&parent_code)) {
+                    (Ok(child), Ok(parent)) => child.continues(&parent),
+                    _ => false,
+                };
+                if !continues {
+                    return Err(broken(to).into());
+                }
+                to
+            };
+            new_codes.insert(member.id, to.clone());
+            changes.push((member.id, CodeChange { from: member.code.clone(), to }));
+        }
+        // No new code may be another class's (the branch's own old codes are given up).
+        let others: HashMap<String, &str> = plan
+            .iter()
+            .filter(|c| !moved.iter().any(|m| m.id == c.id))
+            .map(|c| (c.code.to_ascii_uppercase(), c.code.as_str()))
+            .collect();
+        for (_, change) in &changes {
+            if let Some(holder) = others.get(&change.to.to_ascii_uppercase()) {
+                return Err(PlanError::ClassMoveCodeTaken {
+                    class: change.from.clone(),
+                    new_code: change.to.clone(),
+                    holder: (*holder).to_owned(),
+                }
+                .into());
+            }
+        }
+
+        let now = self.env.clock.now();
+        let tx = self.conn.transaction()?;
+        {
+            // Two passes: a new code may be an old code of the branch (codes are unique), so every
+            // code of the branch is first set aside under a name no valid code can have.
+            let mut aside = tx.prepare("UPDATE plan_classes SET code = '~' || id WHERE id = ?1")?;
+            for (id, _) in &changes {
+                aside.execute([id.0])?;
+            }
+            let mut set = tx.prepare("UPDATE plan_classes SET code = ?2, updated_at = ?3 WHERE id = ?1")?;
+            for (id, change) in &changes {
+                set.execute(params![id.0, change.to, stamp(now)])?;
+            }
+            tx.execute(
+                "UPDATE plan_classes SET parent_id = ?2 WHERE id = ?1",
+                params![class.id.0, parent.map(|p| p.id.0)],
+            )?;
+        }
+        let ids: Vec<ClassId> = changes.iter().map(|(id, _)| *id).collect();
+        let renumbered: Vec<(ClassId, String)> = changes.iter().map(|(id, c)| (*id, c.to.clone())).collect();
+        let (files, holds) = follow_new_codes(&tx, &ids, &renumbered)?;
+        let classes: Vec<CodeChange> = changes.into_iter().map(|(_, change)| change).collect();
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(AuditAction::ClassMove, "class", class.id.0.to_string()).details(serde_json::json!({
+                "before": { "code": class.code, "parent": class.parent },
+                "after": { "code": new_code.as_str(), "parent": parent.map(|p| p.code.clone()) },
+                "classes": classes,
+                "files": files,
+                "holds": holds,
+            })),
+            now,
+        )?;
+        tx.commit()?;
+        if files > 0 {
+            self.sync_index();
+        }
+        Ok(MoveReport { classes, files })
     }
 
     /// Retires a class (classes are never deleted) or reactivates it. A class with active
@@ -687,6 +966,27 @@ mod tests {
         check("A1.5", "A1", true);
         check("A15.1", "A1", false);
         check("B120", "A100", false);
+    }
+
+    #[test]
+    fn a_moved_branch_s_codes_replace_the_old_prefix() {
+        let check = |code: &str, old: &str, new: &str, expected: Option<&str>| {
+            assert_eq!(renumber_code(code, old, new).as_deref(), expected, "{code}: {old} → {new}");
+        };
+        check("100-20-05", "100-20", "200-40", Some("200-40-05"));
+        check("100-20-05-10", "100-20", "3", Some("3-05-10"));
+        check("1.2.3", "1.2", "7.1", Some("7.1.3"));
+        check("a120-5", "A120", "B7", Some("B7-5"));
+        // Positional codes share their significant part.
+        check("A123", "A120", "B130", Some("B133"));
+        check("A120", "A100", "C2000", Some("C220"));
+        check("110", "100", "200", Some("210"));
+        check("A100", "A", "B", Some("B100"));
+        // A separated subclass of a positional class.
+        check("A1.5", "A1", "B12", Some("B12.5"));
+        // Not in the branch's numbering: left to the caller to refuse.
+        check("300-10", "100-20", "200-40", None);
+        check("100-205", "100-20", "200-40", None);
     }
 
     #[test]

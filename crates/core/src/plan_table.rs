@@ -1103,6 +1103,9 @@ pub(crate) fn apply(
     let mut report = PlanImportReport { classes: file.classes.len() as u32, ..PlanImportReport::default() };
     // Parents before children: a class waits until its parent has a row id.
     let mut pending: Vec<FileClass> = file.classes;
+    // Classes given another parent: their files' documents in the search index hold the old
+    // code path.
+    let mut moved: Vec<plan::ClassId> = Vec::new();
     while !pending.is_empty() {
         let before = pending.len();
         let mut waiting = Vec::new();
@@ -1128,6 +1131,11 @@ pub(crate) fn apply(
                     report.classes_created += 1;
                 }
                 Some(id) => {
+                    let old_parent: Option<i64> =
+                        tx.query_row("SELECT parent_id FROM plan_classes WHERE id = ?1", [id], |row| row.get(0))?;
+                    if old_parent != parent_id {
+                        moved.push(plan::ClassId(id));
+                    }
                     let changed = tx.execute(
                         "UPDATE plan_classes SET parent_id = ?2, title_fr = ?3, title_en = ?4, scope_note_fr = ?5,
                              scope_note_en = ?6, examples = ?7, active = ?8, updated_at = ?9
@@ -1151,6 +1159,7 @@ pub(crate) fn apply(
         }
         pending = waiting;
     }
+    plan::follow_new_parents(tx, &moved)?;
 
     report.schedule.rules = file.rules.len() as u32;
     report.schedule.copies = file.rules.iter().map(|rule| rule.content.copies.len() as u32).sum();

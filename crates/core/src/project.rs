@@ -160,6 +160,32 @@ pub struct NewProject {
     pub sensitivity: Sensitivity,
 }
 
+/// Everything an edit of a project replaces (its code stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectEdit {
+    pub name: String,
+    /// The owner's user name.
+    pub owner: String,
+    pub sensitivity: Sensitivity,
+}
+
+/// What editing a project did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectEditReport {
+    /// The project as it now stands.
+    pub project: Project,
+    /// Files of the project that had its former sensitivity level (the project's by default)
+    /// and took the new one.
+    pub files_sensitivity_changed: u64,
+    /// Files of the project at its former level that kept it because a legal hold is in force
+    /// on them (a held file is not changed).
+    pub files_held: u64,
+    /// Files whose stored due dates or final disposition changed.
+    pub files_recomputed: u64,
+}
+
 /// What it takes to add an override.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -418,6 +444,8 @@ pub enum ProjectError {
     NameMissing { code: String },
     #[error("There is no project {code}. Check the code with `greffier project list`.")]
     UnknownProject { code: String },
+    #[error("The project {code} is closed: no file can be filed in it. Reopen it (`greffier project reopen {code}`) or choose another project.")]
+    Closed { code: String },
     #[error("There is no active user {name} to own the project. Check the name with `greffier user list`.")]
     UnknownOwner { name: String },
     #[error(
@@ -459,6 +487,7 @@ impl UserMessage for ProjectError {
             ProjectError::CodeTaken { .. } => ErrorCode::ProjectCodeTaken,
             ProjectError::NameMissing { .. } => ErrorCode::ProjectNameMissing,
             ProjectError::UnknownProject { .. } => ErrorCode::UnknownProject,
+            ProjectError::Closed { .. } => ErrorCode::ProjectClosed,
             ProjectError::UnknownOwner { .. } => ErrorCode::UnknownUser,
             ProjectError::SensitivityInvalid { .. } => ErrorCode::SensitivityInvalid,
             ProjectError::OverrideScopeMissing
@@ -482,6 +511,7 @@ impl UserMessage for ProjectError {
             ProjectError::CodeTaken { code } => format!("Il y a déjà un projet {code}. Choisissez un autre code."),
             ProjectError::NameMissing { code } => format!("Le projet {code} doit avoir un nom."),
             ProjectError::UnknownProject { code } => format!("Il n'y a pas de projet {code}. Vérifiez le code avec `greffier project list`."),
+            ProjectError::Closed { code } => format!("Le projet {code} est fermé : on ne peut plus y classer de dossier. Rouvrez-le (`greffier project reopen {code}`) ou choisissez un autre projet."),
             ProjectError::UnknownOwner { name } => format!("Aucun utilisateur actif {name} ne peut être responsable du projet. Vérifiez le nom avec `greffier user list`."),
             ProjectError::SensitivityInvalid { value } => format!("« {value} » n'est pas un niveau de sensibilité : écrivez public, internal, confidential, personal ou highly_sensitive."),
             ProjectError::OverrideScopeMissing => "Une dérogation a besoin d'une portée : donnez une classe, un niveau de sensibilité, ou les deux.".into(),
@@ -677,6 +707,132 @@ impl Vault {
         )?;
         tx.commit()?;
         Ok(load(&self.conn, code)?.1)
+    }
+
+    /// Replaces a project's name, owner (an active user, or the owner it has) and sensitivity
+    /// level; the code stays. A file's level is the project's unless it was given one, and the
+    /// register does not record which, so when the level changes the project's files that have
+    /// its former level take the new one — but not those a legal hold is in force on, nor
+    /// destroyed or transferred files — and the due dates of the project's files still in the
+    /// register are computed again (each under its own rule version, as the file shows them),
+    /// since overrides by level may now apply differently. One transaction; audited with the
+    /// values before and after and the files whose level changed. An edit that changes nothing
+    /// writes nothing.
+    pub fn edit_project(
+        &mut self,
+        session: &Session,
+        code: &str,
+        edit: ProjectEdit,
+    ) -> Result<ProjectEditReport, Error> {
+        self.require(session, Permission::ManagePlan)?;
+        let (id, before) = load(&self.conn, code)?;
+        let name = edit.name.trim();
+        if name.is_empty() {
+            return Err(ProjectError::NameMissing { code: before.code }.into());
+        }
+        // The owner it has may stay even if their account was since deactivated.
+        let owner: i64 = self
+            .conn
+            .query_row(
+                "SELECT id FROM users WHERE username = ?1
+                 AND (active = 1 OR id = (SELECT owner_id FROM projects WHERE id = ?2))",
+                params![edit.owner.trim(), id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| ProjectError::UnknownOwner { name: edit.owner.trim().to_owned() })?;
+        let owner_name: String =
+            self.conn.query_row("SELECT username FROM users WHERE id = ?1", [owner], |r| r.get(0))?;
+        let unchanged = name == before.name && owner_name == before.owner && edit.sensitivity == before.sensitivity;
+        if unchanged {
+            return Ok(ProjectEditReport {
+                project: before,
+                files_sensitivity_changed: 0,
+                files_held: 0,
+                files_recomputed: 0,
+            });
+        }
+        let now = self.env.clock.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE projects SET name = ?2, owner_id = ?3, sensitivity = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id, name, owner, edit.sensitivity.as_str(), stamp(now)],
+        )?;
+        let mut relevelled = Vec::new();
+        let mut held = Vec::new();
+        let mut recomputed = 0;
+        if edit.sensitivity != before.sensitivity {
+            let seq = crate::register::next_change(&tx)?;
+            let following: Vec<(i64, String)> = tx
+                .prepare(
+                    "SELECT id, reference FROM files WHERE project_id = ?1 AND sensitivity = ?2
+                     AND status NOT IN ('destroyed', 'transferred') ORDER BY id",
+                )?
+                .query_map(params![id, before.sensitivity.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut relevel =
+                tx.prepare("UPDATE files SET sensitivity = ?2, change_seq = ?3, updated_at = ?4 WHERE id = ?1")?;
+            for (file, reference) in following {
+                if crate::disposition::hold_on_file(&tx, file)?.is_some() {
+                    held.push(reference);
+                } else {
+                    relevel.execute(params![file, edit.sensitivity.as_str(), seq, stamp(now)])?;
+                    relevelled.push(reference);
+                }
+            }
+            drop(relevel);
+            recomputed = crate::register::recompute_project_files(&tx, &before.code, seq)?;
+        }
+        let after = ProjectEdit { name: name.to_owned(), owner: owner_name, sensitivity: edit.sensitivity };
+        let before_edit =
+            ProjectEdit { name: before.name.clone(), owner: before.owner.clone(), sensitivity: before.sensitivity };
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(AuditAction::ProjectUpdate, "project", id.to_string()).details(serde_json::json!({
+                "project": before.code,
+                "before": before_edit,
+                "after": after,
+                "filesSensitivityChanged": relevelled,
+                "filesHeld": held,
+                "filesRecomputed": recomputed,
+            })),
+            now,
+        )?;
+        tx.commit()?;
+        if edit.sensitivity != before.sensitivity {
+            self.sync_index();
+        }
+        Ok(ProjectEditReport {
+            project: load(&self.conn, &before.code)?.1,
+            files_sensitivity_changed: relevelled.len() as u64,
+            files_held: held.len() as u64,
+            files_recomputed: recomputed,
+        })
+    }
+
+    /// Closes a project (`active = false`) or reopens it; projects are never deleted. A closed
+    /// project takes no new file: filing one in it, moving one into it or importing one for it
+    /// is refused ([`ProjectError::Closed`]). Everything else stays: its files keep their
+    /// calendar and can still be edited, closed and disposed of, its calendar can still change,
+    /// and holds can still be placed on it. Audited with the state before and after.
+    pub fn set_project_active(&mut self, session: &Session, code: &str, active: bool) -> Result<Project, Error> {
+        self.require(session, Permission::ManagePlan)?;
+        let (id, before) = load(&self.conn, code)?;
+        let now = self.env.clock.now();
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE projects SET active = ?2, updated_at = ?3 WHERE id = ?1", params![id, active, stamp(now)])?;
+        let action = if active { AuditAction::ProjectReopen } else { AuditAction::ProjectClose };
+        audit::append(
+            &tx,
+            &signer(session),
+            NewEvent::new(action, "project", id.to_string()).details(serde_json::json!({
+                "project": before.code, "before": { "active": before.active }, "after": { "active": active },
+            })),
+            now,
+        )?;
+        tx.commit()?;
+        Ok(load(&self.conn, &before.code)?.1)
     }
 
     /// Every project with its calendar, by code.

@@ -488,18 +488,24 @@ impl Calendar {
         self.classes.contains_key(&code.trim().to_lowercase())
     }
 
-    /// A project's sensitivity level, loaded once.
+    /// The sensitivity level a new file of a project takes, loaded once; refused when the
+    /// project is closed (only new files ask: an import's rows).
     pub(crate) fn project_level(&mut self, conn: &Connection, code: &str) -> Result<Sensitivity, Error> {
         let lower = code.trim().to_lowercase();
         if !self.projects.contains_key(&lower) {
             self.projects.insert(lower.clone(), project::load(conn, code)?);
         }
-        self.projects
-            .get(&lower)
-            .map(|(_, p)| p.sensitivity)
-            .ok_or_else(|| ProjectError::UnknownProject { code: code.trim().to_owned() }.into())
+        match self.projects.get(&lower) {
+            Some((_, p)) if !p.active => Err(ProjectError::Closed { code: p.code.clone() }.into()),
+            Some((_, p)) => Ok(p.sensitivity),
+            None => Err(ProjectError::UnknownProject { code: code.trim().to_owned() }.into()),
+        }
     }
 
+    /// The rule, version and explanation for a file of `class`. `filing` is true when the file
+    /// is being put into the class (created, imported, or moved there): a retired class takes
+    /// no new file, but the files it has keep their calendar, are recomputed and can be edited.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn resolve(
         &mut self,
         conn: &Connection,
@@ -508,11 +514,12 @@ impl Calendar {
         project: Option<&str>,
         sensitivity: Sensitivity,
         exception: Option<&FileException>,
+        filing: bool,
     ) -> Result<Resolved, Error> {
         let key = class.trim().to_lowercase();
         let (class_id, stored_code, active, rules) =
             self.classes.get(&key).cloned().ok_or_else(|| PlanError::UnknownClass { code: class.trim().to_owned() })?;
-        if !active {
+        if !active && filing {
             return Err(RegisterError::ClassRetired { class: stored_code }.into());
         }
         let number = match rule.map(str::trim).filter(|r| !r.is_empty()) {
@@ -691,6 +698,85 @@ pub(crate) fn next_change(conn: &Connection) -> rusqlite::Result<i64> {
         [],
         |row| row.get(0),
     )
+}
+
+/// Computes again the stored due dates of a project's files still in the register (not
+/// destroyed or transferred), inside the caller's transaction: each file under the rule version
+/// it has, with the project's calendar as it now stands and the file's own level and exception,
+/// exactly as [`Vault::file`] shows it. A file whose final disposition year changes takes change
+/// `seq`, so the index's `due` facet follows. Held files are computed too: a hold blocks
+/// disposition, not the calendar. Returns the number of files whose dates changed.
+pub(crate) fn recompute_project_files(conn: &Connection, project: &str, seq: i64) -> Result<u64, Error> {
+    struct Row {
+        id: i64,
+        class: String,
+        rule: String,
+        version: u32,
+        sensitivity: Sensitivity,
+        exception: Option<FileException>,
+        dates: FileDates,
+        stored: (Option<String>, Option<String>, String),
+    }
+    let (project_id, project) = project::load(conn, project)?;
+    // Read whole before writing: an update moves a row in the due-date index.
+    let rows: Vec<Row> = conn
+        .prepare(
+            "SELECT f.id, c.code, r.number, f.rule_version, f.sensitivity, f.exception, f.opened_on, f.closed_on,
+                f.contract_ended_on, f.last_activity_on, f.other_dates, f.active_until, f.semi_active_until,
+                f.disposition
+             FROM files f JOIN plan_classes c ON c.id = f.class_id JOIN retention_rules r ON r.id = f.rule_id
+             WHERE f.project_id = ?1 AND f.status NOT IN ('destroyed', 'transferred') ORDER BY f.id",
+        )?
+        .query_map([project_id], |row| {
+            let sensitivity: String = row.get(4)?;
+            let exception: Option<String> = row.get(5)?;
+            let other: String = row.get(10)?;
+            Ok(Row {
+                id: row.get(0)?,
+                class: row.get(1)?,
+                rule: row.get(2)?,
+                version: row.get(3)?,
+                sensitivity: Sensitivity::parse(&sensitivity).unwrap_or(Sensitivity::Internal),
+                exception: exception.and_then(|e| serde_json::from_str(&e).ok()),
+                dates: FileDates {
+                    opened_on: parse_col(row.get(6)?),
+                    closed_on: parse_col(row.get(7)?),
+                    contract_ended_on: parse_col(row.get(8)?),
+                    last_activity_on: parse_col(row.get(9)?),
+                    other: serde_json::from_str(&other).unwrap_or_default(),
+                },
+                stored: (row.get(11)?, row.get(12)?, row.get(13)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut bases: HashMap<(String, u32), RuleBasis> = HashMap::new();
+    let mut write = conn.prepare(
+        "UPDATE files SET active_until = ?1, semi_active_until = ?2, disposition = ?3,
+            change_seq = CASE WHEN ?4 THEN ?5 ELSE change_seq END
+         WHERE id = ?6",
+    )?;
+    let mut changed = 0;
+    for row in rows {
+        let basis = match bases.entry((row.rule.clone(), row.version)) {
+            std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(project::basis_of_rule(conn, &row.rule, Some(row.version), CopyKind::Principal)?)
+            }
+        };
+        let explanation = explain(&row.class, basis, Some(&project), Some(row.sensitivity), row.exception.as_ref());
+        let birth = match explanation.trigger {
+            TriggerEvent::BirthDate => birth_date_of(conn, row.id)?,
+            _ => None,
+        };
+        let due = due_dates(&explanation, &row.dates, birth);
+        let now = (date_col(due.active_until), date_col(due.semi_active_until), due.disposition.code().to_string());
+        if now != row.stored {
+            let reindex = search::due_bucket(now.1.as_deref()) != search::due_bucket(row.stored.1.as_deref());
+            write.execute(params![now.0, now.1, now.2, reindex, seq, row.id])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 fn valid_reference(reference: &str) -> bool {
@@ -964,13 +1050,25 @@ impl Vault {
         if taken.is_some() && taken != existing.as_ref().map(|e| e.id) {
             return Err(RegisterError::ReferenceTaken { reference }.into());
         }
-        let project_sensitivity = match draft.project.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(code) => Some(project::load(&self.conn, code)?.1.sensitivity),
+        let project = match draft.project.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(code) => Some(project::load(&self.conn, code)?.1),
             None => None,
         };
+        // A closed project takes no new file; the files it has stay in it and can still change.
+        if let Some(closed) = project.as_ref().filter(|p| !p.active) {
+            let already_in = existing
+                .as_ref()
+                .and_then(|e| e.project.as_deref())
+                .is_some_and(|current| current.eq_ignore_ascii_case(&closed.code));
+            if !already_in {
+                return Err(ProjectError::Closed { code: closed.code.clone() }.into());
+            }
+        }
+        let project_sensitivity = project.as_ref().map(|p| p.sensitivity);
         let sensitivity = draft.sensitivity.or(project_sensitivity).unwrap_or(Sensitivity::Internal);
         let mut calendar = Calendar::load(&self.conn)?;
         // A file keeps its rule version unless it changes class or rule.
+        let filing = existing.as_ref().is_none_or(|e| !e.class.eq_ignore_ascii_case(draft.class.trim()));
         let resolved = calendar.resolve(
             &self.conn,
             &draft.class,
@@ -978,12 +1076,36 @@ impl Vault {
             draft.project.as_deref(),
             sensitivity,
             draft.exception.as_ref(),
+            filing,
         )?;
         let birth = match &existing {
             Some(e) => birth_date_of(&self.conn, e.id)?,
             None => None,
         };
-        let due = due_dates(&resolved.explanation, &draft.dates, birth);
+        // Same class and rule: the version the file had stays until the archivist applies
+        // another, and its dates are that version's.
+        let rule_version = match &existing {
+            Some(e)
+                if e.class.eq_ignore_ascii_case(&resolved.class_code)
+                    && e.rule.eq_ignore_ascii_case(&resolved.explanation_rule()) =>
+            {
+                e.rule_version
+            }
+            _ => resolved.rule_version,
+        };
+        let due = if rule_version == resolved.rule_version {
+            due_dates(&resolved.explanation, &draft.dates, birth)
+        } else {
+            let basis = project::basis_of_rule(
+                &self.conn,
+                &resolved.explanation_rule(),
+                Some(rule_version),
+                CopyKind::Principal,
+            )?;
+            let explanation =
+                explain(&resolved.class_code, &basis, project.as_ref(), Some(sensitivity), draft.exception.as_ref());
+            due_dates(&explanation, &draft.dates, birth)
+        };
         let now = stamp(self.env.clock.now());
         let other = serde_json::to_string(&draft.dates.other).unwrap_or_else(|_| "{}".into());
         let exception = draft.exception.as_ref().and_then(|e| serde_json::to_string(e).ok());
@@ -993,7 +1115,7 @@ impl Vault {
             reference,
             resolved.class_id,
             resolved.rule_id,
-            resolved.rule_version,
+            rule_version,
             resolved.project_id,
             draft.title.trim(),
             draft.description.trim(),
@@ -1041,15 +1163,8 @@ impl Vault {
                     params![
                         reference,
                         resolved.class_id,
-                        // Same class and rule: the version the file had stays until the archivist applies another.
                         resolved.rule_id,
-                        if e.class.eq_ignore_ascii_case(&resolved.class_code)
-                            && e.rule.eq_ignore_ascii_case(&resolved.explanation_rule())
-                        {
-                            e.rule_version
-                        } else {
-                            resolved.rule_version
-                        },
+                        rule_version,
                         resolved.project_id,
                         draft.title.trim(),
                         draft.description.trim(),

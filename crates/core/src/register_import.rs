@@ -671,6 +671,7 @@ impl Vault {
                         file.project.as_deref(),
                         file.sensitivity.unwrap_or(Sensitivity::Internal),
                         None,
+                        true,
                     ) {
                         let column = match &error {
                             Error::Project(crate::ProjectError::UnknownProject { .. }) => FileColumn::Project,
@@ -805,6 +806,7 @@ impl Vault {
                     file.project.as_deref(),
                     sensitivity,
                     None,
+                    true,
                 )?;
                 let due = due_dates(&resolved.explanation, &file.dates, None);
                 let status = file.status.unwrap_or(if file.dates.closed_on.is_some() {

@@ -532,9 +532,54 @@ fn recomputing_due_dates_applies_a_rule_s_new_version_and_the_index_follows() {
         .expect("revised");
     assert_eq!(version, 2);
     // The file keeps the version that applied to it until the archivist applies the new one.
-    let kept = vault.file(&admin, "R-1").expect("file");
+    let mut kept = vault.file(&admin, "R-1").expect("file");
     assert_eq!((kept.rule_version, kept.due.semi_active_until), (1, Some(date("2017-06-30"))));
     assert_eq!(vault.due_files(&admin, &until_today(), 0, 10).expect("due").total, 2);
+    // Editing the file keeps its version, and the dates stored for the due list stay that
+    // version's (not the new one's).
+    let edited = vault
+        .update_file(
+            &admin,
+            "R-1",
+            FileDraft {
+                reference: kept.reference.clone(),
+                class: kept.class.clone(),
+                title: "Dossier révisé, titre corrigé".into(),
+                dates: std::mem::take(&mut kept.dates),
+                ..Default::default()
+            },
+        )
+        .expect("edited");
+    assert_eq!((edited.rule_version, edited.due.semi_active_until), (1, Some(date("2017-06-30"))));
+    assert_eq!(due_file(&vault, &admin, "R-1").due_on, "2017-06-30", "stored dates are the kept version's");
+    // A retired class takes no new file, but the files it has can still be edited and recomputed.
+    vault.set_class_active(&admin, "100-30-10", false).expect("retired");
+    let mut other = vault.file(&admin, "R-2").expect("file");
+    vault
+        .update_file(
+            &admin,
+            "R-2",
+            FileDraft {
+                reference: other.reference.clone(),
+                class: other.class.clone(),
+                title: "Autre règle, classe retirée".into(),
+                dates: std::mem::take(&mut other.dates),
+                ..Default::default()
+            },
+        )
+        .expect("a file of a retired class can be edited");
+    let refused = vault
+        .create_file(
+            &admin,
+            FileDraft {
+                reference: "R-3".into(),
+                class: "100-30-10".into(),
+                title: "Nouveau".into(),
+                ..Default::default()
+            },
+        )
+        .expect_err("no new file in a retired class");
+    assert_eq!(refused.code(), ErrorCode::ClassRetired);
 
     let mut calls = 0;
     let report = vault

@@ -724,3 +724,210 @@ fn months_and_triggers_travel_through_greffier_s_own_elements() {
     assert_eq!(error.code(), ErrorCode::ScheduleInvalidValue);
     assert!(error.message(Lang::En).contains("rule 0003: GREFFIER_DECLENCHEUR"), "{error}");
 }
+
+// ----- moving a branch -----
+
+const BRANCHES: &str = "\
+Type;Code;Parent;Titre FR;Règle;Classes;Titre de la série;Déclencheur;Exemplaire;Période active;Période semi-active;Disposition
+classe;100;;Administration;;;;;;;;
+classe;100-20;100;Comités;;;;;;;;
+classe;100-20-05;100-20;Procès-verbaux;;;;;;;;
+classe;200;;Finances;;;;;;;;
+classe;200-10;200;Budget;;;;;;;;
+classe;200-60-05;200;Placements;;;;;;;;
+classe;400;;Archives anciennes;;;;;;;;
+règle;;;;1020;100-20;Comités;;P;2;3;D
+règle;;;;1025;100-20-05;Procès-verbaux;;P;5;0;C
+règle;;;;2010;200-10;Budget;;P;1;1;D
+";
+
+/// A vault with the plan above, files in it (three in the branch 100-20, one in 200-10) and a
+/// hold on the class 100-20.
+fn vault_with_branches(fixture: &Fixture) -> (Vault, Session) {
+    let (mut vault, admin) = admin_vault(fixture);
+    vault.import_plan(&admin, greffier_core::PlanFormat::Csv, BRANCHES.as_bytes()).expect("plan");
+    for (reference, class, title) in [
+        ("F-1", "100-20", "Comité de toponymie"),
+        ("F-2", "100-20-05", "Procès-verbaux du comité exécutif"),
+        ("F-3", "100-20-05", "Procès-verbaux du comité de sécurité"),
+        ("F-4", "200-10", "Budget 2020"),
+    ] {
+        let draft = greffier_core::FileDraft {
+            reference: reference.into(),
+            class: class.into(),
+            title: title.into(),
+            dates: greffier_core::FileDates {
+                opened_on: NaiveDate::from_ymd_opt(2019, 3, 1),
+                closed_on: NaiveDate::from_ymd_opt(2020, 1, 31),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        vault.create_file(&admin, draft).unwrap_or_else(|e| panic!("{reference}: {e}"));
+    }
+    vault
+        .place_hold(
+            &admin,
+            greffier_core::HoldTarget::Class("100-20".into()),
+            greffier_core::HoldKind::Litigation,
+            "Poursuite 2026-77",
+            None,
+        )
+        .expect("hold");
+    (vault, admin)
+}
+
+fn found(vault: &Vault, session: &Session, query: &str) -> Vec<String> {
+    let filter = greffier_core::FileFilter { query: query.into(), ..Default::default() };
+    let mut refs: Vec<String> = vault
+        .search_files(session, &filter, 0, 50, false)
+        .unwrap_or_else(|e| panic!("{query}: {e}"))
+        .hits
+        .into_iter()
+        .map(|h| h.row.reference)
+        .collect();
+    refs.sort();
+    refs
+}
+
+/// Each class as (id, code, parent), in tree order.
+fn plan_shape(vault: &Vault, session: &Session) -> Vec<(i64, String, Option<String>)> {
+    vault.list_classes(session).expect("list").into_iter().map(|c| (c.id.0, c.code, c.parent)).collect()
+}
+
+#[test]
+fn a_branch_moves_with_its_files_their_dates_their_search_and_their_holds() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_branches(&fixture);
+    let before = plan_shape(&vault, &admin);
+    let id_of = |code: &str| before.iter().find(|(_, c, _)| c == code).map(|(id, _, _)| *id).expect("class");
+    let files_before: Vec<greffier_core::FileRecord> =
+        ["F-1", "F-2", "F-3"].iter().map(|r| vault.file(&admin, r).expect("file")).collect();
+    assert_eq!(found(&vault, &admin, "class:100-20"), ["F-1", "F-2", "F-3"]);
+
+    let report = vault.move_class(&admin, "100-20", Some("200"), "200-40").expect("the branch moves");
+    let pairs: Vec<(&str, &str)> = report.classes.iter().map(|c| (c.from.as_str(), c.to.as_str())).collect();
+    assert_eq!(pairs, [("100-20", "200-40"), ("100-20-05", "200-40-05")], "the class, then its subclass");
+    assert_eq!(report.files, 3, "the files filed in the branch");
+    assert_eq!(
+        serde_json::to_value(&report).expect("json"),
+        serde_json::json!({"classes": [{"from": "100-20", "to": "200-40"}, {"from": "100-20-05", "to": "200-40-05"}], "files": 3}),
+        "the desktop's shape"
+    );
+
+    let after = plan_shape(&vault, &admin);
+    assert!(after.contains(&(id_of("100-20"), "200-40".into(), Some("200".into()))), "same id, new code and parent");
+    assert!(after.contains(&(id_of("100-20-05"), "200-40-05".into(), Some("200-40".into()))));
+    assert_eq!(after.len(), before.len());
+    assert_eq!(vault.class(&admin, "200-40-05").expect("class").rules, ["1025"], "rules follow the class by id");
+    for old in &files_before {
+        let now = vault.file(&admin, &old.reference).expect("file");
+        assert_eq!(now.class, old.class.replacen("100-20", "200-40", 1), "{}: the file keeps its class", old.reference);
+        assert_eq!((&now.rule, now.rule_version, &now.due), (&old.rule, old.rule_version, &old.due), "and its dates");
+    }
+
+    assert_eq!(found(&vault, &admin, "class:200-40"), ["F-1", "F-2", "F-3"], "found under the new code");
+    assert_eq!(found(&vault, &admin, "class:200-40-05"), ["F-2", "F-3"]);
+    assert_eq!(found(&vault, &admin, "class:200"), ["F-1", "F-2", "F-3", "F-4"], "and under the new ancestor");
+    assert!(found(&vault, &admin, "class:100-20").is_empty(), "not under the old code");
+    assert!(found(&vault, &admin, "class:100").is_empty(), "nor under the old ancestor");
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+
+    let hold = vault.holds(&admin, false).expect("holds").into_iter().next().expect("the hold");
+    assert_eq!(hold.target, "200-40", "the hold on the class shows its new code");
+    assert_eq!(vault.holds_on_file(&admin, "F-2").expect("holds").len(), 1, "and still holds its files");
+
+    let event = vault
+        .recent_audit(&admin, 10)
+        .expect("audit")
+        .into_iter()
+        .find(|e| e.action == "plan.class_move")
+        .expect("the move is audited");
+    assert_eq!((event.action.as_str(), event.object_id), ("plan.class_move", id_of("100-20").to_string()));
+    let details = event.details.expect("details");
+    assert_eq!(details["classes"][1], serde_json::json!({"from": "100-20-05", "to": "200-40-05"}));
+    assert_eq!(
+        (details["files"].clone(), details["holds"][0].clone()),
+        (serde_json::json!(3), serde_json::json!(hold.number))
+    );
+    assert!(vault.verify_audit(&admin).expect("verify").is_intact(), "the chain verifies with the move in it");
+
+    // The moved branch moves again, to the top of the plan, and back in case only.
+    let report = vault.move_class(&admin, "200-40", None, "B40").expect("to the top");
+    assert_eq!(report.classes[1].to, "B40-05");
+    assert_eq!(found(&vault, &admin, "class:b40"), ["F-1", "F-2", "F-3"]);
+    assert_eq!(vault.move_class(&admin, "B40", None, "b40").expect("a change of case").classes[1].to, "b40-05");
+}
+
+#[test]
+fn a_move_that_cannot_be_made_is_refused_and_changes_nothing() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_branches(&fixture);
+    vault.set_class_active(&admin, "400", false).expect("retire 400");
+    let auditor = add_user(&mut vault, &admin, "ana", Role::Auditor);
+    let shape = plan_shape(&vault, &admin);
+    let long = format!("200-{}", "4".repeat(27));
+    let cases: [(&str, Option<&str>, &str, ErrorCode, &str); 10] = [
+        ("999", Some("200"), "200-40", ErrorCode::UnknownClass, "999"),
+        ("100-20", Some("999"), "999-40", ErrorCode::UnknownClass, "999"),
+        ("100-20", Some("200"), "200 40", ErrorCode::ClassCodeInvalid, "200 40"),
+        (
+            "100-20",
+            Some("200"),
+            "300-40",
+            ErrorCode::ClassCodeInconsistent,
+            "300-40 does not continue its parent's code 200",
+        ),
+        ("100-20", Some("200"), "200-10", ErrorCode::ClassCodeTaken, "the code 200-10, which the class 200-10"),
+        (
+            "100-20",
+            Some("200"),
+            "200-60",
+            ErrorCode::ClassCodeTaken,
+            "the class 100-20-05 the code 200-60-05, which the class 200-60-05",
+        ),
+        ("100-20", Some("100-20-05"), "100-20-05-01", ErrorCode::ClassMoveIntoOwnBranch, "cannot move under 100-20-05"),
+        ("100-20", Some("400"), "400-20", ErrorCode::ClassParentRetired, "400 is retired"),
+        ("100-20", Some("100"), "100-20", ErrorCode::ClassMoveUnchanged, "changes nothing"),
+        ("100-20", Some("200"), &long, ErrorCode::ClassCodeInconsistent, "subclass 100-20-05"),
+    ];
+    for (code, parent, new_code, error_code, needle) in cases {
+        let files = snapshot(&fixture.vault_dir());
+        let error = vault.move_class(&admin, code, parent, new_code).expect_err(needle);
+        assert_eq!(error.code(), error_code, "{code} → {new_code}: {error}");
+        assert!(error.message(Lang::En).contains(needle), "{needle:?} missing from {error}");
+        assert!(!error.message(Lang::Fr).is_empty() && error.message(Lang::Fr) != error.message(Lang::En));
+        assert_eq!(snapshot(&fixture.vault_dir()), files, "{code} → {new_code}: no file of the vault changed");
+    }
+    let itself = vault.move_class(&admin, "100-20", Some("100-20"), "100-20-99").expect_err("under itself");
+    assert_eq!(itself.code(), ErrorCode::ClassMoveIntoOwnBranch);
+    let denied = vault.move_class(&auditor, "100-20", Some("200"), "200-40").expect_err("an auditor");
+    assert_eq!(denied.code(), ErrorCode::PermissionDenied);
+    assert_eq!(plan_shape(&vault, &admin), shape, "the plan is as it was");
+    assert_eq!(found(&vault, &admin, "class:100-20"), ["F-1", "F-2", "F-3"]);
+    assert!(!audit_actions(&vault, &admin).contains(&"plan.class_move".to_owned()));
+}
+
+#[test]
+fn a_class_edited_to_a_new_code_is_found_under_it() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_branches(&fixture);
+    let mut draft = ClassDraft {
+        code: "100-25".into(),
+        parent: Some("100".into()),
+        title_fr: "Comités".into(),
+        ..ClassDraft::default()
+    };
+    // 100-20 has a subclass, so only its leaf can take a new code through an edit.
+    assert_eq!(
+        vault.edit_class(&admin, "100-20", draft.clone()).expect_err("subclass").code(),
+        ErrorCode::ClassCodeInconsistent
+    );
+    draft.code = "100-20-07".into();
+    draft.parent = Some("100-20".into());
+    draft.title_fr = "Procès-verbaux".into();
+    vault.edit_class(&admin, "100-20-05", draft).expect("the leaf takes a new code");
+    assert_eq!(found(&vault, &admin, "class:100-20-07"), ["F-2", "F-3"], "the index follows an edited code");
+    assert!(found(&vault, &admin, "class:100-20-05").is_empty());
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+}

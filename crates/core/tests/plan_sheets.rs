@@ -346,3 +346,33 @@ fn export_then_import_gives_an_identical_plan_in_csv_and_xlsx() {
     assert!(csv.contains("\r\nclasse;300-10;300;Dossiers d'employés;"), "{}", &csv[..400]);
     assert!(vault.verify_audit(&admin).expect("verify").is_intact());
 }
+
+#[test]
+fn an_import_that_gives_a_class_another_parent_moves_its_files_in_the_search_index() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = admin_vault(&fixture);
+    vault.import_sample_plan(&admin).expect("sample plan");
+    vault
+        .create_file(
+            &admin,
+            greffier_core::FileDraft {
+                reference: "P-1".into(),
+                class: "500-40-15".into(),
+                title: "Revue de presse de l'été".into(),
+                ..Default::default()
+            },
+        )
+        .expect("file");
+    let found = |vault: &Vault, class: &str| -> Vec<String> {
+        let filter = greffier_core::FileFilter { class: Some(class.into()), ..Default::default() };
+        let page = vault.search_files(&admin, &filter, 0, 10, false).expect("search");
+        page.hits.into_iter().map(|h| h.row.reference).collect()
+    };
+    assert_eq!(found(&vault, "500-40"), ["P-1"], "under its parent before the import");
+    // The same class, its parent now the section itself (a code may skip a level).
+    let sheet = "Type;Code;Parent;Titre FR;Titre EN\r\nclasse;500-40-15;500;Revue de presse;Press clippings\r\n";
+    let report = vault.import_plan(&admin, PlanFormat::Csv, sheet.as_bytes()).expect("imports");
+    assert_eq!(report.classes_updated, 1, "{report:?}");
+    assert!(found(&vault, "500-40").is_empty(), "the index no longer files it under its old parent");
+    assert_eq!(found(&vault, "500"), ["P-1"], "and still under the section");
+}

@@ -470,6 +470,237 @@ fn projects_and_their_calendars_on_a_vault() {
     assert!(vault.verify_audit(&admin).expect("verify").is_intact());
 }
 
+/// A project at level `personal` whose calendar depends on the level, and three of its files
+/// (contract ended 2022-06-30): A at the project's level, B at its own level `public`, C at the
+/// project's level but held.
+fn project_with_files(vault: &mut Vault, marie: &Session) {
+    vault
+        .add_project(
+            marie,
+            NewProject {
+                code: "MANDAT-9".into(),
+                name: "Mandat Québec".into(),
+                owner: "marie".into(),
+                sensitivity: Sensitivity::Personal,
+            },
+        )
+        .expect("project");
+    for (level, years) in [(Sensitivity::Personal, 10), (Sensitivity::Confidential, 20)] {
+        let new = NewOverride {
+            class: None,
+            sensitivity: Some(level),
+            replacement: replacement(None, Some(Period::Years(years)), Some(Disposition::Destroy)),
+            reason: format!("{years} ans au niveau {}", level.as_str()),
+        };
+        vault.add_override(marie, "MANDAT-9", new).expect("override by level");
+    }
+    for (reference, level) in [("A", None), ("B", Some(Sensitivity::Public)), ("C", None)] {
+        vault
+            .create_file(marie, file(reference, Some("MANDAT-9"), level))
+            .unwrap_or_else(|e| panic!("{reference}: {e}"));
+    }
+    vault
+        .place_hold(
+            marie,
+            greffier_core::HoldTarget::File("C".into()),
+            greffier_core::HoldKind::Litigation,
+            "Poursuite",
+            None,
+        )
+        .expect("hold");
+}
+
+fn file(reference: &str, project: Option<&str>, level: Option<Sensitivity>) -> greffier_core::FileDraft {
+    greffier_core::FileDraft {
+        reference: reference.into(),
+        class: "300-10".into(),
+        project: project.map(str::to_owned),
+        title: format!("Dossier d'employé {reference}"),
+        sensitivity: level,
+        dates: greffier_core::FileDates {
+            contract_ended_on: NaiveDate::from_ymd_opt(2022, 6, 30),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// Each file's stored level and final disposition date, read from the vault file.
+fn stored(fixture: &Fixture, vault: &Vault) -> Vec<(String, String, Option<String>)> {
+    let raw = fixture.raw(vault.vault_id());
+    let mut stmt =
+        raw.prepare("SELECT reference, sensitivity, semi_active_until FROM files ORDER BY reference").expect("sql");
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+fn found(vault: &Vault, session: &Session, query: &str) -> Vec<String> {
+    let filter = greffier_core::FileFilter { query: query.into(), ..Default::default() };
+    let mut refs: Vec<String> = vault
+        .search_files(session, &filter, 0, 50, false)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.row.reference)
+        .collect();
+    refs.sort();
+    refs
+}
+
+#[test]
+fn a_new_level_moves_the_files_that_follow_the_project_to_the_override_of_that_level() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, marie, ana) = setup(&fixture);
+    project_with_files(&mut vault, &marie);
+    let row = |r: &str, level: &str, date: &str| (r.to_owned(), level.to_owned(), Some(date.to_owned()));
+    assert_eq!(
+        stored(&fixture, &vault),
+        [row("A", "personal", "2032-06-30"), row("B", "public", "2097-06-30"), row("C", "personal", "2032-06-30")],
+        "personal: 10 years; public: the rule's 75"
+    );
+
+    let edit = |level| greffier_core::project::ProjectEdit {
+        name: "Mandat Québec (volet 2)".into(),
+        owner: "admin".into(),
+        sensitivity: level,
+    };
+    let report = vault.edit_project(&marie, "MANDAT-9", edit(Sensitivity::Confidential)).expect("edit");
+    assert_eq!(
+        (report.files_sensitivity_changed, report.files_held, report.files_recomputed),
+        (1, 1, 1),
+        "A follows the project to the new level and its override; B has its own level; C is held"
+    );
+    assert_eq!(
+        (report.project.name.as_str(), report.project.owner.as_str(), report.project.sensitivity),
+        ("Mandat Québec (volet 2)", "admin", Sensitivity::Confidential)
+    );
+    let json = serde_json::to_value(&report).expect("json");
+    assert_eq!((json["filesRecomputed"].clone(), json["project"]["code"].clone()), (1.into(), "MANDAT-9".into()));
+    assert_eq!(
+        stored(&fixture, &vault),
+        [row("A", "confidential", "2042-06-30"), row("B", "public", "2097-06-30"), row("C", "personal", "2032-06-30")],
+        "the stored dates the due list reads"
+    );
+    let a = vault.file(&marie, "A").expect("A");
+    assert_eq!(a.due.semi_active_until, NaiveDate::from_ymd_opt(2042, 6, 30), "what the file shows agrees");
+    assert_eq!(found(&vault, &marie, "due:2042"), ["A"], "the index follows");
+    assert_eq!(found(&vault, &marie, "due:2032"), ["C"]);
+    assert_eq!(found(&vault, &marie, "sensitivity:confidential"), ["A"]);
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+
+    // Back to personal: A follows again; C, held, never left it. Then an edit that changes nothing.
+    let report = vault.edit_project(&marie, "MANDAT-9", edit(Sensitivity::Personal)).expect("back");
+    assert_eq!((report.files_sensitivity_changed, report.files_held, report.files_recomputed), (1, 0, 1));
+    assert_eq!(found(&vault, &marie, "due:2032"), ["A", "C"]);
+    let events = vault.recent_audit(&admin, 1000).expect("audit").len();
+    let report = vault.edit_project(&marie, "MANDAT-9", edit(Sensitivity::Personal)).expect("the same");
+    assert_eq!((report.files_sensitivity_changed, report.files_held, report.files_recomputed), (0, 0, 0));
+    assert_eq!(vault.recent_audit(&admin, 1000).expect("audit").len(), events, "nothing to record");
+
+    let refused = |result: Result<greffier_core::project::ProjectEditReport, greffier_core::Error>,
+                   code: ErrorCode,
+                   needle: &str| {
+        let error = result.expect_err(needle);
+        assert_eq!(error.code(), code, "{error}");
+        assert!(error.message(Lang::En).contains(needle), "{needle:?} missing from {error}");
+        assert!(!error.message(Lang::Fr).is_empty());
+    };
+    let before = stored(&fixture, &vault);
+    refused(
+        vault.edit_project(&ana, "MANDAT-9", edit(Sensitivity::Public)),
+        ErrorCode::PermissionDenied,
+        "manage_plan",
+    );
+    refused(
+        vault.edit_project(
+            &marie,
+            "MANDAT-9",
+            greffier_core::project::ProjectEdit { owner: "nobody".into(), ..edit(Sensitivity::Public) },
+        ),
+        ErrorCode::UnknownUser,
+        "nobody",
+    );
+    refused(
+        vault.edit_project(
+            &marie,
+            "MANDAT-9",
+            greffier_core::project::ProjectEdit { name: " ".into(), ..edit(Sensitivity::Public) },
+        ),
+        ErrorCode::ProjectNameMissing,
+        "MANDAT-9",
+    );
+    refused(vault.edit_project(&marie, "NONE", edit(Sensitivity::Public)), ErrorCode::UnknownProject, "NONE");
+    assert_eq!(stored(&fixture, &vault), before, "a refused edit changes no file");
+    assert_eq!(vault.project(&ana, "MANDAT-9").expect("project").sensitivity, Sensitivity::Personal);
+
+    let event = vault
+        .recent_audit(&admin, 20)
+        .expect("audit")
+        .into_iter()
+        .find(|e| {
+            e.action == "project.update"
+                && e.details.as_ref().is_some_and(|d| d["after"]["sensitivity"] == "confidential")
+        })
+        .expect("the edit is audited");
+    let details = event.details.expect("details");
+    assert_eq!(
+        (details["before"]["sensitivity"].clone(), details["after"]["sensitivity"].clone()),
+        ("personal".into(), "confidential".into())
+    );
+    assert_eq!(details["filesSensitivityChanged"], serde_json::json!(["A"]));
+    assert_eq!(details["filesHeld"], serde_json::json!(["C"]));
+    assert!(vault.verify_audit(&admin).expect("verify").is_intact());
+}
+
+#[test]
+fn a_closed_project_takes_no_new_file_until_it_is_reopened() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, marie, ana) = setup(&fixture);
+    project_with_files(&mut vault, &marie);
+    vault.create_file(&marie, file("D", None, None)).expect("a file without a project");
+    assert_eq!(
+        vault.set_project_active(&ana, "MANDAT-9", false).expect_err("an auditor").code(),
+        ErrorCode::PermissionDenied
+    );
+    let closed = vault.set_project_active(&marie, "MANDAT-9", false).expect("closed");
+    assert!(!closed.active);
+    assert!(!vault.projects(&ana).expect("list")[0].active, "listed as closed");
+
+    let count = vault.file_count(&marie).expect("count");
+    let refused = |error: greffier_core::Error| {
+        assert_eq!(error.code(), ErrorCode::ProjectClosed, "{error}");
+        assert!(error.message(Lang::En).contains("MANDAT-9 is closed"), "{error}");
+        assert!(error.message(Lang::Fr).contains("MANDAT-9 est fermé"), "{}", error.message(Lang::Fr));
+    };
+    refused(vault.create_file(&marie, file("E", Some("MANDAT-9"), None)).expect_err("a new file"));
+    refused(vault.update_file(&marie, "D", file("D", Some("mandat-9"), None)).expect_err("a file moved into it"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sheet = dir.path().join("dossiers.csv");
+    std::fs::write(&sheet, "reference;class;project;title;contract_ended\nI-1;300-10;MANDAT-9;Importé;2022-06-30\n")
+        .expect("write");
+    refused(vault.import_register(&marie, Some(&sheet), None, &mut |_, _| true).expect_err("an import"));
+    assert_eq!(vault.file_count(&marie).expect("count"), count, "nothing was filed");
+
+    // Its files stay in it, with their calendar, and can still change.
+    let mut a = file("A", Some("MANDAT-9"), None);
+    a.title = "Dossier d'employé A, complété".into();
+    let edited = vault.update_file(&marie, "A", a).expect("a file of the closed project");
+    assert_eq!(
+        (edited.project.as_deref(), edited.due.semi_active_until),
+        (Some("MANDAT-9"), NaiveDate::from_ymd_opt(2032, 6, 30))
+    );
+
+    let reopened = vault.set_project_active(&marie, "MANDAT-9", true).expect("reopened");
+    assert!(reopened.active);
+    vault.create_file(&marie, file("E", Some("MANDAT-9"), None)).expect("a new file once reopened");
+    vault.import_register(&marie, Some(&sheet), None, &mut |_, _| true).expect("an import once reopened");
+    let actions: Vec<String> = vault.recent_audit(&admin, 50).expect("audit").into_iter().map(|e| e.action).collect();
+    for action in ["project.close", "project.reopen"] {
+        assert!(actions.iter().any(|a| a == action), "{action} is audited");
+    }
+    assert!(vault.verify_audit(&admin).expect("verify").is_intact());
+}
+
 #[test]
 fn sources_serialise_in_camel_case_for_the_desktop() {
     let source = Source::Rule {

@@ -52,7 +52,7 @@ pub enum ReportError {
 
 /// How the child process is called.
 pub const USAGE: &str =
-    "greffier-report --template certificate|transfer-slips|due-list --input DATA.json|- --output OUT.pdf|- --today YYYY-MM-DD";
+    "greffier-report --template certificate|transfer-slips|due-list|schedule --input DATA.json|- --output OUT.pdf|- --today YYYY-MM-DD";
 
 /// One message of typst's about a template, with where it points when it points somewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,6 +32,7 @@
 //!
 //! The due list's data is `greffier_core::DueReport` (see `templates/due-list.typ`).
 //! The transfer slips' data is `{ "lang", "slips": [greffier_core::TransferSlip, …] }`.
+//! The retention schedule's data is `greffier_core::ScheduleReport` (see `templates/schedule.typ`).
 
 mod child;
 mod error;
@@ -56,6 +57,8 @@ pub enum Template {
     TransferSlips,
     /// The due list (at most `greffier_core::DUE_PDF_MAX` files).
     DueList,
+    /// The retention schedule with the classification plan attached.
+    Schedule,
 }
 
 impl Template {
@@ -65,12 +68,13 @@ impl Template {
             Template::Certificate => "certificate",
             Template::TransferSlips => "transfer-slips",
             Template::DueList => "due-list",
+            Template::Schedule => "schedule",
         }
     }
 
     /// The template of that [`name`](Template::name), if there is one.
     pub fn parse(name: &str) -> Option<Template> {
-        [Template::Certificate, Template::TransferSlips, Template::DueList]
+        [Template::Certificate, Template::TransferSlips, Template::DueList, Template::Schedule]
             .into_iter()
             .find(|template| template.name() == name)
     }
@@ -80,6 +84,7 @@ impl Template {
             Template::Certificate => include_str!("../templates/certificate.typ"),
             Template::TransferSlips => include_str!("../templates/transfer-slips.typ"),
             Template::DueList => include_str!("../templates/due-list.typ"),
+            Template::Schedule => include_str!("../templates/schedule.typ"),
         }
     }
 }
@@ -194,9 +199,25 @@ mod tests {
             "kind": "destruction", "generatedBy": "a", "total": 1, "files": [{ "id": 1, "reference": "D-1",
             "title": "Titre", "class": "100", "project": null, "rule": "1", "ruleVersion": 1, "closedOn": null,
             "dueOn": "2026-01-31", "disposition": "D", "heldBy": "G-1", "batch": null }] });
-        for (template, data) in
-            [(Template::Certificate, certificate), (Template::TransferSlips, slip), (Template::DueList, due)]
-        {
+        let schedule = serde_json::json!({ "lang": "fr", "organisation": "Ville", "asOf": "2026-11-24",
+            "generatedBy": "a", "series": [{ "number": "0002", "version": 2, "effectiveDate": "2026-01-01",
+            "title": "Séances du conseil", "description": "Ordres du jour et procès-verbaux", "processActivity": "",
+            "documentTypes": "", "holdingUnits": "Greffe", "legalReference": "LCV, art. 83", "essential": true,
+            "confidential": null, "trigger": "fermeture du dossier",
+            "classes": [{ "code": "100", "title": "Administration" }, { "code": "X", "title": "" }],
+            "copies": [{ "kind": "P", "kindLabel": "principal", "delayNumber": null, "media": "papier",
+                "active": "2 ans", "semiActive": "jusqu'à un événement (888)", "disposition": "C",
+                "dispositionLabel": "conserver", "remarks": ["R1"] }],
+            "periodRemarks": [{ "label": "R1", "text": "jusqu'à la fin" }],
+            "generalRemarks": [{ "label": null, "text": "Voir aussi 0003." }] }],
+            "plan": [{ "code": "100", "depth": 0, "title": "Administration", "active": true, "rules": ["0002"] },
+                     { "code": "100-10", "depth": 1, "title": "Retirée", "active": false, "rules": [] }] });
+        for (template, data) in [
+            (Template::Certificate, certificate),
+            (Template::TransferSlips, slip),
+            (Template::DueList, due),
+            (Template::Schedule, schedule),
+        ] {
             let bytes = serde_json::to_vec(&data).expect("json");
             let world = ReportWorld::new(template, bytes, today);
             let warned = typst::compile::<PagedDocument>(&world);

@@ -52,6 +52,11 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
     let shown = app.run_on_main_thread(move || {
         let backups = || rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
         let plans = || rfd::FileDialog::new().add_filter("Plan (XML, CSV, XLSX)", &["xml", "csv", "xlsx"]);
+        let schedule = || {
+            rfd::FileDialog::new()
+                .add_filter("Plan (XML, CSV, XLSX)", &["xml", "csv", "xlsx"])
+                .add_filter(lang.pick("Calendrier imprimable (PDF)", "Printable schedule (PDF)"), &["pdf"])
+        };
         let sheets = || rfd::FileDialog::new().add_filter("CSV, XLSX", &["csv", "xlsx"]);
         let chosen = match purpose {
             FilePurpose::Backup => backups()
@@ -64,7 +69,7 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
             FilePurpose::PlanImport => {
                 plans().set_title(lang.pick("Choisir le plan à importer", "Choose the plan to import")).pick_file()
             }
-            FilePurpose::PlanExport => plans()
+            FilePurpose::PlanExport => schedule()
                 .set_title(lang.pick("Exporter le plan", "Export the plan"))
                 .set_file_name(format!("plan-{today}.xlsx"))
                 .save_file(),

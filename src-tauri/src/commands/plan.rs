@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use greffier_core::{ClassDraft, ImportReport, PlanClass, PlanFormat, RetentionRule, RuleContent, RuleRevision};
+use greffier_core::{
+    plan::MoveReport, ClassDraft, ImportReport, PlanClass, PlanFormat, RetentionRule, RuleContent, RuleRevision,
+};
 use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
 
@@ -65,6 +67,21 @@ pub async fn set_class_active(app: AppHandle, code: String, active: bool) -> Res
         .await
 }
 
+/// Moves a class and its branch under `new_parent` (the top of the plan when `None`) with
+/// `new_code`; answers every code that changed and how many files the classes hold.
+#[tauri::command]
+pub async fn move_class(
+    app: AppHandle,
+    code: String,
+    new_parent: Option<String>,
+    new_code: String,
+) -> Result<MoveReport, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.move_class(session, &code, new_parent.as_deref(), &new_code))
+    })
+    .await
+}
+
 /// What the import screen shows: the rules' counts and every class the import created.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -109,18 +126,29 @@ pub enum ExportFormat {
     Xml,
     Csv,
     Xlsx,
+    /// The retention schedule as printed for approval, with the plan attached.
+    Pdf,
 }
 
 #[tauri::command]
 pub async fn export_plan(app: AppHandle, path: String, format: ExportFormat) -> Result<(), CommandError> {
     let format = match format {
-        ExportFormat::Xml => PlanFormat::Xml,
-        ExportFormat::Csv => PlanFormat::Csv,
-        ExportFormat::Xlsx => PlanFormat::Xlsx,
+        ExportFormat::Xml => Some(PlanFormat::Xml),
+        ExportFormat::Csv => Some(PlanFormat::Csv),
+        ExportFormat::Xlsx => Some(PlanFormat::Xlsx),
+        ExportFormat::Pdf => None,
     };
     blocking(app, move |state| {
         let lang = state.lang();
-        let bytes = state.with_session(|vault, session| vault.export_plan(session, format, lang))?;
+        let bytes = match format {
+            Some(format) => state.with_session(|vault, session| vault.export_plan(session, format, lang))?,
+            None => {
+                let today = chrono::Local::now().date_naive();
+                let report = state.with_session(|vault, session| vault.schedule_report(session, lang, today))?;
+                let io = |e| greffier_core::IoError { action: "write", path: PathBuf::from(&path), source: e };
+                crate::report::render_schedule(&report).map_err(|e| state.core_error(&io(e)))?
+            }
+        };
         let path = PathBuf::from(&path);
         std::fs::write(&path, bytes)
             .map_err(|e| state.core_error(&greffier_core::IoError { action: "write", path, source: e }))

@@ -1,6 +1,9 @@
 //! Projects, their destruction calendars, and the explanation of which rule applies.
 
-use greffier_core::{CopyKind, ExplainQuery, Explanation, NewOverride, NewProject, OverrideId, Project, Sensitivity};
+use greffier_core::{
+    project::{ProjectEdit, ProjectEditReport},
+    CopyKind, ExplainQuery, Explanation, NewOverride, NewProject, OverrideId, Project, Sensitivity,
+};
 use serde::Deserialize;
 use tauri::AppHandle;
 
@@ -14,6 +17,19 @@ pub async fn list_projects(app: AppHandle) -> Result<Vec<Project>, CommandError>
 #[tauri::command]
 pub async fn add_project(app: AppHandle, project: NewProject) -> Result<Project, CommandError> {
     blocking(app, move |state| state.with_session(|vault, session| vault.add_project(session, project))).await
+}
+
+/// Replaces a project's name, owner and level; answers the project and the files that followed.
+#[tauri::command]
+pub async fn edit_project(app: AppHandle, code: String, edit: ProjectEdit) -> Result<ProjectEditReport, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.edit_project(session, &code, edit))).await
+}
+
+/// Closes (`active: false`) or reopens a project.
+#[tauri::command]
+pub async fn set_project_active(app: AppHandle, code: String, active: bool) -> Result<Project, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.set_project_active(session, &code, active)))
+        .await
 }
 
 /// Adds an override to a project's calendar; answers the project as it now stands.

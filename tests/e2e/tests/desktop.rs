@@ -394,6 +394,27 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     assert!(copy.contains("7 ans"), "the current version keeps the principal copy 7 years semi-active: {copy}");
     app.shot("plan-rule-history").await;
 
+    // The schedule printed as PDF from the Import and export tab (its path typed in, Browse…
+    // being native; an accent in the name), typeset in a child process, and read back: rule
+    // 0002 in its revised version, the plan attached.
+    app.click("plan-tab-transfer").await;
+    app.find("plan-export-format").await.select_by_value("pdf").await.expect("the PDF format");
+    let printed = vault_dir.path().join("calendrier été.pdf");
+    app.type_into("plan-export-path", printed.to_str().expect("utf-8 path")).await;
+    app.click("plan-export-start").await;
+    app.message("plan-export-result").await;
+    app.shot("plan-export-pdf").await;
+    let text = Command::new("pdftotext").arg("-raw").arg(&printed).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Calendrier de conservation",
+        "Série 0002 — Mission et mandat version 2",
+        "principal papier, numérique tant que le document sert (999) 7 ans",
+        "Annexe — Plan de classification",
+    ] {
+        assert!(text.contains(expected), "“{expected}” missing from the printed schedule:\n{text}");
+    }
+
     // The register: import a sheet of files through the Import dialog (its path typed in, the
     // Browse… dialog being native; an accent in the file's name), see the counts, search for
     // “quebec” without its accent, open the file found, and see its final disposition and which

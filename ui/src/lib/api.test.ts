@@ -185,6 +185,7 @@ describe('the wrappers of the plan, schedule and projects commands', () => {
     content: currentOf(RULE_0002).content,
   };
   const project = { code: 'CLI-0142', name: 'Mandat', owner: 'hcote', sensitivity: 'confidential' } as const;
+  const edit = { name: 'Mandat Hydro-Sud', owner: 'mtremblay', sensitivity: 'personal' } as const;
   const override = {
     class: 'A120',
     sensitivity: null,
@@ -209,10 +210,19 @@ describe('the wrappers of the plan, schedule and projects commands', () => {
     ['addClass', () => api.addClass(draft), 'add_class', { draft }],
     ['editClass', () => api.editClass('100-20', draft), 'edit_class', { code: '100-20', draft }],
     ['setClassActive', () => api.setClassActive('100-20', false), 'set_class_active', { code: '100-20', active: false }],
+    [
+      'moveClass',
+      () => api.moveClass('100-20', '200', '200-40'),
+      'move_class',
+      { code: '100-20', newParent: '200', newCode: '200-40' },
+    ],
+    ['moveClass to the top', () => api.moveClass('100-20', null, '700'), 'move_class', { code: '100-20', newParent: null, newCode: '700' }],
     ['importPlan', () => api.importPlan('/plan.xml'), 'import_plan', { path: '/plan.xml' }],
     ['exportPlan', () => api.exportPlan('/plan.xlsx', 'xlsx'), 'export_plan', { path: '/plan.xlsx', format: 'xlsx' }],
     ['listProjects', () => api.listProjects(), 'list_projects', undefined],
     ['addProject', () => api.addProject(project), 'add_project', { project }],
+    ['editProject', () => api.editProject('CLI-0142', edit), 'edit_project', { code: 'CLI-0142', edit }],
+    ['setProjectActive', () => api.setProjectActive('CLI-0142', false), 'set_project_active', { code: 'CLI-0142', active: false }],
     // `override` is a Rust keyword: the command's argument is `r#override`, which Tauri unraws.
     ['addOverride', () => api.addOverride('CLI-0142', override), 'add_override', { project: 'CLI-0142', override }],
     ['withdrawOverride', () => api.withdrawOverride('CLI-0142', 3), 'withdraw_override', { project: 'CLI-0142', id: 3 }],

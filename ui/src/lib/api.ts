@@ -33,6 +33,7 @@ import type {
   Identifier,
   ImportReport,
   Language,
+  MoveReport,
   NewOverride,
   NewProject,
   NewUser,
@@ -40,6 +41,8 @@ import type {
   PlanClass,
   PlanExportFormat,
   Project,
+  ProjectEdit,
+  ProjectEditReport,
   RegisterImportReport,
   RetentionRule,
   ReviewDecision,
@@ -80,10 +83,13 @@ export const Command = {
   AddClass: 'add_class',
   EditClass: 'edit_class',
   SetClassActive: 'set_class_active',
+  MoveClass: 'move_class',
   ImportPlan: 'import_plan',
   ExportPlan: 'export_plan',
   ListProjects: 'list_projects',
   AddProject: 'add_project',
+  EditProject: 'edit_project',
+  SetProjectActive: 'set_project_active',
   AddOverride: 'add_override',
   WithdrawOverride: 'withdraw_override',
   Explain: 'explain',
@@ -256,6 +262,14 @@ export const api = {
   setClassActive: (code: string, active: boolean): Promise<CommandResult<PlanClass>> =>
     call<PlanClass>(Command.SetClassActive, { code, active }),
 
+  /**
+   * Moves a class and its whole branch: the class takes `newCode` under `newParent` (`null`:
+   * the top of the plan), and each descendant's code has the class's old code replaced by the
+   * new one. Answers every code changed and how many files follow.
+   */
+  moveClass: (code: string, newParent: string | null, newCode: string): Promise<CommandResult<MoveReport>> =>
+    call<MoveReport>(Command.MoveClass, { code, newParent, newCode }),
+
   /** Imports a plan file; its extension (.xml, .csv, .xlsx) says the format. All or nothing. */
   importPlan: (path: string): Promise<CommandResult<ImportReport>> =>
     call<ImportReport>(Command.ImportPlan, { path }),
@@ -267,6 +281,14 @@ export const api = {
 
   addProject: (project: NewProject): Promise<CommandResult<Project>> =>
     call<Project>(Command.AddProject, { project }),
+
+  /** Replaces a project's name, owner and sensitivity; a new sensitivity recomputes its files' due dates. */
+  editProject: (code: string, edit: ProjectEdit): Promise<CommandResult<ProjectEditReport>> =>
+    call<ProjectEditReport>(Command.EditProject, { code, edit }),
+
+  /** Closes (`false`) or reopens a project; never deleted. A closed project takes no new file. */
+  setProjectActive: (code: string, active: boolean): Promise<CommandResult<Project>> =>
+    call<Project>(Command.SetProjectActive, { code, active }),
 
   /** Adds an override to a project's calendar; answers the project as it now stands. */
   addOverride: (project: string, override: NewOverride): Promise<CommandResult<Project>> =>

@@ -77,6 +77,14 @@ describe('placeError', () => {
     ['changePassphrase', 'wrong_passphrase', 'current'],
     ['changePassphrase', 'passphrase_too_short', 'next'],
     ['idleLock', 'permission_denied', 'minutes'],
+    ['moveClass', 'class_code_taken', 'code'],
+    ['moveClass', 'class_code_inconsistent', 'code'],
+    ['moveClass', 'class_move_unchanged', 'code'],
+    ['moveClass', 'class_move_into_own_branch', 'parent'],
+    ['moveClass', 'class_parent_retired', 'parent'],
+    ['moveClass', 'permission_denied', null],
+    ['editProject', 'unknown_user', 'owner'],
+    ['editProject', 'unknown_project', null],
   ])('%s: %s goes to %s', (form, code, field) => {
     expect(placeError(form, error(code))).toEqual({ field, code, message: `message for ${code}` });
   });
@@ -106,9 +114,11 @@ describe('placeError', () => {
       idleLock: ['minutes'],
       revise: ['effectiveDate', 'note'],
       classForm: ['code', 'parent', 'titleFr'],
+      moveClass: ['parent', 'code'],
       planImport: ['path'],
       planExport: ['path'],
       addProject: ['code', 'name', 'owner'],
+      editProject: ['name', 'owner'],
       addOverride: ['class', 'sensitivity', 'active', 'semiActive', 'reason'],
       fileForm: ['reference', 'class', 'rule', 'project', 'title', 'openedOn', 'contractEndedOn', 'lastActivityOn'],
       closeFile: ['date'],

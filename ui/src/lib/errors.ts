@@ -91,6 +91,17 @@ export const ERROR_FIELDS = {
     unknown_class: 'parent',
     class_title_missing: 'titleFr',
   },
+  moveClass: {
+    class_code_invalid: 'code',
+    // The new code, or a subclass's once renumbered, is another class's.
+    class_code_taken: 'code',
+    // The new code does not continue the new parent's, or a subclass's could not follow it.
+    class_code_inconsistent: 'code',
+    class_move_unchanged: 'code',
+    class_move_into_own_branch: 'parent',
+    class_parent_retired: 'parent',
+    unknown_class: 'parent',
+  },
   planImport: {
     unsupported_format: 'path',
     io: 'path',
@@ -104,6 +115,10 @@ export const ERROR_FIELDS = {
   addProject: {
     project_code_invalid: 'code',
     project_code_taken: 'code',
+    project_name_missing: 'name',
+    unknown_user: 'owner',
+  },
+  editProject: {
     project_name_missing: 'name',
     unknown_user: 'owner',
   },

@@ -348,7 +348,24 @@ export interface ImportReport {
   classesUpdated?: number;
 }
 
-export type PlanExportFormat = 'xml' | 'csv' | 'xlsx';
+/** `pdf`: the retention schedule as printed for approval, with the plan attached. */
+export type PlanExportFormat = 'xml' | 'csv' | 'xlsx' | 'pdf';
+
+/** A class's code before and after a move (`CodeChange`). */
+export interface CodeChange {
+  from: string;
+  to: string;
+}
+
+/**
+ * Answer of `move_class`: every class of the branch moved, the class first and then its
+ * subclasses in tree order, with its code before and after; and how many files those classes
+ * hold (they follow their class).
+ */
+export interface MoveReport {
+  classes: CodeChange[];
+  files: number;
+}
 
 // ----- Projects, their calendars, and the explanation (greffier_core::project) -----
 
@@ -394,6 +411,25 @@ export interface NewProject {
   name: string;
   owner: string;
   sensitivity: Sensitivity;
+}
+
+/** What `edit_project` replaces; the code stays. */
+export interface ProjectEdit {
+  name: string;
+  owner: string;
+  sensitivity: Sensitivity;
+}
+
+/** Answer of `edit_project` (`ProjectEditReport`). */
+export interface ProjectEditReport {
+  /** The project as it now stands. */
+  project: Project;
+  /** Files of the project that had its former sensitivity (the project's by default) and took the new one. */
+  filesSensitivityChanged: number;
+  /** Files at the former level that kept it because a legal hold is in force on them. */
+  filesHeld: number;
+  /** Files whose stored due dates or final disposition changed. */
+  filesRecomputed: number;
 }
 
 export interface NewOverride {

@@ -447,6 +447,49 @@ export const en = {
   'classPanel.saved': 'Class {code} saved.',
   'classPanel.retiredNotice': 'Class {code} retired: no new file can be filed into it.',
   'classPanel.reactivated': 'Class {code} reactivated.',
+  'classPanel.move': 'Move class…',
+  'classPanel.moved': 'Class {code} moved: {classes}, {files}.',
+  'move.classes.one': '{count} class renamed',
+  'move.classes.other': '{count} classes renamed',
+  'move.files.one': '{count} file updated',
+  'move.files.other': '{count} files updated',
+  'move.title': 'Move class {code}',
+  'move.introLeaf':
+    'The class goes under the new parent class, with the code chosen. Its files follow it.',
+  'move.intro.one':
+    'The class and its subclass go under the new parent class: the subclass’s code then starts with the new code. Files follow their class.',
+  'move.intro.other':
+    'The class and its whole branch ({count} subclasses) go under the new parent class: each subclass’s code then starts with the new code. Files follow their class.',
+  'move.parent': 'New parent class',
+  'move.parentHint':
+    'An active class outside the branch moved. Empty the field to put the class at the top of the plan.',
+  'move.code': 'New code',
+  'move.codeHint': 'Proposed from the parent class chosen; you can change it.',
+  'move.preview': 'Codes that change ({count})',
+  'move.previewTitle': 'Preview',
+  'move.previewNone': 'No code changes: only the parent class does.',
+  'move.previewNoCode': 'Give the new code to see the codes that change.',
+  'move.previewUnchanged': 'Choose the new parent class or a new code: nothing changes yet.',
+  'move.previewRefused': 'This move would be refused: {reason}',
+  'move.previewRefusedAbove': 'This move would be refused: see the field marked above.',
+  'move.becomes': 'becomes',
+  'move.submit': 'Move',
+  'moveForm.unknownClass': 'The plan has no class {code}.',
+  'moveForm.unknownParent': 'The plan has no class {parent}.',
+  'moveForm.ownBranch':
+    'The class {parent} is in the branch of {code}: a class cannot go under itself or under one of its subclasses.',
+  'moveForm.parentRetired':
+    'The class {parent} is retired: nothing can go under it. Reactivate it, or choose another parent class.',
+  'moveForm.unchanged':
+    'Nothing changes: the class is already under this parent class, with this code.',
+  'moveForm.childTaken':
+    'The subclass {child} would become {renamed}, the code of another class of the plan. Choose another code.',
+  'moveForm.childStranded':
+    'The code of the subclass {child} does not start with {code}: it could not follow this new code. Choose a code of the same kind.',
+  'moveForm.childFormat':
+    'The subclass {child} would become {renamed}, which is not a valid code (32 characters at most). Choose a shorter code.',
+  'moveForm.childInconsistent':
+    'The subclass {child} would become {renamed}, which does not continue {parent}. Choose another code.',
   'retire.title': 'Retire class {code}?',
   'retire.text':
     'A retired class stays in the plan and in the history, with its files, but no new file can be filed into it. You can reactivate it later.',
@@ -583,7 +626,6 @@ export const en = {
   'projects.overridesCount': '{count} in force',
   'projects.state': 'State',
   'projects.active': 'Active',
-  'projects.inactive': 'Inactive',
   'projects.openCalendar': 'Calendar of project {code} — {name}',
   'projects.addTitle': 'Add a project',
   'projects.addHint':
@@ -592,6 +634,35 @@ export const en = {
   'projects.added': 'Project {code} added.',
   'projectForm.codeFormat': '1 to 32 letters, digits, dashes, dots or underscores, without spaces.',
   'projectForm.codeTaken': 'There is already a project {code}.',
+  'projects.closed': 'Closed',
+  'projects.showClosed': 'Show closed projects ({count})',
+  'projects.allClosed': 'Every project is closed. Tick “Show closed projects” to see them.',
+  'projects.edit': 'Edit…',
+  'projects.close': 'Close project',
+  'projects.closeFor': 'Close project {code}',
+  'projects.reopen': 'Reopen',
+  'projects.reopenFor': 'Reopen project {code}',
+  'projects.editTitle': 'Edit project {code}',
+  'projects.editSubmit': 'Save',
+  'projects.sensitivityWarning':
+    'The project’s files at its current level will take the new one (except those under a legal hold), and the due dates of its files will be recomputed: the “by sensitivity” overrides no longer apply the same way.',
+  'projects.ownerInactive': '{owner} (account deactivated)',
+  'projects.saved': 'Project {code} saved.',
+  'projects.savedRecomputed': 'Project {code} saved: {levelled}; {recomputed}.',
+  'projects.levelled.one': '{count} file moves to the level “{level}”',
+  'projects.levelled.other': '{count} files move to the level “{level}”',
+  'projects.recomputed.one': '{count} file has new due dates',
+  'projects.recomputed.other': '{count} files have new due dates',
+  'projects.heldKept.one': '{count} file under a legal hold keeps its level.',
+  'projects.heldKept.other': '{count} files under a legal hold keep their level.',
+  'projects.closedNotice':
+    'Project {code} closed: it takes no new files; its files keep their calendar.',
+  'projects.reopened': 'Project {code} reopened: it takes new files again.',
+  'projectClose.title': 'Close project {code}?',
+  'projectClose.text':
+    'The project “{name}” will take no new files. Its files stay in the register and keep their calendar, overrides included; nothing is deleted. You can reopen it.',
+  'projectForm.unchanged': 'Nothing changed: edit the name, the owner or the sensitivity.',
+  'calendar.closed': 'Closed project: it takes no new files; its files keep this calendar.',
   'calendar.title': 'Calendar of project {code} — {name}',
   'calendar.intro':
     'Sensitivity: {level} · owner: {owner} · created {date}. Overrides win over the class rule; the most specific (class and level, then class, then level) wins over the others.',
@@ -663,6 +734,7 @@ export const en = {
   'transfer.format.xlsx': 'XLSX — Excel workbook (plan and rules)',
   'transfer.format.csv': 'CSV — comma-separated text (plan and rules)',
   'transfer.format.xml': 'XML — Quebec exchange format (retention schedule)',
+  'transfer.format.pdf': 'PDF — printable retention schedule, classification plan attached',
   'transfer.exportPath': 'File to write',
   'transfer.exportStart': 'Export',
   'transfer.exported': 'Plan exported',

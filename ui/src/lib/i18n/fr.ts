@@ -457,6 +457,50 @@ export const fr = {
   'classPanel.retiredNotice':
     'Classe {code} retirée : aucun nouveau dossier ne peut y être classé.',
   'classPanel.reactivated': 'Classe {code} réactivée.',
+  'classPanel.move': 'Déplacer la classe…',
+  'classPanel.moved': 'Classe {code} déplacée : {classes}, {files}.',
+  'move.classes.one': '{count} classe renommée',
+  'move.classes.other': '{count} classes renommées',
+  'move.files.one': '{count} dossier mis à jour',
+  'move.files.other': '{count} dossiers mis à jour',
+  'move.title': 'Déplacer la classe {code}',
+  'move.introLeaf':
+    'La classe prend place sous la nouvelle classe parente, avec le code choisi. Ses dossiers la suivent.',
+  'move.intro.one':
+    'La classe et sa sous-classe prennent place sous la nouvelle classe parente : le code de la sous-classe commence alors par le nouveau code. Les dossiers suivent leur classe.',
+  'move.intro.other':
+    'La classe et toute sa branche ({count} sous-classes) prennent place sous la nouvelle classe parente : le code de chaque sous-classe commence alors par le nouveau code. Les dossiers suivent leur classe.',
+  'move.parent': 'Nouvelle classe parente',
+  'move.parentHint':
+    'Une classe active hors de la branche déplacée. Videz le champ pour placer la classe en haut du plan.',
+  'move.code': 'Nouveau code',
+  'move.codeHint': 'Proposé d’après la classe parente choisie ; vous pouvez le changer.',
+  'move.preview': 'Codes qui changent ({count})',
+  'move.previewTitle': 'Aperçu',
+  'move.previewNone': 'Aucun code ne change : seule la classe parente change.',
+  'move.previewNoCode': 'Donnez le nouveau code pour voir les codes qui changent.',
+  'move.previewUnchanged':
+    'Choisissez la nouvelle classe parente ou un nouveau code : rien ne change encore.',
+  'move.previewRefused': 'Ce déplacement serait refusé : {reason}',
+  'move.previewRefusedAbove': 'Ce déplacement serait refusé : voyez le champ signalé ci-dessus.',
+  'move.becomes': 'devient',
+  'move.submit': 'Déplacer',
+  'moveForm.unknownClass': 'Le plan n’a pas de classe {code}.',
+  'moveForm.unknownParent': 'Le plan n’a pas de classe {parent}.',
+  'moveForm.ownBranch':
+    'La classe {parent} fait partie de la branche de {code} : une classe ne peut aller ni sous elle-même ni sous une de ses sous-classes.',
+  'moveForm.parentRetired':
+    'La classe {parent} est retirée : rien ne peut aller dessous. Réactivez-la, ou choisissez une autre classe parente.',
+  'moveForm.unchanged':
+    'Rien ne change : la classe est déjà sous cette classe parente, avec ce code.',
+  'moveForm.childTaken':
+    'La sous-classe {child} deviendrait {renamed}, le code d’une autre classe du plan. Choisissez un autre code.',
+  'moveForm.childStranded':
+    'Le code de la sous-classe {child} ne commence pas par {code} : il ne pourrait pas suivre ce nouveau code. Choisissez un code du même genre.',
+  'moveForm.childFormat':
+    'La sous-classe {child} deviendrait {renamed}, qui n’est pas un code valide (32 caractères au plus). Choisissez un code plus court.',
+  'moveForm.childInconsistent':
+    'La sous-classe {child} deviendrait {renamed}, qui ne prolonge pas {parent}. Choisissez un autre code.',
   'retire.title': 'Retirer la classe {code} ?',
   'retire.text':
     'Une classe retirée reste dans le plan et dans l’historique, avec ses dossiers, mais aucun nouveau dossier ne peut y être classé. Vous pourrez la réactiver.',
@@ -596,7 +640,6 @@ export const fr = {
   'projects.overridesCount': '{count} en vigueur',
   'projects.state': 'État',
   'projects.active': 'Actif',
-  'projects.inactive': 'Inactif',
   'projects.openCalendar': 'Calendrier du projet {code} — {name}',
   'projects.addTitle': 'Ajouter un projet',
   'projects.addHint':
@@ -606,6 +649,37 @@ export const fr = {
   'projectForm.codeFormat':
     'De 1 à 32 lettres, chiffres, tirets, points ou soulignements, sans espace.',
   'projectForm.codeTaken': 'Il y a déjà un projet {code}.',
+  'projects.closed': 'Fermé',
+  'projects.showClosed': 'Montrer les projets fermés ({count})',
+  'projects.allClosed':
+    'Tous les projets sont fermés. Cochez « Montrer les projets fermés » pour les voir.',
+  'projects.edit': 'Modifier…',
+  'projects.close': 'Fermer le projet',
+  'projects.closeFor': 'Fermer le projet {code}',
+  'projects.reopen': 'Rouvrir',
+  'projects.reopenFor': 'Rouvrir le projet {code}',
+  'projects.editTitle': 'Modifier le projet {code}',
+  'projects.editSubmit': 'Enregistrer',
+  'projects.sensitivityWarning':
+    'Les dossiers du projet qui ont son niveau actuel prendront le nouveau (sauf ceux sous garde légale), et les échéances de ses dossiers seront recalculées : les dérogations « par sensibilité » ne s’appliquent plus de la même façon.',
+  'projects.ownerInactive': '{owner} (compte désactivé)',
+  'projects.saved': 'Projet {code} enregistré.',
+  'projects.savedRecomputed': 'Projet {code} enregistré : {levelled} ; {recomputed}.',
+  'projects.levelled.one': '{count} dossier passe au niveau « {level} »',
+  'projects.levelled.other': '{count} dossiers passent au niveau « {level} »',
+  'projects.recomputed.one': '{count} dossier a de nouvelles échéances',
+  'projects.recomputed.other': '{count} dossiers ont de nouvelles échéances',
+  'projects.heldKept.one': '{count} dossier sous garde légale garde son niveau.',
+  'projects.heldKept.other': '{count} dossiers sous garde légale gardent leur niveau.',
+  'projects.closedNotice':
+    'Projet {code} fermé : il ne reçoit plus de nouveaux dossiers ; ses dossiers gardent leur calendrier.',
+  'projects.reopened': 'Projet {code} rouvert : il reçoit de nouveau des dossiers.',
+  'projectClose.title': 'Fermer le projet {code} ?',
+  'projectClose.text':
+    'Le projet « {name} » ne recevra plus de nouveaux dossiers. Ses dossiers restent au registre et gardent leur calendrier, dérogations comprises ; rien n’est supprimé. Vous pourrez le rouvrir.',
+  'projectForm.unchanged': 'Rien n’a changé : modifiez le nom, le responsable ou la sensibilité.',
+  'calendar.closed':
+    'Projet fermé : il ne reçoit plus de nouveaux dossiers ; ses dossiers gardent ce calendrier.',
   'calendar.title': 'Calendrier du projet {code} — {name}',
   'calendar.intro':
     'Sensibilité : {level} · responsable : {owner} · créé le {date}. Les dérogations l’emportent sur la règle de la classe ; la plus précise (classe et niveau, puis classe, puis niveau) l’emporte sur les autres.',
@@ -678,6 +752,7 @@ export const fr = {
   'transfer.format.xlsx': 'XLSX — classeur Excel (plan et règles)',
   'transfer.format.csv': 'CSV — texte séparé par des virgules (plan et règles)',
   'transfer.format.xml': 'XML — format d’échange québécois (calendrier de conservation)',
+  'transfer.format.pdf': 'PDF — calendrier de conservation imprimable, plan de classification en annexe',
   'transfer.exportPath': 'Fichier à écrire',
   'transfer.exportStart': 'Exporter',
   'transfer.exported': 'Plan exporté',

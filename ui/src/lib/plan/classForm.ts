@@ -8,6 +8,11 @@ export type ClassField = 'code' | 'parent' | 'titleFr';
 
 const SEPARATORS = /[-.]/;
 
+/** A code in groups joined by - or . (`100-20`), as opposed to a positional one (`A120`). */
+export function isSeparated(code: string): boolean {
+  return SEPARATORS.test(code);
+}
+
 /** The core's `ClassCode::parse`: 1 to 32 ASCII letters and digits, in groups joined by - or . */
 export function isClassCode(text: string): boolean {
   const code = text.trim();
@@ -19,8 +24,8 @@ export function isClassCode(text: string): boolean {
   );
 }
 
-/** A positional code without the zeros that pad it (at least one character). */
-function significant(code: string): string {
+/** A positional code without the zeros that pad it (at least one character): `A120` → `A12`. */
+export function significant(code: string): string {
   const trimmed = code.replace(/0+$/, '');
   return trimmed === '' ? code.slice(0, 1) : trimmed;
 }

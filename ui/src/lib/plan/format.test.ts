@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  counted,
   dispositionCode,
   dispositionWithCode,
   formatCopy,
@@ -97,5 +98,15 @@ describe('other values', () => {
     expect(formatFlag(true, 'fr')).toBe('Oui');
     expect(formatFlag(false, 'en')).toBe('No');
     expect(formatFlag(null, 'en')).toBe('Not stated');
+  });
+});
+
+describe('counts in words', () => {
+  it('takes the singular for 0 and 1 in French, for 1 only in English', () => {
+    const say = (count: number, lang: 'fr' | 'en'): string =>
+      counted(count, 'move.classes.one', 'move.classes.other', {}, lang);
+    expect([0, 1, 2].map((n) => say(n, 'fr'))).toEqual(['0 classe renommée', '1 classe renommée', '2 classes renommées']);
+    expect([0, 1, 2].map((n) => say(n, 'en'))).toEqual(['0 classes renamed', '1 class renamed', '2 classes renamed']);
+    expect(counted(1234, 'move.files.one', 'move.files.other', {}, 'fr')).toBe('1\u00a0234 dossiers mis à jour');
   });
 });

@@ -29,6 +29,20 @@ function plural(count: number, lang: Language): 'one' | 'other' {
   return new Intl.PluralRules(INTL_LOCALES[lang]).select(count) === 'one' ? 'one' : 'other';
 }
 
+/**
+ * A count in words, in the singular or the plural the language asks for (in French 0 and 1 are
+ * singular): `one` or `other` with `{count}` and `params` filled in.
+ */
+export function counted(
+  count: number,
+  one: MessageKey,
+  other: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+  lang: Language = locale.current,
+): string {
+  return t(plural(count, lang) === 'one' ? one : other, { ...params, count }, lang);
+}
+
 /** `5 ans`, `1 year`, `18 mois`, `jusqu’à un événement`, `while in use`. */
 export function formatPeriod(period: Period, lang: Language = locale.current): string {
   switch (period.unit) {

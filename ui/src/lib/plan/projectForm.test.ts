@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../types';
-import { checkOverride, checkProject, emptyOverride, inForce, isProjectCode, sortedOverrides } from './projectForm';
+import {
+  checkOverride,
+  checkProject,
+  checkProjectEdit,
+  draftOfProject,
+  emptyOverride,
+  inForce,
+  isProjectCode,
+  listedProjects,
+  sensitivityChanged,
+  sortedOverrides,
+} from './projectForm';
 
 const project: Project = {
   code: 'CLI-0142',
@@ -65,6 +76,41 @@ describe('checkProject', () => {
     });
     expect(isProjectCode('a.b_c-1')).toBe(true);
     expect(isProjectCode('x'.repeat(33))).toBe(false);
+  });
+});
+
+describe('checkProjectEdit', () => {
+  it('starts from the project and sends its name, owner and sensitivity, trimmed', () => {
+    const draft = { ...draftOfProject(project), name: ' Mandat Hydro-Sud (phase 2) ', sensitivity: 'personal' as const };
+    expect(draftOfProject(project)).toEqual({ code: 'CLI-0142', name: 'Mandat Hydro-Sud', owner: 'mtremblay', sensitivity: 'confidential' });
+    expect(checkProjectEdit(draft, project)).toEqual({
+      edit: { name: 'Mandat Hydro-Sud (phase 2)', owner: 'mtremblay', sensitivity: 'personal' },
+    });
+  });
+
+  it('asks for a name and an owner', () => {
+    expect(checkProjectEdit({ ...draftOfProject(project), name: ' ', owner: '' }, project)).toEqual({
+      problems: { name: { key: 'validation.required' }, owner: { key: 'validation.required' } },
+    });
+  });
+
+  it('says when nothing changed', () => {
+    expect(checkProjectEdit({ ...draftOfProject(project), name: 'Mandat Hydro-Sud ' }, project)).toEqual({
+      problems: { form: { key: 'projectForm.unchanged' } },
+    });
+  });
+
+  it('tells a sensitivity change, which recomputes the files’ due dates', () => {
+    expect(sensitivityChanged(draftOfProject(project), project)).toBe(false);
+    expect(sensitivityChanged({ ...draftOfProject(project), sensitivity: 'public' }, project)).toBe(true);
+  });
+});
+
+describe('listedProjects', () => {
+  const closed: Project = { ...project, code: 'OLD-1', active: false };
+  it('shows the closed projects, or only the open ones', () => {
+    expect(listedProjects([project, closed], true).map((p) => p.code)).toEqual(['CLI-0142', 'OLD-1']);
+    expect(listedProjects([project, closed], false).map((p) => p.code)).toEqual(['CLI-0142']);
   });
 });
 

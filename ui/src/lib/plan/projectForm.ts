@@ -1,5 +1,5 @@
-// The "Add project" and "Add override" forms: drafts, checks (the core's, for comfort), and
-// what they send.
+// The project forms ("Add project", "Edit project") and the "Add override" form: drafts,
+// checks (the core's, for comfort), and what they send; which projects the list shows.
 import type {
   Disposition,
   NewOverride,
@@ -7,6 +7,7 @@ import type {
   Period,
   PeriodUnit,
   Project,
+  ProjectEdit,
   ProjectOverride,
   Sensitivity,
 } from '../types';
@@ -29,19 +30,64 @@ export function isProjectCode(text: string): boolean {
   return /^[A-Za-z0-9._-]{1,32}$/.test(text.trim());
 }
 
+/** A form's problems, by field; `form` is about the whole form (nothing changed). */
+export type ProjectProblems = Partial<Record<ProjectField | 'form', Problem>>;
+
 export function checkProject(
   draft: ProjectDraft,
   taken: (code: string) => boolean,
-): { project: NewProject } | { problems: Partial<Record<ProjectField, Problem>> } {
-  const problems: Partial<Record<ProjectField, Problem>> = {};
+): { project: NewProject } | { problems: ProjectProblems } {
+  const problems: ProjectProblems = {};
   const code = draft.code.trim();
   if (code === '') problems.code = { key: 'validation.required' };
   else if (!isProjectCode(code)) problems.code = { key: 'projectForm.codeFormat' };
   else if (taken(code)) problems.code = { key: 'projectForm.codeTaken', params: { code } };
-  if (draft.name.trim() === '') problems.name = { key: 'validation.required' };
-  if (draft.owner.trim() === '') problems.owner = { key: 'validation.required' };
+  const details = checkDetails(draft, problems);
   if (Object.keys(problems).length > 0) return { problems };
-  return { project: { code, name: draft.name.trim(), owner: draft.owner.trim(), sensitivity: draft.sensitivity } };
+  return { project: { code, ...details } };
+}
+
+/** The "Edit project" form as the project stands. */
+export function draftOfProject(project: Project): ProjectDraft {
+  return { code: project.code, name: project.name, owner: project.owner, sensitivity: project.sensitivity };
+}
+
+/**
+ * What "Edit project" sends (the code stays), or its problems: a name and an owner, and a
+ * change to at least one of the three.
+ */
+export function checkProjectEdit(draft: ProjectDraft, project: Project): { edit: ProjectEdit } | { problems: ProjectProblems } {
+  const problems: ProjectProblems = {};
+  const edit = checkDetails(draft, problems);
+  if (
+    Object.keys(problems).length === 0 &&
+    edit.name === project.name &&
+    edit.owner === project.owner &&
+    edit.sensitivity === project.sensitivity
+  ) {
+    problems.form = { key: 'projectForm.unchanged' };
+  }
+  if (Object.keys(problems).length > 0) return { problems };
+  return { edit };
+}
+
+/** `true` when the draft gives the project another sensitivity: its files' due dates are computed again. */
+export function sensitivityChanged(draft: ProjectDraft, project: Project): boolean {
+  return draft.sensitivity !== project.sensitivity;
+}
+
+/** The projects the list shows: all of them, or only the open ones. */
+export function listedProjects(projects: readonly Project[], showClosed: boolean): Project[] {
+  return showClosed ? [...projects] : projects.filter((p) => p.active);
+}
+
+/** The name, owner and sensitivity of a draft, trimmed; their problems go into `problems`. */
+function checkDetails(draft: ProjectDraft, problems: ProjectProblems): ProjectEdit {
+  const name = draft.name.trim();
+  const owner = draft.owner.trim();
+  if (name === '') problems.name = { key: 'validation.required' };
+  if (owner === '') problems.owner = { key: 'validation.required' };
+  return { name, owner, sensitivity: draft.sensitivity };
 }
 
 // ----- overrides -----

@@ -4,7 +4,8 @@
 // person to sign in starts afresh and never sees the previous one's data.
 import { api } from '../api';
 import { afterFailure } from '../status.svelte';
-import type { CommandError, CopyKind, PlanClass, Project, RetentionRule, Sensitivity } from '../types';
+import type { CodeChange, CommandError, CopyKind, PlanClass, Project, RetentionRule, Sensitivity } from '../types';
+import { renamer } from './move';
 
 export type PlanTab = 'classes' | 'projects' | 'explain' | 'transfer';
 
@@ -38,6 +39,8 @@ class PlanStore {
   /** For a class with several rules, the one its panel shows. */
   shownRule = $state.raw<Readonly<Record<string, string>>>({});
   selectedProject = $state<string | null>(null);
+  /** Whether the projects list shows the closed projects too. */
+  showClosedProjects = $state(true);
   ask = $state<ExplainAsk>({ ...EMPTY_ASK });
 
   /** Reads the plan and the rules (again). */
@@ -63,6 +66,25 @@ class PlanStore {
     const classes = await api.listClasses();
     if (classes.ok) this.setClasses(classes.value);
     else afterFailure(classes.error);
+  }
+
+  /**
+   * After a move: reads the plan, the rules (they name their classes by code) and the projects
+   * (their overrides too) again, and carries the selection, the open branches and the rule
+   * shown over to the new codes.
+   */
+  async moved(renames: readonly CodeChange[]): Promise<void> {
+    const [classes, rules] = await Promise.all([api.listClasses(), api.listRules()]);
+    const rename = renamer(renames);
+    this.expanded = new Set([...this.expanded].map(rename));
+    this.shownRule = Object.fromEntries(Object.entries(this.shownRule).map(([code, rule]) => [rename(code), rule]));
+    if (this.selected !== null) this.selected = rename(this.selected);
+    if (this.ask.class !== '') this.ask = { ...this.ask, class: rename(this.ask.class) };
+    if (rules.ok) this.rules = Object.fromEntries(rules.value.map((rule) => [rule.number, rule]));
+    else afterFailure(rules.error);
+    if (classes.ok) this.setClasses(classes.value);
+    else afterFailure(classes.error);
+    if (this.projects !== null) await this.loadProjects();
   }
 
   /** Fetches one rule the cache lacks (a class may name a rule added since the list was read). */
@@ -122,6 +144,7 @@ class PlanStore {
     this.expanded = new Set();
     this.shownRule = {};
     this.selectedProject = null;
+    this.showClosedProjects = true;
     this.ask = { ...EMPTY_ASK };
   }
 

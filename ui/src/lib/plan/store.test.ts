@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api';
 import { RULE_0002, SAMPLE_PLAN } from './fixtures';
+import { renamer } from './move';
 import { plan } from './store.svelte';
 
 describe('the plan store', () => {
@@ -38,6 +39,33 @@ describe('the plan store', () => {
     expect(plan.projects?.map((p) => `${p.code} ${p.name}`)).toEqual(['P-1 n', 'P-2 renamed']);
   });
 
+  it('carries the selection, the open branches and the rule shown over to the moved codes', async () => {
+    const renames = [
+      { from: '100-20', to: '200-40' },
+      { from: '100-20-05', to: '200-40-05' },
+      { from: '100-20-10', to: '200-40-10' },
+    ];
+    const rename = renamer(renames);
+    const moved = SAMPLE_PLAN.map((c) => ({
+      ...c,
+      code: rename(c.code),
+      parent: c.code === '100-20' ? '200' : c.parent === null ? null : rename(c.parent),
+    }));
+    vi.spyOn(api, 'listClasses').mockResolvedValueOnce({ ok: true, value: moved });
+    vi.spyOn(api, 'listRules').mockResolvedValueOnce({ ok: true, value: [RULE_0002] });
+    const listProjects = vi.spyOn(api, 'listProjects');
+    plan.selected = '100-20-05';
+    plan.expanded = new Set(['100', '100-20']);
+    plan.shownRule = { '100-20-05': '1001' };
+    await plan.moved(renames);
+    expect(plan.selected).toBe('200-40-05');
+    expect([...plan.expanded]).toEqual(['100', '200-40']);
+    expect(plan.shownRule).toEqual({ '200-40-05': '1001' });
+    expect(plan.classes?.map((c) => c.code)).toContain('200-40-10');
+    // The projects are read again only when they were read at all.
+    expect(listProjects).not.toHaveBeenCalled();
+  });
+
   it('opens the explain view on a question', () => {
     plan.explain({ class: 'A120', rule: '0002' });
     expect(plan.tab).toBe('explain');
@@ -49,7 +77,9 @@ describe('the plan store', () => {
     plan.query = 'mission';
     plan.selected = 'A120';
     plan.tab = 'projects';
+    plan.showClosedProjects = false;
     plan.reset();
     expect([plan.classes, plan.rules, plan.query, plan.selected, plan.tab]).toEqual([null, {}, '', null, 'classes']);
+    expect(plan.showClosedProjects).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ describe('formatOfPath', () => {
     expect(formatOfPath('/home/a/plan.XLSX')).toBe('xlsx');
     expect(formatOfPath('C:\\Archives\\calendrier.xml ')).toBe('xml');
     expect(formatOfPath('plan.csv')).toBe('csv');
+    expect(formatOfPath('/home/a/calendrier été.PDF')).toBe('pdf');
     expect(formatOfPath('plan.ods')).toBeNull();
     expect(formatOfPath('plan')).toBeNull();
   });
@@ -15,6 +16,7 @@ describe('pathForFormat', () => {
   it('replaces a known extension', () => {
     expect(pathForFormat('/home/a/plan-2026.xlsx', 'csv')).toBe('/home/a/plan-2026.csv');
     expect(pathForFormat('C:\\plan.CSV', 'xml')).toBe('C:\\plan.xml');
+    expect(pathForFormat('/home/a/plan.xlsx', 'pdf')).toBe('/home/a/plan.pdf');
   });
 
   it('adds one to a name without, and leaves the rest to the user', () => {
