@@ -752,7 +752,7 @@ export const fr = {
   'transfer.format.xlsx': 'XLSX — classeur Excel (plan et règles)',
   'transfer.format.csv': 'CSV — texte séparé par des virgules (plan et règles)',
   'transfer.format.xml': 'XML — format d’échange québécois (calendrier de conservation)',
-  'transfer.format.pdf': 'PDF — calendrier de conservation imprimable, plan de classification en annexe',
+  'transfer.format.pdf': 'PDF — calendrier à imprimer, plan de classification en annexe',
   'transfer.exportPath': 'Fichier à écrire',
   'transfer.exportStart': 'Exporter',
   'transfer.exported': 'Plan exporté',
