@@ -1,6 +1,6 @@
 //! Tauri's build step, with the app's own commands declared so the capability can name them.
 
-const COMMANDS: [&str; 67] = [
+const COMMANDS: [&str; 70] = [
     "app_status",
     "set_language",
     "set_idle_lock",
@@ -47,6 +47,9 @@ const COMMANDS: [&str; 67] = [
     "find_persons",
     "get_person",
     "reveal_identifiers",
+    "attach_person",
+    "edit_person",
+    "detach_person",
     "import_register",
     "export_files",
     "due_calendar",

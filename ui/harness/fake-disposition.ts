@@ -9,21 +9,26 @@
 // a batch or not due, a proposer who decides their own batch, a missing permission. Executing
 // a batch takes its files out of the register. `incomplete=1` in the address stops every
 // destruction once before the index merge (the batch is then `incomplete`; running it again
-// finishes it). Exports "write" nothing: a path containing `readonly` fails.
+// finishes it); an execution sends its progress events (`slow=1`: slowly). The due list
+// filters by class (with the classes under it) and says each file's clock as the fake
+// register's file explains it. Exports "write" nothing: a path containing `readonly` fails.
 import type {
   Batch,
   BatchDetail,
   BatchFile,
   BatchFlag,
   BatchKind,
+  BatchProgress,
   DestroyedFile,
   DueCalendar,
   DueFile,
   DueKind,
   DuePage,
   DueQuery,
+  ExecutionPhase,
   ExecutionReport,
   FileDecision,
+  FileRecord,
   Hold,
   HoldKind,
   HoldTarget,
@@ -33,7 +38,7 @@ import type {
   SessionInfo,
 } from '../src/lib/types';
 import { listClasses, projectsOf } from './fake-plan';
-import { decideReview, disposeOf, dueSources, type DueSource } from './fake-register';
+import { answerRegister, decideReview, disposeOf, dueSources, type DueSource, type RegisterContext } from './fake-register';
 
 type Lang = 'fr' | 'en';
 
@@ -42,6 +47,8 @@ export interface DispositionContext {
   session: () => SessionInfo | null;
   /** `incomplete=1`: a destruction stops once before the index merge. */
   stopOnce: boolean;
+  /** Sends an event to the UI (the execution's progress); without it, none is sent. */
+  emit?: (event: string, payload: unknown) => void;
 }
 
 function reject(code: string, fr: string, en: string, lang: Lang): never {
@@ -306,6 +313,22 @@ function openBatchOf(reference: string): StoredBatch | undefined {
   return data().batches.find((b) => OPEN_STATES.includes(b.batch.state) && b.files.some((f) => f.reference === reference && f.decision !== 'rejected'));
 }
 
+/** The event that started a file's clock and its date, as the fake register's file explains them. */
+function clockOf(reference: string, lang: Lang): Pick<DueFile, 'trigger' | 'triggerDate'> {
+  const quiet: RegisterContext = {
+    lang: () => lang,
+    emit: () => undefined,
+    cancelled: () => false,
+    resetCancel: () => undefined,
+    sleep: () => Promise.resolve(),
+  };
+  const answered = answerRegister('get_file', { reference }, quiet);
+  if (answered instanceof Promise || !answered.handled) return { trigger: { event: 'file_closed' }, triggerDate: null };
+  const record = answered.value as FileRecord;
+  return { trigger: record.explanation.trigger, triggerDate: record.due.triggerDate };
+}
+
+/** A file of the due list; its clock is read for the files of a page only (`withClock`). */
 function dueFileOf(file: DueSource): DueFile {
   return {
     id: file.id,
@@ -320,7 +343,13 @@ function dueFileOf(file: DueSource): DueFile {
     disposition: file.disposition,
     heldBy: holdOn(file)?.number ?? null,
     batch: openBatchOf(file.reference)?.batch.number ?? null,
+    trigger: { event: 'file_closed' },
+    triggerDate: null,
   };
+}
+
+function withClock(file: DueFile, lang: Lang): DueFile {
+  return { ...file, ...clockOf(file.reference, lang) };
 }
 
 /** The core's due list: files with a final date on or before `until`, soonest first. */
@@ -331,7 +360,8 @@ function selected(query: DueQuery, lang: Lang): DueFile[] {
         f.dueOn !== null &&
         f.dueOn <= query.until &&
         (query.project === null || f.project === query.project) &&
-        (query.kind === null || f.disposition === KIND_CODES[query.kind]),
+        (query.kind === null || f.disposition === KIND_CODES[query.kind]) &&
+        (query.class == null || ancestors(f.class).includes(query.class)),
     )
     .sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.id - b.id)
     .map(dueFileOf);
@@ -514,16 +544,18 @@ function decideFiles(number: string, references: string[], decision: FileDecisio
     }
     const flag = decision === 'approved' ? flagsOf(found, lang)[0] : undefined;
     if (flag) {
-      const why =
+      const [fr, en] =
         flag.kind === 'held'
-          ? `hold ${flag.hold} (${flag.reason})`
+          ? [`mise en suspens ${flag.hold} (${flag.reason})`, `hold ${flag.hold} (${flag.reason})`]
           : flag.kind === 'no_longer_due'
-            ? `no longer due (${flag.dueOn ?? 'no date'})`
-            : 'it left the register';
+            ? flag.dueOn
+              ? [`il n'est plus échu (échéance au ${flag.dueOn})`, `it is no longer due (${flag.dueOn})`]
+              : ["il n'est plus échu (aucune date de disposition)", 'it is no longer due (no disposition date)']
+            : ['il a quitté le registre', 'it left the register'];
       reject(
         'file_flagged',
-        `Le dossier ${found.reference} du lot ${stored.batch.number} ne peut être approuvé : ${why}. Rejetez-le, ou levez la suspension, puis décidez de nouveau.`,
-        `File ${found.reference} of batch ${stored.batch.number} cannot be approved: ${why}. Reject it, or release the hold, then decide again.`,
+        `Le dossier ${found.reference} du lot ${stored.batch.number} ne peut être approuvé : ${fr}. Rejetez-le, ou levez la suspension, puis décidez de nouveau.`,
+        `File ${found.reference} of batch ${stored.batch.number} cannot be approved: ${en}. Reject it, or release the hold, then decide again.`,
         lang,
       );
     }
@@ -636,6 +668,33 @@ function execute(number: string, method: string, ctx: DispositionContext): Execu
   return { batch, files: batch.approvedFiles, persons: 0, leftOut: [], timingsMs: { rows: 0, index: timingsMs.index, checkpoint: timingsMs.checkpoint } };
 }
 
+/**
+ * The execution's progress events, played after the fact (the fake's execution is instant):
+ * each phase, and the files as they go, as the core sends them. `slow=1` in the address
+ * stretches it to about a minute, to look at the progress bar.
+ */
+async function playProgress(report: ExecutionReport, ctx: DispositionContext): Promise<ExecutionReport> {
+  const emit = ctx.emit;
+  if (!emit) return report;
+  const pause = new URLSearchParams(window.location.search).get('slow') === '1' ? 4000 : 150;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const send = async (phase: ExecutionPhase, done: number, total: number): Promise<void> => {
+    emit('vault-progress', { operation: 'execute', phase, done, total } satisfies BatchProgress);
+    await sleep(pause);
+  };
+  const kind = report.batch.kind;
+  if (report.timingsMs.rows > 0) {
+    const approved = report.files + report.leftOut.length;
+    await send('checking', 0, approved);
+    await send('checking', approved, approved);
+    for (let done = 0; done < report.files; done += 1) await send('files', done, report.files);
+    await send('files', report.files, report.files);
+  }
+  await send('index', 0, 0);
+  if (kind !== 'transfer') await send('checkpoint', 0, 0);
+  return report;
+}
+
 function finish(batch: Batch): void {
   Object.assign(batch, {
     state: 'executed',
@@ -728,7 +787,8 @@ export function answerDisposition(cmd: string, args: Record<string, unknown>, ct
       read();
       const all = selected(args.query as DueQuery, lang);
       const offset = Number(args.offset);
-      const page: DuePage = { total: all.length, offset, files: all.slice(offset, offset + Number(args.limit)) };
+      const files = all.slice(offset, offset + Number(args.limit)).map((f) => withClock(f, lang));
+      const page: DuePage = { total: all.length, offset, files };
       return { handled: true, value: page };
     }
     case 'export_due': {
@@ -783,8 +843,14 @@ export function answerDisposition(cmd: string, args: Record<string, unknown>, ct
       return { handled: true, value: rejectBatch(str('number'), str('reason'), ctx) };
     case 'decide_files':
       return { handled: true, value: decideFiles(str('number'), args.references as string[], args.decision as FileDecision, str('reason'), ctx) };
-    case 'execute_batch':
-      return { handled: true, value: execute(str('number'), str('method'), ctx) };
+    case 'execute_batch': {
+      const report = execute(str('number'), str('method'), ctx);
+      return { handled: true, value: playProgress(report, ctx) };
+    }
+    case 'choose_file':
+      // The transfer slips' save dialog; the shell answers the other purposes.
+      if (args.purpose !== 'transfer_slips') return { handled: false };
+      return { handled: true, value: `/home/hcote/Documents/Versements/${lang === 'fr' ? 'bordereaux-de-versement' : 'transfer-slips'}-2026-11-24.pdf` };
     case 'destroyed_files': {
       read();
       const text = str('text').trim().toLowerCase();

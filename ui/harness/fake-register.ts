@@ -2,7 +2,11 @@
 // with identifiers, the search syntax (words folded as the index folds them, "phrases",
 // prefix*, -exclude, classe:/projet:/statut:/personne:/ref:/échéance:), facets, snippets with
 // UTF-8 byte offsets as tantivy gives them, due dates computed from the fake plan's explanation,
-// imports with progress and cancel, exports.
+// imports with progress and cancel, exports; persons found as one types, attached to a file one at
+// a time, edited and detached (a person no file needs any more is erased), with the core's
+// refusals: a person already on the file, a key another person has, an identifier without a
+// letter or digit, a purpose without text, no reason. A held file is refused by fake-shell.ts,
+// which knows the holds.
 //   register = demo (default: about forty files, and 84 closed ones falling due around today for the
 //   destruction calendar) | big (a million: the table's speed) | empty
 // An import of a path containing `bad` is refused with a list of problems; `missing` cannot be
@@ -22,6 +26,8 @@ import type {
   Identifier,
   Period,
   Person,
+  PersonEdit,
+  PersonLink,
   RegisterImportReport,
   ReviewDecision,
   Sensitivity,
@@ -68,6 +74,7 @@ const state = {
   /** `big`: this many generated files come after the stored ones. */
   generated: 0,
   nextId: 1,
+  nextPerson: 1,
 };
 
 // ----- folding, as the index folds words -----
@@ -372,7 +379,8 @@ function draft(partial: Partial<FileDraft> & Pick<FileDraft, 'reference' | 'clas
 }
 
 function person(key: string | null, lastName: string, firstName: string, birthDate: string | null, identifiers: Identifier[]): number {
-  const id = state.persons.length + 1;
+  // Never reused: an erased person's number stays theirs (holds and the audit trail name it).
+  const id = state.nextPerson++;
   state.persons.push({ id, key, lastName, firstName, birthDate, identifiers });
   return id;
 }
@@ -389,6 +397,7 @@ function seedDemo(): void {
   ]);
   const eloise = person('C-2231', 'Lévesque-Gagnon', 'Éloïse', '1979-02-03', [{ kind: 'health_insurance', value: 'LEVE 7902 0312' }]);
   const francois = person(null, 'Côté', 'François', null, []);
+  const louis = person(null, 'Bélanger', 'Louis', '1952-11-30', [{ kind: 'driver_licence', value: 'B4521-301152-07' }]);
 
   store(
     draft({
@@ -443,6 +452,11 @@ function seedDemo(): void {
         personId: eloise,
         categories: ['contact', 'health_insurance_number'],
         purposes: [{ purpose: 'Traitement de la demande d’accès', consent: 'not_required', consentDate: null, consentSource: 'Loi sur l’accès, art. 9' }],
+      },
+      {
+        personId: louis,
+        categories: ['contact'],
+        purposes: [{ purpose: 'Renseignements d’un tiers, masqués dans la réponse', consent: 'refused', consentDate: '2024-03-18', consentSource: 'lettre du tiers' }],
       },
     ],
   );
@@ -769,6 +783,203 @@ async function importSheets(files: string | null, persons: string | null, ctx: R
   return { files: added, personsCreated: persons ? 2 : 0, personsReused: persons ? 1 : 0, links: persons ? 3 : 0, purposes: persons ? 4 : 0, indexed: added + (persons ? 2 : 0) };
 }
 
+// ----- persons, one at a time -----
+
+function findPerson(id: number, lang: Lang): StoredPerson {
+  const found = state.persons.find((p) => p.id === id);
+  if (!found) reject('unknown_person', `Il n’y a pas de personne n° ${id}.`, `There is no person #${id}.`, lang);
+  return found;
+}
+
+/** A person as the core shows them: identifiers masked, with the files about them. */
+function personOf(found: StoredPerson, lang: Lang): Person {
+  return {
+    id: found.id,
+    key: found.key,
+    lastName: found.lastName,
+    firstName: found.firstName,
+    birthDate: found.birthDate,
+    identifiers: found.identifiers.map((i) => ({ kind: i.kind, masked: mask(i.value) })),
+    files: state.files
+      .filter((f) => f.persons.some((p) => p.personId === found.id))
+      .map((f) => rowOf(f.id, f.draft, f.status, birthOf(f), lang)),
+  };
+}
+
+function nameOf(p: { lastName: string; firstName: string }): string {
+  return p.firstName ? `${p.firstName} ${p.lastName}` : p.lastName;
+}
+
+/** An identifier as the index keeps it: letters and digits, upper case. */
+function normalized(value: string): string {
+  return Array.from(value)
+    .filter((c) => /[\p{L}\p{N}]/u.test(c))
+    .join('')
+    .toUpperCase();
+}
+
+/**
+ * `find_persons`: every word of the query must start a word of the name, be the date of birth
+ * (or its start), the key, or an identifier (spaces and dashes ignored); in the register's order.
+ */
+function findPersons(query: string, lang: Lang): Person[] {
+  const terms = query.split(/\s+/).map((w) => w.trim()).filter((w) => w !== '');
+  if (terms.length === 0) return [];
+  const hits = state.persons.filter((p) => {
+    const names = words(`${p.lastName} ${p.firstName}`).map((w) => w.word);
+    const ids = [...p.identifiers.map((i) => normalized(i.value)), ...(p.key ? [normalized(p.key)] : [])];
+    return terms.every((term) => {
+      const word = fold(term);
+      if (names.some((n) => n.startsWith(word))) return true;
+      if (p.birthDate !== null && /^\d{4}(-\d{0,2}){0,2}$/.test(term) && p.birthDate.startsWith(term)) return true;
+      const id = normalized(term);
+      return id.length >= 3 && ids.some((v) => v.includes(id));
+    });
+  });
+  return hits.slice(0, 50).map((p) => personOf(p, lang));
+}
+
+function linkedTo(file: StoredFile, id: number): boolean {
+  return file.persons.some((p) => p.personId === id);
+}
+
+/** A file persons can be attached to or detached from (a held one is refused by fake-shell.ts). */
+function changeableFile(reference: string, lang: Lang): StoredFile {
+  const file = findFile(reference, lang);
+  if (file.status === 'destroyed' || file.status === 'transferred') {
+    const status = lang === 'fr' ? (file.status === 'destroyed' ? 'détruit' : 'versé') : file.status;
+    reject(
+      'file_final',
+      `Le dossier ${file.draft.reference} est ${status} : il ne peut plus être modifié.`,
+      `The file ${file.draft.reference} is ${status}: it can no longer be changed.`,
+      lang,
+    );
+  }
+  return file;
+}
+
+/** The core's `Fields::checked`: a last name, a key no other person has, identifiers with a letter or digit. */
+function checkedFields(
+  id: number | null,
+  fields: { lastName: string; firstName: string; birthDate: string | null; externalKey: string | null },
+  identifiers: Identifier[] | null,
+  lang: Lang,
+): Omit<StoredPerson, 'id' | 'identifiers'> & { identifiers: Identifier[] | null } {
+  const lastName = fields.lastName.trim();
+  if (lastName === '') reject('person_name_missing', 'Une personne doit avoir un nom de famille.', 'A person needs a last name.', lang);
+  const trimmed = fields.externalKey?.trim() ?? '';
+  const key = trimmed === '' ? null : trimmed;
+  const holder = key === null ? undefined : state.persons.find((p) => p.key === key && p.id !== id);
+  if (key !== null && holder) {
+    const name = nameOf(holder);
+    reject(
+      'person_key_taken',
+      `La clé « ${key} » appartient déjà à ${name} (personne n° ${holder.id}). Liez cette personne (--person ${holder.id}) ou choisissez une autre clé.`,
+      `The key “${key}” already belongs to ${name} (person #${holder.id}). Attach that person (--person ${holder.id}) or choose another key.`,
+      lang,
+    );
+  }
+  const checked = identifiers?.map((i) => {
+    const value = i.value.trim();
+    if (normalized(value) === '') {
+      reject(
+        'identifier_invalid',
+        `Un identifiant de type ${i.kind} n’a ni lettre ni chiffre. Donnez sa valeur, ou retirez l’identifiant.`,
+        `An identifier of kind ${i.kind} has no letter or digit. Give its value, or leave the identifier out.`,
+        lang,
+      );
+    }
+    return { kind: i.kind, value };
+  });
+  return { key, lastName, firstName: fields.firstName.trim(), birthDate: fields.birthDate, identifiers: checked ?? null };
+}
+
+const CATEGORIES = ['sin', 'health_insurance_number', 'driver_licence', 'date_of_birth', 'contact', 'financial', 'health', 'family', 'employment', 'education', 'judicial'];
+
+function attachPerson(reference: string, link: PersonLink, lang: Lang): FileRecord {
+  const file = changeableFile(reference, lang);
+  const categories: string[] = [];
+  for (const category of link.categories.map((c) => c.trim()).filter((c) => c !== '')) {
+    if (!CATEGORIES.includes(category)) {
+      reject(
+        'unknown_category',
+        `« ${category} » n’est pas une catégorie de renseignements personnels. Utilisez l’une de : ${CATEGORIES.join(', ')}.`,
+        `“${category}” is not a category of personal information. Use one of: ${CATEGORIES.join(', ')}.`,
+        lang,
+      );
+    }
+    if (!categories.includes(category)) categories.push(category);
+  }
+  const purposes = link.purposes.map((p) => {
+    if (p.purpose.trim() === '') {
+      reject('purpose_missing', 'Une finalité doit dire pourquoi les renseignements ont été recueillis.', 'A purpose needs a text saying why the information was collected.', lang);
+    }
+    return { ...p, purpose: p.purpose.trim(), consentSource: p.consentSource.trim() };
+  });
+  let personId: number;
+  if ('existing' in link.person) {
+    const found = findPerson(link.person.existing, lang);
+    if (linkedTo(file, found.id)) {
+      const name = nameOf(found);
+      reject(
+        'person_already_linked',
+        `${name} (personne n° ${found.id}) est déjà liée au dossier ${file.draft.reference}. Modifiez la personne, ou détachez-la d’abord.`,
+        `${name} (person #${found.id}) is already linked to the file ${file.draft.reference}. Edit the person, or detach them first.`,
+        lang,
+      );
+    }
+    personId = found.id;
+  } else {
+    const fields = checkedFields(null, link.person.new, link.person.new.identifiers, lang);
+    personId = person(fields.key, fields.lastName, fields.firstName, fields.birthDate, fields.identifiers ?? []);
+  }
+  file.persons.push({ personId, categories, purposes });
+  file.updatedAt = stamp();
+  everyFacet = null;
+  return recordOf(file, lang);
+}
+
+/** `edit_person` (a held file about the person is refused by fake-shell.ts). */
+function editPerson(id: number, edit: PersonEdit, lang: Lang): Person {
+  const found = findPerson(id, lang);
+  const fields = checkedFields(id, edit, edit.identifiers, lang);
+  found.key = fields.key;
+  found.lastName = fields.lastName;
+  found.firstName = fields.firstName;
+  found.birthDate = fields.birthDate;
+  if (fields.identifiers !== null) found.identifiers = fields.identifiers;
+  for (const file of state.files.filter((f) => linkedTo(f, id))) file.updatedAt = stamp();
+  everyFacet = null;
+  return personOf(found, lang);
+}
+
+/** `detach_person`: with a reason; a person no file needs any more is erased with their identifiers. */
+function detachPerson(reference: string, personId: number, reason: string, lang: Lang): FileRecord {
+  if (reason.trim() === '') {
+    reject('reason_missing', 'Donnez un motif : une mise en suspens se place et se lève avec un motif.', 'Give a reason: a hold is placed and released with one.', lang);
+  }
+  const file = changeableFile(reference, lang);
+  findPerson(personId, lang);
+  if (!linkedTo(file, personId)) {
+    reject(
+      'person_not_linked',
+      `La personne n° ${personId} n’est pas liée au dossier ${file.draft.reference}. Vérifiez les personnes du dossier avec \`greffier files show\`.`,
+      `Person #${personId} is not linked to the file ${file.draft.reference}. Check the file's persons with \`greffier files show\`.`,
+      lang,
+    );
+  }
+  file.persons = file.persons.filter((p) => p.personId !== personId);
+  file.updatedAt = stamp();
+  if (!state.files.some((f) => linkedTo(f, personId))) state.persons = state.persons.filter((p) => p.id !== personId);
+  everyFacet = null;
+  return recordOf(file, lang);
+}
+
+/** The references of the files about a person (fake-shell.ts checks their holds before an edit). */
+export function filesOfPerson(id: number): string[] {
+  return state.files.filter((f) => linkedTo(f, id)).map((f) => f.draft.reference);
+}
+
 export function answerRegister(cmd: string, args: Record<string, unknown>, ctx: RegisterContext): { handled: boolean; value?: unknown } | Promise<{ handled: boolean; value?: unknown }> {
   const lang = ctx.lang();
   switch (cmd) {
@@ -816,24 +1027,16 @@ export function answerRegister(cmd: string, args: Record<string, unknown>, ctx: 
       everyFacet = null;
       return { handled: true, value: recordOf(file, lang) };
     }
-    case 'get_person': {
-      const found = state.persons.find((p) => p.id === Number(args.id));
-      if (!found) reject('unknown_person', `Il n’y a pas de personne n° ${String(args.id)}.`, `There is no person #${String(args.id)}.`, lang);
-      const out: Person = {
-        id: found.id,
-        key: found.key,
-        lastName: found.lastName,
-        firstName: found.firstName,
-        birthDate: found.birthDate,
-        identifiers: found.identifiers.map((i) => ({ kind: i.kind, masked: mask(i.value) })),
-        files: state.files
-          .filter((f) => f.persons.some((p) => p.personId === found.id))
-          .map((f) => rowOf(f.id, f.draft, f.status, birthOf(f), lang)),
-      };
-      return { handled: true, value: out };
-    }
+    case 'get_person':
+      return { handled: true, value: personOf(findPerson(Number(args.id), lang), lang) };
     case 'find_persons':
-      return { handled: true, value: [] };
+      return { handled: true, value: findPersons(String(args.query), lang) };
+    case 'attach_person':
+      return { handled: true, value: attachPerson(String(args.reference), args.link as PersonLink, lang) };
+    case 'edit_person':
+      return { handled: true, value: editPerson(Number(args.id), args.edit as PersonEdit, lang) };
+    case 'detach_person':
+      return { handled: true, value: detachPerson(String(args.reference), Number(args.personId), String(args.reason), lang) };
     case 'reveal_identifiers': {
       const found = state.persons.find((p) => p.id === Number(args.id));
       if (!found) reject('unknown_person', `Il n’y a pas de personne n° ${String(args.id)}.`, `There is no person #${String(args.id)}.`, lang);

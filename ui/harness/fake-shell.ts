@@ -13,6 +13,8 @@
 // editing a project reach the register too: the plan's side is fake-plan.ts's, and the files
 // follow here, through the fake register's own commands (as the core does in one transaction).
 // A new file (or a file moved) into a closed project is refused with `project_closed`.
+// Attaching a person to a held file, removing one from it, or editing a person one of whose files
+// is held is refused with `file_held`, as the core does (the holds are fake-disposition.ts's).
 import type {
   AppStatus,
   BackupReport,
@@ -42,7 +44,7 @@ import {
   setUp,
   type PlanContext,
 } from './fake-plan';
-import { answerRegister, setUpRegister, type RegisterContext } from './fake-register';
+import { answerRegister, filesOfPerson, setUpRegister, type RegisterContext } from './fake-register';
 
 interface Internals {
   invoke: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -251,6 +253,7 @@ const dispositionContext: DispositionContext = {
   lang: () => lang,
   session: () => state.session,
   stopOnce: params.get('incomplete') === '1',
+  emit,
 };
 
 /** A register command that answers at once (all those used below), through JSON as over the IPC. */
@@ -360,11 +363,45 @@ function refuseNewFileInClosedProject(cmd: string, args: Record<string, unknown>
   if (current?.toUpperCase() !== draft.project.toUpperCase()) refuseClosedProject(draft.project, lang);
 }
 
+/** The core's `refuse_if_held`: a file under a hold in force cannot change. */
+function refuseHeld(reference: string): void {
+  const holds = answerDisposition('holds_on_file', { reference }, dispositionContext).value as Hold[];
+  const hold = holds[0];
+  if (!hold) return;
+  // The real shell rejects with this plain object (CommandError), not with an Error.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw {
+    code: 'file_held',
+    message:
+      lang === 'fr'
+        ? `Le dossier ${reference} est sous la mise en suspens ${hold.number} (${hold.reason}) : il ne peut être modifié, détruit ni versé avant la levée de la suspension.`
+        : `File ${reference} is under legal hold ${hold.number} (${hold.reason}): it cannot be changed, destroyed or transferred until the hold is released.`,
+  };
+}
+
+/** Attaching, editing and detaching persons need manage_register, and no hold on the files they touch. */
+function refusePersonChange(cmd: string, args: Record<string, unknown>): void {
+  if (!(state.session?.permissions.includes('manage_register') ?? false)) {
+    const role = state.session?.role ?? 'clerk';
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw {
+      code: 'permission_denied',
+      message:
+        lang === 'fr'
+          ? `Permission refusée : il faut la permission « manage_register », que le rôle ${role} n’a pas. Adressez-vous à un administrateur.`
+          : `Permission denied: this needs the "manage_register" permission, which the ${role} role does not have. Ask an administrator.`,
+    };
+  }
+  const references = cmd === 'edit_person' ? filesOfPerson(Number(args.id)) : [String(args.reference)];
+  for (const reference of references) refuseHeld(reference);
+}
+
 async function answer(cmd: string, args: Record<string, unknown>): Promise<unknown> {
   await sleep(cmd === 'create_vault' || cmd.startsWith('unlock') ? 500 : cmd === 'import_plan' ? 700 : cmd === 'execute_batch' ? 1500 : 120);
   if (cmd === 'move_class') return moveClass(args);
   if (cmd === 'edit_project') return editProject(args);
   if (cmd === 'create_file' || cmd === 'update_file') refuseNewFileInClosedProject(cmd, args);
+  if (cmd === 'attach_person' || cmd === 'edit_person' || cmd === 'detach_person') refusePersonChange(cmd, args);
   const planned = answerPlan(cmd, args, planContext);
   if (planned.handled) return planned.value;
   const registered = await answerRegister(cmd, args, registerContext);

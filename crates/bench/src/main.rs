@@ -293,7 +293,7 @@ fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
     let approver = vault.sign_in("approver", &Secret::new(PASSWORD))?;
     let files = vault.file_count(&admin)?;
     let today = chrono::Local::now().date_naive();
-    let query = DueQuery { until: today, project: None, kind: None };
+    let query = DueQuery { until: today, project: None, kind: None, class: None };
     let mut run = DispositionRun { files, ..Default::default() };
     // Warm once, then time the first page (with its count) and the count alone.
     run.due_total = vault.due_files(&admin, &query, 0, 50)?.total;
@@ -334,7 +334,7 @@ fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
     let t = Instant::now();
     let export = work.join("due.csv");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&export)?);
-    run.export_rows = vault.export_due_csv(&admin, &query, &mut out)?;
+    run.export_rows = vault.export_due_csv(&admin, &query, greffier_core::Lang::Fr, &mut out)?;
     std::io::Write::flush(&mut out)?;
     run.export_seconds = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&export);

@@ -97,6 +97,9 @@ pub struct DueArgs {
     pub until: Option<String>,
     #[arg(long)]
     pub project: Option<String>,
+    /// A class of the plan: its files and those of every class under it.
+    #[arg(long)]
+    pub class: Option<String>,
     /// destruction, transfer or review.
     #[arg(long)]
     pub kind: Option<String>,
@@ -104,7 +107,8 @@ pub struct DueArgs {
     pub limit: u64,
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
-    /// Write the whole list (streamed) to this .csv file instead of printing a page.
+    /// Write the whole list to this file instead of printing a page: .csv or .xlsx (streamed),
+    /// or .pdf (at most 10,000 files).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
 }
@@ -160,6 +164,9 @@ pub enum DispositionCommand {
         due: bool,
         #[arg(long)]
         project: Option<String>,
+        /// With --due: the files of this class and of every class under it.
+        #[arg(long, requires = "due")]
+        class: Option<String>,
         /// At most this many files from the due list.
         #[arg(long, default_value_t = 10_000)]
         limit: u64,
@@ -511,6 +518,82 @@ pub enum PersonCommand {
     Find { query: String },
     /// Show a person's identifiers in clear (audited).
     Reveal { id: i64 },
+    /// Link a person to a file: one the register has (--person ID) or a new one (--last-name…),
+    /// with the categories of personal information the file holds and why it was collected.
+    /// Identifiers are printed masked.
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["person", "last_name"])))]
+    Attach {
+        /// The file's reference.
+        reference: String,
+        /// A person of the register, by id (`greffier person find`).
+        #[arg(long, conflicts_with_all = ["first_name", "birth_date", "external_key", "identifiers"])]
+        person: Option<i64>,
+        #[arg(long)]
+        last_name: Option<String>,
+        #[arg(long)]
+        first_name: Option<String>,
+        /// YYYY-MM-DD or DD/MM/YYYY.
+        #[arg(long)]
+        birth_date: Option<String>,
+        /// The person's key in another system (employee or client number); unique.
+        #[arg(long)]
+        external_key: Option<String>,
+        /// KIND=VALUE, KIND one of sin (nas), health_insurance (ramq), driver_licence,
+        /// client_number, employee_number, other; repeat for several.
+        #[arg(long = "identifier", value_name = "KIND=VALUE")]
+        identifiers: Vec<String>,
+        /// A category of personal information (sin, health, financial, contact…); repeat for several.
+        #[arg(long = "category", value_name = "CATEGORY")]
+        categories: Vec<String>,
+        /// Why the information was collected; repeat for several.
+        #[arg(long = "purpose", value_name = "TEXT")]
+        purposes: Vec<String>,
+        /// The consent of each --purpose, in the same order: given, refused, withdrawn,
+        /// not_required or unknown (the default).
+        #[arg(long = "consent", value_name = "CONSENT")]
+        consents: Vec<String>,
+    },
+    /// Change a person's names, birth date, key or identifiers (what is not named stays). A new
+    /// birth date recomputes the due dates of the files whose rule counts from birth.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args([
+        "last_name", "first_name", "birth_date", "no_birth_date", "external_key", "no_external_key",
+        "identifiers", "no_identifiers",
+    ])))]
+    Edit {
+        id: i64,
+        #[arg(long)]
+        last_name: Option<String>,
+        #[arg(long)]
+        first_name: Option<String>,
+        /// YYYY-MM-DD or DD/MM/YYYY.
+        #[arg(long, conflicts_with = "no_birth_date")]
+        birth_date: Option<String>,
+        /// Remove the birth date.
+        #[arg(long)]
+        no_birth_date: bool,
+        #[arg(long, conflicts_with = "no_external_key")]
+        external_key: Option<String>,
+        /// Remove the key.
+        #[arg(long)]
+        no_external_key: bool,
+        /// KIND=VALUE; the identifiers given replace all the person's identifiers.
+        #[arg(long = "identifier", value_name = "KIND=VALUE", conflicts_with = "no_identifiers")]
+        identifiers: Vec<String>,
+        /// Remove every identifier.
+        #[arg(long)]
+        no_identifiers: bool,
+    },
+    /// Remove a person from a file; a person no other file needs is erased with their
+    /// identifiers.
+    Detach {
+        /// The file's reference.
+        reference: String,
+        /// The person's id.
+        id: i64,
+        /// Why (required; audited).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args)]

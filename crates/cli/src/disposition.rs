@@ -4,8 +4,8 @@
 use std::{io::Write, path::Path};
 
 use greffier_core::{
-    plan_table::parse_date, Batch, BatchKind, DueKind, DueQuery, FileDecision, Hold, HoldKind, HoldTarget, Lang,
-    ReviewDecision,
+    disposition::ExecutionPhase, plan_table::parse_date, Batch, BatchKind, DueKind, DueQuery, FileDecision, Hold,
+    HoldKind, HoldTarget, Lang, ReviewDecision,
 };
 
 use crate::{
@@ -58,6 +58,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
         until: args.until.as_deref().map(date).transpose()?.unwrap_or_else(today),
         project: args.project,
         kind: args.kind.as_deref().map(due_kind).transpose()?,
+        class: args.class,
     };
     let (vault, session) = ctx.open_session()?;
     if let Some(path) = args.export {
@@ -66,11 +67,11 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
             Some("csv") => {
                 let file = std::fs::File::create(&path).map_err(|e| write_error(&path, e))?;
                 let mut out = std::io::BufWriter::new(file);
-                let count = vault.export_due_csv(&session, &query, &mut out)?;
+                let count = vault.export_due_csv(&session, &query, ctx.lang, &mut out)?;
                 out.flush().map_err(|e| write_error(&path, e))?;
                 count
             }
-            Some("xlsx") => vault.export_due_xlsx(&session, &query, &path)?,
+            Some("xlsx") => vault.export_due_xlsx(&session, &query, ctx.lang, &path)?,
             Some("pdf") => {
                 let report = vault.due_report(&session, &query, ctx.lang, greffier_core::DUE_PDF_MAX)?;
                 let pdf = crate::report::render_due_list(&report)?;
@@ -259,11 +260,11 @@ fn batch_or_json(ctx: &Context, batch: &Batch) {
 
 pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome, CliError> {
     match command {
-        DispositionCommand::Propose { kind, references, due, project, limit, note } => {
+        DispositionCommand::Propose { kind, references, due, project, class, limit, note } => {
             let kind = batch_kind(&kind)?;
             let (mut vault, session) = ctx.open_session()?;
             let batch = if due {
-                let query = DueQuery { until: today(), project, kind: None };
+                let query = DueQuery { until: today(), project, kind: None, class };
                 vault.propose_due(&session, kind, &query, limit, &note)?
             } else {
                 vault.propose_batch(&session, kind, &references, &note)?
@@ -290,7 +291,25 @@ pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome
         }
         DispositionCommand::Execute { batch, method } => {
             let (mut vault, session) = ctx.open_session()?;
-            let report = vault.execute_batch(&session, &batch, &method)?;
+            // Shown on a terminal only; no Ctrl-C handling: a batch runs whole or not at all.
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let l = ctx.lang;
+            let report = vault.execute_batch_with_progress(&session, &batch, &method, &mut |p| {
+                bar.set_message(match p.phase {
+                    ExecutionPhase::Checking => l.pick("Vérification", "Checking"),
+                    ExecutionPhase::Files => l.pick("Dossiers", "Files"),
+                    ExecutionPhase::Index => l.pick("Index", "Index"),
+                    ExecutionPhase::Checkpoint => l.pick("Journal", "Log"),
+                });
+                bar.set_length(p.total);
+                bar.set_position(p.done);
+            });
+            bar.finish_and_clear();
+            let report = report?;
             if ctx.json {
                 print_json(&report);
             } else {

@@ -4,8 +4,10 @@
 use std::{io::Write, path::Path};
 
 use greffier_core::{
-    plan_table::parse_date, FileDraft, FileFilter, FileRecord, FileStatus, ImportPhase, Lang, ProjectError,
-    RegisterFormat, Sensitivity, Waiting,
+    persons::{NewPerson, PersonEdit, PersonLink, PersonRef},
+    plan_table::parse_date,
+    Consent, FileDraft, FileFilter, FileRecord, FileStatus, Identifier, IdentifierKind, ImportPhase, Lang, Person,
+    ProjectError, Purpose, RegisterFormat, Sensitivity, Waiting,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -232,34 +234,145 @@ fn import(ctx: &Context, files: Option<&Path>, persons: Option<&Path>) -> Result
     Ok(Outcome::Success)
 }
 
+/// `KIND=VALUE`, the kind in English or French.
+fn identifier(text: &str) -> Result<Identifier, CliError> {
+    let parsed = text.split_once('=').and_then(|(kind, value)| Some((IdentifierKind::parse(kind)?, value)));
+    // The value is not repeated in the message: it is personal information.
+    let (kind, value) = parsed.ok_or_else(|| {
+        let kind = text.split_once('=').map_or("", |(kind, _)| kind);
+        bad_value(
+            format!("“{kind}=…” is not an identifier: write KIND=VALUE, KIND one of sin, health_insurance, driver_licence, client_number, employee_number, other."),
+            format!("« {kind}=… » n'est pas un identifiant : écrivez TYPE=VALEUR, TYPE parmi nas, ramq, permis, numero_client, matricule, autre."),
+        )
+    })?;
+    Ok(Identifier { kind, value: value.to_owned() })
+}
+
+fn consent(text: &str) -> Result<Consent, CliError> {
+    Consent::parse(text).ok_or_else(|| {
+        bad_value(
+            format!("“{text}” is not a consent: given, refused, withdrawn, not_required or unknown."),
+            format!("« {text} » n'est pas un consentement : oui, non, retiré, non requis ou inconnu."),
+        )
+    })
+}
+
+fn print_person(p: &Person) {
+    let ids: Vec<String> = p.identifiers.iter().map(|i| format!("{} {}", i.kind.as_str(), i.masked)).collect();
+    println!(
+        "#{:<6} {} {}  {}  [{}]",
+        p.id,
+        p.first_name,
+        p.last_name,
+        p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        ids.join(", ")
+    );
+    for f in &p.files {
+        println!("         {} — {}", f.reference, f.title);
+    }
+}
+
 pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError> {
-    let (vault, session) = ctx.open_session()?;
     match command {
+        PersonCommand::Attach {
+            reference,
+            person,
+            last_name,
+            first_name,
+            birth_date,
+            external_key,
+            identifiers,
+            categories,
+            purposes,
+            consents,
+        } => {
+            if consents.len() > purposes.len() {
+                return Err(bad_value(
+                    "Give one --consent per --purpose, in the same order.".into(),
+                    "Donnez un --consent par --purpose, dans le même ordre.".into(),
+                ));
+            }
+            let person = match (person, last_name) {
+                (Some(id), _) => PersonRef::Existing(id),
+                (None, last_name) => PersonRef::New(NewPerson {
+                    last_name: last_name.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    birth_date: birth_date.as_deref().map(date).transpose()?,
+                    external_key,
+                    identifiers: identifiers.iter().map(|i| identifier(i)).collect::<Result<_, _>>()?,
+                }),
+            };
+            let mut list = Vec::with_capacity(purposes.len());
+            for (n, purpose) in purposes.into_iter().enumerate() {
+                let consent = consents.get(n).map(|c| consent(c)).transpose()?.unwrap_or_default();
+                list.push(Purpose { purpose, consent, consent_date: None, consent_source: String::new() });
+            }
+            let link = PersonLink { person, categories, purposes: list };
+            let (mut vault, session) = ctx.open_session()?;
+            let before: Vec<i64> = vault.file(&session, &reference)?.persons.iter().map(|p| p.person_id).collect();
+            let record = vault.attach_person(&session, &reference, link)?;
+            if ctx.json {
+                print_json(&record);
+            } else {
+                print_file(ctx.lang, &record);
+                // The person attached, identifiers masked.
+                if let Some(added) = record.persons.iter().find(|p| !before.contains(&p.person_id)) {
+                    println!();
+                    print_person(&vault.person(&session, added.person_id)?);
+                }
+            }
+        }
+        PersonCommand::Edit {
+            id,
+            last_name,
+            first_name,
+            birth_date,
+            no_birth_date,
+            external_key,
+            no_external_key,
+            identifiers,
+            no_identifiers,
+        } => {
+            let birth_date = birth_date.as_deref().map(date).transpose()?;
+            let identifiers: Vec<Identifier> = identifiers.iter().map(|i| identifier(i)).collect::<Result<_, _>>()?;
+            let (mut vault, session) = ctx.open_session()?;
+            let current = vault.person(&session, id)?;
+            let edit = PersonEdit {
+                last_name: last_name.unwrap_or(current.last_name),
+                first_name: first_name.unwrap_or(current.first_name),
+                birth_date: if no_birth_date { None } else { birth_date.or(current.birth_date) },
+                external_key: if no_external_key { None } else { external_key.or(current.key) },
+                identifiers: match (no_identifiers, identifiers.is_empty()) {
+                    (true, _) => Some(Vec::new()),
+                    (false, false) => Some(identifiers),
+                    (false, true) => None,
+                },
+            };
+            let person = vault.edit_person(&session, id, edit)?;
+            if ctx.json {
+                print_json(&person);
+            } else {
+                print_person(&person);
+            }
+        }
+        PersonCommand::Detach { reference, id, reason } => {
+            let (mut vault, session) = ctx.open_session()?;
+            let record = vault.detach_person(&session, &reference, id, &reason)?;
+            show_or_json(ctx, &record);
+        }
         PersonCommand::Find { query } => {
+            let (vault, session) = ctx.open_session()?;
             let persons = vault.find_persons(&session, &query, 50)?;
             if ctx.json {
                 print_json(&persons);
             } else if persons.is_empty() {
                 println!("{}", ctx.lang.pick("Personne ne correspond.", "Nobody matches."));
             } else {
-                for p in &persons {
-                    let ids: Vec<String> =
-                        p.identifiers.iter().map(|i| format!("{} {}", i.kind.as_str(), i.masked)).collect();
-                    println!(
-                        "#{:<6} {} {}  {}  [{}]",
-                        p.id,
-                        p.first_name,
-                        p.last_name,
-                        p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                        ids.join(", ")
-                    );
-                    for f in &p.files {
-                        println!("         {} — {}", f.reference, f.title);
-                    }
-                }
+                persons.iter().for_each(print_person);
             }
         }
         PersonCommand::Reveal { id } => {
+            let (vault, session) = ctx.open_session()?;
             let identifiers = vault.reveal_identifiers(&session, id)?;
             if ctx.json {
                 print_json(&identifiers);

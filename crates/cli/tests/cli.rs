@@ -759,3 +759,94 @@ fn plan_move_and_project_edit_close_reopen() {
     assert!(out.contains("Projet rouvert : MANDAT-7"), "{out}");
     run(&["files", "add", "F-2", "--class", "P40-05", "--title", "PV", "--project", "MANDAT-7"]);
 }
+
+#[test]
+fn persons_are_attached_edited_and_detached_one_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("coffre");
+    ok(&vault, &["--user", "admin", "init", "--organisation", "Ville de Lévis", "--sample-plan"], &[]);
+    let admin = ["--user", "admin"];
+    let run = |args: &[&str]| ok(&vault, &[&admin[..], args].concat(), &[]);
+    // Class 600-20-10 (rule 6040): 18 + 10 years from the person's birth.
+    run(&["files", "add", "E-1", "--class", "600-20-10", "--title", "Expertise pédiatrique"]);
+
+    let out = run(&[
+        "--lang",
+        "en",
+        "person",
+        "attach",
+        "E-1",
+        "--last-name",
+        "Tremblay",
+        "--first-name",
+        "Émilie",
+        "--birth-date",
+        "2010-05-01",
+        "--identifier",
+        "nas=046 454 286",
+        "--category",
+        "santé",
+        "--purpose",
+        "Expertise",
+        "--consent",
+        "oui",
+    ]);
+    assert!(out.contains("Person: Émilie Tremblay [health]"), "{out}");
+    assert!(out.contains("sin ••• ••• 286"), "the identifier printed masked: {out}");
+    assert!(!out.contains("046 454 286") && !out.contains("454 286"), "never in clear: {out}");
+    assert!(out.contains("2038-05-01"), "the due date counts from birth: {out}");
+    let found: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "search", "personne:tremblay"])).expect("json");
+    assert_eq!(found["total"], 1, "{found}");
+    let persons: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "person", "find", "tremblay"])).expect("json");
+    let id = persons[0]["id"].as_i64().expect("id");
+
+    let edited: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "person", "edit", &id.to_string(), "--birth-date", "2012-05-01"]))
+            .expect("json");
+    assert_eq!(edited["birthDate"], "2012-05-01");
+    assert_eq!(edited["lastName"], "Tremblay", "what is not named stays");
+    assert_eq!(edited["identifiers"][0]["masked"], "••• ••• 286", "identifiers kept unless given");
+    let file: serde_json::Value = serde_json::from_str(&run(&["--json", "files", "show", "E-1"])).expect("json");
+    assert_eq!(file["due"]["semiActiveUntil"], "2040-05-01");
+
+    let usage = greffier(&vault, &[&admin[..], &["person", "edit", &id.to_string()]].concat(), &[]);
+    assert_eq!(usage.code, 2, "an edit names something to change: {}", usage.stderr);
+    let both = greffier(
+        &vault,
+        &[&admin[..], &["person", "attach", "E-1", "--person", "1", "--last-name", "X"]].concat(),
+        &[],
+    );
+    assert_eq!(both.code, 2, "an existing person or a new one, not both: {}", both.stderr);
+    fails(
+        &vault,
+        &[&admin[..], &["person", "attach", "E-1", "--person", &id.to_string()]].concat(),
+        &[],
+        "person_already_linked",
+    );
+    fails(
+        &vault,
+        &[&admin[..], &["person", "detach", "E-1", &id.to_string(), "--reason", " "]].concat(),
+        &[],
+        "reason_missing",
+    );
+
+    let detached: serde_json::Value = serde_json::from_str(&run(&[
+        "--json",
+        "person",
+        "detach",
+        "E-1",
+        &id.to_string(),
+        "--reason",
+        "Saisie en double",
+    ]))
+    .expect("json");
+    assert_eq!(detached["persons"], serde_json::json!([]));
+    let gone: serde_json::Value = serde_json::from_str(&run(&["--json", "person", "find", "tremblay"])).expect("json");
+    assert_eq!(gone, serde_json::json!([]), "no file needs the person: erased");
+    let audit = raw_connection(&vault)
+        .query_row("SELECT count(*) FROM audit_events WHERE action LIKE 'person.%'", [], |row| row.get::<_, i64>(0))
+        .expect("audit");
+    assert_eq!(audit, 4, "create, link, edit, unlink");
+}

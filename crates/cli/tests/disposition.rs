@@ -81,6 +81,21 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.contains("RP-1") && !csv.contains("RP-3"), "{csv}");
     refused(&vault, "admin", &["due", "--until", "2026-13-45"], "invalid_argument");
+    // A class takes the classes under it: 500-40 holds 500-40-15; its sibling 500-10 has none.
+    // Each file says which event started its clock and when.
+    let by_class = json(&ok(&vault, "admin", &["--json", "due", "--until", "2026-11-23", "--class", "500-40"]));
+    assert_eq!(by_class["total"], 2, "{by_class}");
+    assert_eq!(by_class["files"][0]["trigger"]["event"], "file_closed", "{by_class}");
+    assert_eq!(by_class["files"][0]["triggerDate"], "2015-06-30", "{by_class}");
+    let sibling = json(&ok(&vault, "admin", &["--json", "due", "--until", "2026-11-23", "--class", "500-10"]));
+    assert_eq!(sibling["total"], 0, "{sibling}");
+    let class_csv = dir.path().join("classe.csv");
+    ok(&vault, "admin", &["due", "--until", "2026-11-23", "--class", "500", "--export", &class_csv.to_string_lossy()]);
+    let class_csv = std::fs::read_to_string(&class_csv).expect("export");
+    assert_eq!(class_csv.lines().count(), 3, "the same two files as the page: {class_csv}");
+    assert!(class_csv.lines().next().is_some_and(|h| h.ends_with(",trigger,trigger_date")), "{class_csv}");
+    assert!(class_csv.contains(",fermeture du dossier,2015-06-30"), "named in the CLI's language: {class_csv}");
+    refused(&vault, "admin", &["due", "--class", "999-99"], "unknown_class");
     // And as an Excel workbook, streamed, every cell text, read back as a spreadsheet program would.
     let names = || -> std::collections::BTreeSet<String> {
         std::fs::read_dir(dir.path())
@@ -129,6 +144,8 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     refused(&vault, "admin", &["hold", "release", &number, "--reason", " "], "reason_missing");
     ok(&vault, "admin", &["hold", "release", &number, "--reason", "Litige réglé"]);
 
+    // Proposing from the due list keeps to the class asked for.
+    refused(&vault, "marie", &["disposition", "propose", "--due", "--class", "500-10"], "batch_empty");
     // Proposed by marie: she cannot approve it; the administrator does.
     let batch = json(&ok(&vault, "marie", &["--json", "disposition", "propose", "--due"]));
     let batch_number = batch["number"].as_str().expect("batch").to_owned();

@@ -19,11 +19,13 @@ use crate::{
     audit::{self, AuditAction, NewEvent},
     clock::stamp,
     ledger::{self, LedgerEntry},
-    register::{next_change, RegisterError},
+    project::Explanation,
+    register::{birth_date_of, date_col, due_dates, next_change, parse_col, RegisterError},
+    retention::{CopyKind, Disposition, Period, TriggerEvent},
     search::checkpoint_truncate,
     users::Session,
     vault::{signer, Vault},
-    Error, ErrorCode, Lang, UserMessage,
+    Error, ErrorCode, FileDates, Lang, UserMessage,
 };
 
 // ----- holds -----
@@ -204,6 +206,8 @@ pub struct DueReport {
     pub organisation: String,
     pub until: String,
     pub project: Option<String>,
+    /// The class asked for (its subclasses are in the list too).
+    pub class: Option<String>,
     pub kind: Option<DueKind>,
     /// Who made it: their display name and user name.
     pub generated_by: String,
@@ -219,6 +223,9 @@ pub struct DueQuery {
     pub until: NaiveDate,
     pub project: Option<String>,
     pub kind: Option<DueKind>,
+    /// A class of the plan: the files of that class and of every class under it.
+    #[serde(default)]
+    pub class: Option<String>,
 }
 
 /// A file of the due list.
@@ -241,6 +248,10 @@ pub struct DueFile {
     pub held_by: Option<String>,
     /// The open batch it is in, if any.
     pub batch: Option<String>,
+    /// The event that started the clock (the rule version's, as the file's explanation says).
+    pub trigger: TriggerEvent,
+    /// The date the clock started from, as the file's explanation computes it.
+    pub trigger_date: Option<String>,
 }
 
 /// A page of the due list.
@@ -253,16 +264,41 @@ pub struct DuePage {
 }
 
 const DUE_SELECT: &str = "SELECT f.id, f.reference, f.title, c.code, p.code, r.number, f.rule_version, f.closed_on,
-        f.semi_active_until, f.disposition
+        f.semi_active_until, f.disposition, v.trigger_event, v.trigger_detail, f.opened_on, f.contract_ended_on,
+        f.last_activity_on, f.other_dates
     FROM files f
     JOIN plan_classes c ON c.id = f.class_id
     JOIN retention_rules r ON r.id = f.rule_id
+    LEFT JOIN retention_rule_versions v ON v.rule_id = f.rule_id AND v.version = f.rule_version
     LEFT JOIN projects p ON p.id = f.project_id";
 
+/// The due list's filter, with named parameters (`:until`, `:project`, `:kind`, `:class`). A
+/// class takes its whole branch: the class and, through `parent_id`, every class under it —
+/// the same walk as a hold on a class (`FILE_HOLDS_SQL`), which holds the files of the classes
+/// under it, taken from the other end.
 const DUE_WHERE: &str = "WHERE f.status NOT IN ('destroyed', 'transferred')
-      AND f.semi_active_until IS NOT NULL AND f.semi_active_until <= ?1
-      AND (?2 IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = ?2))
-      AND (?3 IS NULL OR f.disposition = ?3)";
+      AND f.semi_active_until IS NOT NULL AND f.semi_active_until <= :until
+      AND (:project IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = :project))
+      AND (:kind IS NULL OR f.disposition = :kind)
+      AND (:class IS NULL OR f.class_id IN (
+          WITH RECURSIVE branch(id) AS (
+              SELECT id FROM plan_classes WHERE code = :class
+              UNION SELECT sub.id FROM plan_classes sub JOIN branch b ON sub.parent_id = b.id)
+          SELECT id FROM branch))";
+
+/// A `DueQuery`'s values as `DUE_WHERE` binds them.
+struct DueArgs {
+    until: String,
+    project: Option<String>,
+    kind: Option<&'static str>,
+    class: Option<String>,
+}
+
+impl DueArgs {
+    fn named(&self) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+        vec![(":until", &self.until), (":project", &self.project), (":kind", &self.kind), (":class", &self.class)]
+    }
+}
 
 /// How many files fall due in a period, by final disposition.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -316,8 +352,8 @@ pub struct RecomputeReport {
     pub reindexed: u64,
 }
 
-/// The columns of the due list's CSV export.
-pub const DUE_COLUMNS: [&str; 11] = [
+/// The columns of the due list's CSV and XLSX exports.
+pub const DUE_COLUMNS: [&str; 13] = [
     "reference",
     "title",
     "class",
@@ -329,9 +365,25 @@ pub const DUE_COLUMNS: [&str; 11] = [
     "disposition",
     "hold",
     "batch",
+    "trigger",
+    "trigger_date",
 ];
 
+/// A row of `DUE_SELECT`. A rule that starts at a birth date needs the file's persons: its
+/// `trigger_date` is filled by [`Marks::mark`].
 fn due_row(row: &Row<'_>) -> rusqlite::Result<DueFile> {
+    let (code, detail): (String, String) = (row.get(10)?, row.get(11)?);
+    let trigger = TriggerEvent::from_columns(&code, &detail).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, format!("trigger {code}").into())
+    })?;
+    let dates = FileDates {
+        opened_on: parse_col(row.get(12)?),
+        closed_on: parse_col(row.get(7)?),
+        contract_ended_on: parse_col(row.get(13)?),
+        last_activity_on: parse_col(row.get(14)?),
+        other: serde_json::from_str(&row.get::<_, String>(15)?).unwrap_or_default(),
+    };
+    let trigger_date = date_col(trigger_date_of(&trigger, &dates, None));
     Ok(DueFile {
         id: row.get(0)?,
         reference: row.get(1)?,
@@ -345,7 +397,27 @@ fn due_row(row: &Row<'_>) -> rusqlite::Result<DueFile> {
         disposition: row.get(9)?,
         held_by: None,
         batch: None,
+        trigger,
+        trigger_date,
     })
+}
+
+/// The date a file's clock started from, as its explanation computes it. `due_dates` decides
+/// (the last activity falls back to the closing date, a fixed date is the rule's own), so it is
+/// asked rather than its rules repeated here; the periods do not change the start.
+fn trigger_date_of(trigger: &TriggerEvent, dates: &FileDates, birth: Option<NaiveDate>) -> Option<NaiveDate> {
+    let explanation = Explanation {
+        class: String::new(),
+        project: None,
+        sensitivity: None,
+        copy: CopyKind::Principal,
+        active: Period::Years(0),
+        semi_active: Period::Years(0),
+        disposition: Disposition::Destroy,
+        trigger: trigger.clone(),
+        chain: Vec::new(),
+    };
+    due_dates(&explanation, dates, birth).trigger_date
 }
 
 /// Whether any hold is in force or any batch open: when none is, the due list need not look
@@ -368,6 +440,10 @@ impl Marks {
     }
 
     fn mark(&self, conn: &Connection, file: &mut DueFile) -> rusqlite::Result<()> {
+        if file.trigger == TriggerEvent::BirthDate {
+            let birth = birth_date_of(conn, file.id)?;
+            file.trigger_date = date_col(trigger_date_of(&file.trigger, &FileDates::default(), birth));
+        }
         if self.holds {
             file.held_by = hold_on_file(conn, file.id)?.map(|(number, _)| number);
         }
@@ -569,6 +645,24 @@ pub enum BatchFlag {
     Gone,
 }
 
+impl BatchFlag {
+    /// Why the file should not go ahead, as a clause of a sentence.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            BatchFlag::Held { hold, reason } => {
+                lang.pick(format!("mise en suspens {hold} ({reason})"), format!("hold {hold} ({reason})"))
+            }
+            BatchFlag::NoLongerDue { due_on: Some(due) } => {
+                lang.pick(format!("il n'est plus échu (échéance au {due})"), format!("it is no longer due ({due})"))
+            }
+            BatchFlag::NoLongerDue { due_on: None } => lang
+                .pick("il n'est plus échu (aucune date de disposition)", "it is no longer due (no disposition date)")
+                .to_owned(),
+            BatchFlag::Gone => lang.pick("il a quitté le registre", "it left the register").to_owned(),
+        }
+    }
+}
+
 /// A file of a batch, with what changed since it was proposed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -602,6 +696,25 @@ pub struct DestroyedFile {
     pub destroyed_at: String,
 }
 
+/// The step after a destruction's transaction that did not complete (the batch stays
+/// `incomplete` until it does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinishStep {
+    IndexMerge,
+    Checkpoint,
+}
+
+impl FinishStep {
+    fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            FinishStep::IndexMerge => lang.pick("la fusion de l'index de recherche", "the merge of the search index"),
+            FinishStep::Checkpoint => {
+                lang.pick("le point de contrôle du journal du coffre", "the checkpoint of the vault's log")
+            }
+        }
+    }
+}
+
 /// What an execution did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -624,6 +737,33 @@ pub struct ExecutionTimings {
     pub index: f64,
     pub checkpoint: f64,
 }
+
+/// Where the execution of a batch is, in the order its steps run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExecutionPhase {
+    /// The approved files checked again (holds, due date, disposition).
+    Checking,
+    /// The files destroyed, anonymised or transferred, in one transaction.
+    Files,
+    /// The search index catching up and merging away the destroyed files' documents.
+    Index,
+    /// The vault's log checkpointed and truncated (destructions and anonymisations).
+    Checkpoint,
+}
+
+/// What an execution reports as it goes: its phase and, for the phases that count files, how
+/// many are done of how many (`total` 0: the phase has no count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionProgress {
+    pub phase: ExecutionPhase,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// How many files go by between two progress reports of the files phase.
+const PROGRESS_STEP: u64 = 250;
 
 // ----- the certificate -----
 
@@ -817,10 +957,10 @@ pub enum DispositionError {
     AlreadyInBatch { reference: String, batch: String },
     #[error("File {reference} is not in batch {batch}.")]
     NotInBatch { reference: String, batch: String },
-    #[error("File {reference} of batch {batch} cannot be approved: {why}. Reject it, or release the hold, then decide again.")]
-    FlaggedFile { reference: String, batch: String, why: String },
-    #[error("Batch {number} was executed, but {what} did not complete: no certificate is issued yet. Close other Greffier windows and commands, free disk space if it is full, then run `greffier disposition execute {number}` again.")]
-    Incomplete { number: String, what: &'static str },
+    #[error("File {reference} of batch {batch} cannot be approved: {}. Reject it, or release the hold, then decide again.", .flag.describe(Lang::En))]
+    FlaggedFile { reference: String, batch: String, flag: BatchFlag },
+    #[error("Batch {number} was executed, but {} did not complete: no certificate is issued yet. Close other Greffier windows and commands, free disk space if it is full, then run `greffier disposition execute {number}` again.", .step.describe(Lang::En))]
+    Incomplete { number: String, step: FinishStep },
     #[error("Batch {number} has no certificate: only an executed destruction or anonymisation batch has one.")]
     NoCertificate { number: String },
     #[error("The destruction ledger {path} is damaged at line {line} ({detail}). Do not use this vault: restore the ledger from its copy or report the incident.")]
@@ -885,8 +1025,8 @@ impl UserMessage for DispositionError {
             WrongDisposition { reference, disposition, expected, kind } => format!("La disposition finale du dossier {reference} est {disposition}, non {expected} : il ne peut entrer dans un lot de type « {kind} »."),
             AlreadyInBatch { reference, batch } => format!("Le dossier {reference} est déjà dans le lot {batch}."),
             NotInBatch { reference, batch } => format!("Le dossier {reference} n'est pas dans le lot {batch}."),
-            FlaggedFile { reference, batch, why } => format!("Le dossier {reference} du lot {batch} ne peut être approuvé : {why}. Rejetez-le, ou levez la suspension, puis décidez de nouveau."),
-            Incomplete { number, what } => format!("Le lot {number} a été exécuté, mais {what} n'a pas abouti : aucun certificat n'est encore délivré. Fermez les autres fenêtres et commandes Greffier, libérez de l'espace disque s'il est plein, puis relancez `greffier disposition execute {number}`."),
+            FlaggedFile { reference, batch, flag } => format!("Le dossier {reference} du lot {batch} ne peut être approuvé : {}. Rejetez-le, ou levez la suspension, puis décidez de nouveau.", flag.describe(Lang::Fr)),
+            Incomplete { number, step } => format!("Le lot {number} a été exécuté, mais {} n'a pas abouti : aucun certificat n'est encore délivré. Fermez les autres fenêtres et commandes Greffier, libérez de l'espace disque s'il est plein, puis relancez `greffier disposition execute {number}`.", step.describe(Lang::Fr)),
             NoCertificate { number } => format!("Le lot {number} n'a pas de certificat : seul un lot de destruction ou d'anonymisation exécuté en a un."),
             LedgerDamaged { path, line, detail } => format!("Le registre de destruction {path} est endommagé à la ligne {line} ({detail}). N'utilisez pas ce coffre : restaurez le registre depuis sa copie ou signalez l'incident."),
             CertificateUnreadable { detail } => format!("Le fichier du certificat n'a pu être lu : {detail}. Donnez le fichier CSV écrit par `greffier certificate export`."),
@@ -1084,21 +1224,15 @@ impl Vault {
         limit: u64,
     ) -> Result<Vec<DueFile>, Error> {
         self.require(session, Permission::ViewRegister)?;
+        let args = self.due_args(query)?;
+        let limit = limit.min(10_000);
+        let mut named = args.named();
+        named.push((":limit", &limit));
+        named.push((":offset", &offset));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id LIMIT ?4 OFFSET ?5"
+            "{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id LIMIT :limit OFFSET :offset"
         ))?;
-        let mut files = stmt
-            .query_map(
-                params![
-                    query.until.to_string(),
-                    query.project,
-                    query.kind.map(DueKind::code),
-                    limit.min(10_000),
-                    offset
-                ],
-                due_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut files = stmt.query_map(named.as_slice(), due_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         let marks = Marks::load(&self.conn)?;
         for file in &mut files {
             marks.mark(&self.conn, file)?;
@@ -1109,11 +1243,11 @@ impl Vault {
     /// How many files the due list holds.
     pub fn due_count(&self, session: &Session, query: &DueQuery) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
-        let args = params![query.until.to_string(), query.project, query.kind.map(DueKind::code)];
+        let args = self.due_args(query)?;
         Ok(self
             .conn
             .prepare_cached(&format!("SELECT count(*) FROM files f {DUE_WHERE}"))?
-            .query_row(args, |row| row.get(0))?)
+            .query_row(args.named().as_slice(), |row| row.get(0))?)
     }
 
     /// Every file of the due list, one at a time, for an export that never holds the whole list.
@@ -1124,8 +1258,9 @@ impl Vault {
         each: &mut dyn FnMut(&DueFile) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
+        let args = self.due_args(query)?;
         let mut stmt = self.conn.prepare(&format!("{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id"))?;
-        let mut rows = stmt.query(params![query.until.to_string(), query.project, query.kind.map(DueKind::code)])?;
+        let mut rows = stmt.query(args.named().as_slice())?;
         let marks = Marks::load(&self.conn)?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
@@ -1135,6 +1270,27 @@ impl Vault {
             count += 1;
         }
         Ok(count)
+    }
+
+    /// The filter's values; an unknown class is refused rather than listing nothing.
+    fn due_args(&self, query: &DueQuery) -> Result<DueArgs, Error> {
+        let given = |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let class = given(&query.class);
+        if let Some(code) = &class {
+            let known: bool =
+                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM plan_classes WHERE code = ?1)", [code], |row| {
+                    row.get(0)
+                })?;
+            if !known {
+                return Err(crate::PlanError::UnknownClass { code: code.clone() }.into());
+            }
+        }
+        Ok(DueArgs {
+            until: query.until.to_string(),
+            project: given(&query.project),
+            kind: query.kind.map(DueKind::code),
+            class,
+        })
     }
 
     /// The calendar: counts by month for `months` months from the first day of `from`'s month,
@@ -1316,6 +1472,7 @@ impl Vault {
             organisation: self.organisation()?,
             until: query.until.to_string(),
             project: query.project.clone(),
+            class: query.class.clone(),
             kind: query.kind,
             generated_by: format!("{} ({})", session.user.display_name, session.user.username),
             total: files.len() as u64,
@@ -1326,8 +1483,15 @@ impl Vault {
     /// Writes the due list as an Excel workbook at `path`, streamed: the sheet is written in
     /// rust_xlsxwriter's constant-memory mode, whose temporary file sits beside `path` (the
     /// folder the user chose for this clear-text export) and is removed when it is saved. Every
-    /// cell is text, so codes such as `0002` keep their zeros.
-    pub fn export_due_xlsx(&self, session: &Session, query: &DueQuery, path: &std::path::Path) -> Result<u64, Error> {
+    /// cell is text, so codes such as `0002` keep their zeros. The trigger events are named in
+    /// `lang`.
+    pub fn export_due_xlsx(
+        &self,
+        session: &Session,
+        query: &DueQuery,
+        lang: Lang,
+        path: &std::path::Path,
+    ) -> Result<u64, Error> {
         use rust_xlsxwriter::{Format, Workbook};
         let failed = |e: rust_xlsxwriter::XlsxError| -> Error {
             crate::IoError::new("write", path, std::io::Error::other(e.to_string())).into()
@@ -1342,7 +1506,7 @@ impl Vault {
         for (column, title) in DUE_COLUMNS.iter().enumerate() {
             sheet.write_string_with_format(0, column as u16, *title, &bold).map_err(failed)?;
         }
-        for (column, width) in [16, 60, 12, 12, 8, 6, 11, 11, 6, 12, 14].into_iter().enumerate() {
+        for (column, width) in [16, 60, 12, 12, 8, 6, 11, 11, 6, 12, 14, 28, 11].into_iter().enumerate() {
             sheet.set_column_width(column as u16, width).map_err(failed)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(failed)?;
@@ -1350,6 +1514,7 @@ impl Vault {
         let count = self.for_each_due_file(session, query, &mut |f| {
             row += 1;
             let version = f.rule_version.to_string();
+            let trigger = f.trigger.label(lang);
             let cells = [
                 f.reference.as_str(),
                 &f.title,
@@ -1362,6 +1527,8 @@ impl Vault {
                 &f.disposition,
                 f.held_by.as_deref().unwrap_or(""),
                 f.batch.as_deref().unwrap_or(""),
+                &trigger,
+                f.trigger_date.as_deref().unwrap_or(""),
             ];
             for (column, text) in cells.iter().enumerate() {
                 if !text.is_empty() {
@@ -1374,11 +1541,13 @@ impl Vault {
         Ok(count)
     }
 
-    /// Writes the due list as CSV, one row at a time (never the whole list in memory).
+    /// Writes the due list as CSV, one row at a time (never the whole list in memory). The
+    /// trigger events are named in `lang`.
     pub fn export_due_csv(
         &self,
         session: &Session,
         query: &DueQuery,
+        lang: Lang,
         out: &mut dyn std::io::Write,
     ) -> Result<u64, Error> {
         let failed = |e: csv::Error| -> Error {
@@ -1399,6 +1568,8 @@ impl Vault {
                 &f.disposition,
                 f.held_by.as_deref().unwrap_or(""),
                 f.batch.as_deref().unwrap_or(""),
+                &f.trigger.label(lang),
+                f.trigger_date.as_deref().unwrap_or(""),
             ])
             .map_err(failed)
         })?;
@@ -1634,17 +1805,10 @@ impl Vault {
             };
             if decision == FileDecision::Approved {
                 if let Some(flag) = flags.first() {
-                    let why = match flag {
-                        BatchFlag::Held { hold, reason } => format!("hold {hold} ({reason})"),
-                        BatchFlag::NoLongerDue { due_on } => {
-                            format!("no longer due ({})", due_on.as_deref().unwrap_or("no date"))
-                        }
-                        BatchFlag::Gone => "it left the register".to_owned(),
-                    };
                     return Err(DispositionError::FlaggedFile {
                         reference: reference.trim().to_owned(),
                         batch: batch.number,
-                        why,
+                        flag: flag.clone(),
                     }
                     .into());
                 }
@@ -1715,12 +1879,27 @@ impl Vault {
     /// then merges the index and checkpoints both databases; a transfer marks the files
     /// transferred. Holds are checked again inside the transaction. Audited.
     pub fn execute_batch(&mut self, session: &Session, number: &str, method: &str) -> Result<ExecutionReport, Error> {
+        self.execute_batch_with_progress(session, number, method, &mut |_| {})
+    }
+
+    /// [`Vault::execute_batch`], telling `progress` each phase as it starts and the files done
+    /// as they go. There is no way to stop it half-way: a batch is executed whole or not at all
+    /// (a failure after its transaction leaves it `incomplete`, and running it again finishes).
+    pub fn execute_batch_with_progress(
+        &mut self,
+        session: &Session,
+        number: &str,
+        method: &str,
+        progress: &mut dyn FnMut(ExecutionProgress),
+    ) -> Result<ExecutionReport, Error> {
         self.require(session, Permission::ProposeDisposition)?;
         let row = load_batch(&self.conn, number)?;
         let batch = row.batch;
+        let mut report =
+            |phase: ExecutionPhase, done: u64, total: u64| progress(ExecutionProgress { phase, done, total });
         match batch.state {
             BatchState::Approved => {}
-            BatchState::Incomplete => return self.finish_destruction(&batch.number),
+            BatchState::Incomplete => return self.finish_destruction(&batch.number, &mut report),
             state => {
                 return Err(DispositionError::BatchState {
                     number: batch.number,
@@ -1747,6 +1926,8 @@ impl Vault {
             .prepare("SELECT file_id, reference FROM batch_files WHERE batch_id = ?1 AND decision = 'approved' ORDER BY file_id")?
             .query_map([batch.id], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let approved = ids.len() as u64;
+        report(ExecutionPhase::Checking, 0, approved);
         for (id, reference) in &ids {
             refuse_if_held(&tx, *id, reference)?;
         }
@@ -1780,6 +1961,9 @@ impl Vault {
                 }
             }
         }
+        report(ExecutionPhase::Checking, approved, approved);
+        let total = file_ids.len() as u64;
+        report(ExecutionPhase::Files, 0, total);
         let (files, persons) = match batch.kind {
             BatchKind::Destruction => {
                 let who = Actors {
@@ -1789,7 +1973,7 @@ impl Vault {
                     executed_by: &session.user.username,
                     at: &stamp(now),
                 };
-                destroy(&tx, &who, &file_ids, &[])?
+                destroy(&tx, &who, &file_ids, &[], &mut |done| report(ExecutionPhase::Files, done, total))?
             }
             BatchKind::Anonymisation => {
                 let who = crate::anonymise::Anonymiser {
@@ -1809,12 +1993,16 @@ impl Vault {
                 let mut stmt = tx.prepare(
                     "UPDATE files SET status = 'transferred', change_seq = ?1, updated_at = ?2 WHERE id = ?3",
                 )?;
-                for id in &file_ids {
+                for (done, id) in (1..).zip(&file_ids) {
                     stmt.execute(params![seq, stamp(now), id])?;
+                    if u64::is_multiple_of(done, PROGRESS_STEP) {
+                        report(ExecutionPhase::Files, done, total);
+                    }
                 }
-                (file_ids.len() as u64, Vec::new())
+                (total, Vec::new())
             }
         };
+        report(ExecutionPhase::Files, files, total);
         let certificate = match batch.kind {
             BatchKind::Destruction => {
                 Some(next_number(&tx, "disposition_batches", "certificate_number", "CD", self.today().year())?)
@@ -1854,6 +2042,7 @@ impl Vault {
         tx.commit()?;
         let rows_ms = started.elapsed().as_secs_f64() * 1000.0;
         if batch.kind == BatchKind::Transfer {
+            report(ExecutionPhase::Index, 0, 0);
             self.sync_index();
             return Ok(ExecutionReport {
                 batch: load_batch(&self.conn, number)?.batch,
@@ -1881,21 +2070,26 @@ impl Vault {
             prev: String::new(),
         };
         ledger::append(&self.paths.dir, entry)?;
-        let mut report = self.finish_destruction(&batch.number)?;
-        report.files = files;
-        report.persons = persons.len() as u64;
-        report.left_out = left_out;
-        report.timings_ms.rows = rows_ms;
-        Ok(report)
+        let mut done = self.finish_destruction(&batch.number, &mut report)?;
+        done.files = files;
+        done.persons = persons.len() as u64;
+        done.left_out = left_out;
+        done.timings_ms.rows = rows_ms;
+        Ok(done)
     }
 
     /// The end of a destruction: the index merged and its old files removed, both logs
     /// checkpointed and truncated. Until it completes the batch stays incomplete.
-    fn finish_destruction(&mut self, number: &str) -> Result<ExecutionReport, Error> {
+    fn finish_destruction(
+        &mut self,
+        number: &str,
+        report: &mut dyn FnMut(ExecutionPhase, u64, u64),
+    ) -> Result<ExecutionReport, Error> {
         let batch = load_batch(&self.conn, number)?.batch;
         if !ledger::contains(&self.paths.dir, &batch.number)? {
             self.append_ledger_for(&batch)?;
         }
+        report(ExecutionPhase::Index, 0, 0);
         let started = std::time::Instant::now();
         let index_done = self.with_index(|index, conn| {
             index.catch_up(conn)?;
@@ -1910,17 +2104,12 @@ impl Vault {
             }
         };
         if !index_done {
-            return Err(
-                DispositionError::Incomplete { number: batch.number, what: "the merge of the search index" }.into()
-            );
+            return Err(DispositionError::Incomplete { number: batch.number, step: FinishStep::IndexMerge }.into());
         }
+        report(ExecutionPhase::Checkpoint, 0, 0);
         let started = std::time::Instant::now();
         if !checkpoint_truncate(&self.conn)? {
-            return Err(DispositionError::Incomplete {
-                number: batch.number,
-                what: "the checkpoint of the vault's log",
-            }
-            .into());
+            return Err(DispositionError::Incomplete { number: batch.number, step: FinishStep::Checkpoint }.into());
         }
         let checkpoint_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.conn.execute("UPDATE disposition_batches SET state = 'executed' WHERE id = ?1", [batch.id])?;
@@ -2028,7 +2217,7 @@ impl Vault {
                         executed_by: &entry.executed_by,
                         at: &entry.executed_at,
                     };
-                    destroy(&tx, &who, &entry.file_ids, &entry.person_ids)?.0
+                    destroy(&tx, &who, &entry.file_ids, &entry.person_ids, &mut |_| {})?.0
                 }
             };
             tx.commit()?;
@@ -2036,7 +2225,7 @@ impl Vault {
                 NewEvent::new(AuditAction::DispositionReplay, "batch", &entry.batch)
                     .details(serde_json::json!({ "files": files, "replayedAt": stamp(now) })),
             )?;
-            self.finish_destruction(&entry.batch)?;
+            self.finish_destruction(&entry.batch, &mut |_, _, _| {})?;
             replayed += 1;
         }
         // Batches executed here that the ledger does not list yet.
@@ -2569,6 +2758,7 @@ fn destroy(
     who: &Actors<'_>,
     file_ids: &[i64],
     also_persons: &[i64],
+    progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, Vec<i64>), Error> {
     let seq = next_change(tx)?;
     let mut read = tx.prepare(
@@ -2635,13 +2825,16 @@ fn destroy(
             events.query_map(params!["file", id.to_string()], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         audit::erase_details(tx, &seqs)?;
         destroyed += 1;
+        if destroyed.is_multiple_of(PROGRESS_STEP) {
+            progress(destroyed);
+        }
     }
     Ok((destroyed, erase_unneeded_persons(tx, persons, seq)?))
 }
 
 /// Erases the persons no file needs any more (their identifiers, a tombstone for the index, the
 /// details of their audit events); returns those whose row was deleted.
-fn erase_unneeded_persons(tx: &Connection, persons: BTreeSet<i64>, seq: i64) -> Result<Vec<i64>, Error> {
+pub(crate) fn erase_unneeded_persons(tx: &Connection, persons: BTreeSet<i64>, seq: i64) -> Result<Vec<i64>, Error> {
     let mut tombstone = tx
         .prepare_cached("INSERT OR REPLACE INTO register_deletions (kind, id, change_seq) VALUES ('person', ?1, ?2)")?;
     let mut events =

@@ -355,6 +355,20 @@ pub enum RegisterError {
     UnknownPerson { id: i64 },
     #[error("A person needs a last name.")]
     PersonNameMissing,
+    #[error("{name} (person #{id}) is already linked to the file {reference}. Edit the person, or detach them first.")]
+    PersonAlreadyLinked { reference: String, id: i64, name: String },
+    #[error(
+        "Person #{id} is not linked to the file {reference}. Check the file's persons with `greffier files show`."
+    )]
+    PersonNotLinked { reference: String, id: i64 },
+    #[error("The key “{key}” already belongs to {name} (person #{id}). Attach that person (--person {id}) or choose another key.")]
+    PersonKeyTaken { key: String, id: i64, name: String },
+    #[error("An identifier of kind {} has no letter or digit. Give its value, or leave the identifier out.", kind.as_str())]
+    IdentifierInvalid { kind: IdentifierKind },
+    #[error("A purpose needs a text saying why the information was collected.")]
+    PurposeMissing,
+    #[error("Give a reason for detaching the person: it is kept in the audit trail.")]
+    DetachReasonMissing,
     #[error("“{value}” is not a category of personal information. Use one of: {}.", INFO_CATEGORIES.join(", "))]
     UnknownCategory { value: String },
     #[error("The file has {total} problem{}; nothing was imported. Correct {} and import it again:{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "it" } else { "them" }, list(problems, *total, Lang::En))]
@@ -397,6 +411,12 @@ impl UserMessage for RegisterError {
             FileFinal { .. } => ErrorCode::FileFinal,
             UnknownPerson { .. } => ErrorCode::UnknownPerson,
             PersonNameMissing => ErrorCode::PersonNameMissing,
+            PersonAlreadyLinked { .. } => ErrorCode::PersonAlreadyLinked,
+            PersonNotLinked { .. } => ErrorCode::PersonNotLinked,
+            PersonKeyTaken { .. } => ErrorCode::PersonKeyTaken,
+            IdentifierInvalid { .. } => ErrorCode::IdentifierInvalid,
+            PurposeMissing => ErrorCode::PurposeMissing,
+            DetachReasonMissing => ErrorCode::ReasonMissing,
             UnknownCategory { .. } => ErrorCode::UnknownCategory,
             SheetInvalid { .. } => ErrorCode::RegisterFileInvalid,
             SheetUnreadable { .. } => ErrorCode::RegisterFileUnreadable,
@@ -430,6 +450,25 @@ impl UserMessage for RegisterError {
             }
             UnknownPerson { id } => format!("Il n'y a pas de personne n° {id}."),
             PersonNameMissing => "Une personne doit avoir un nom de famille.".into(),
+            PersonAlreadyLinked { reference, id, name } => format!(
+                "{name} (personne n° {id}) est déjà liée au dossier {reference}. Modifiez la personne, ou détachez-la d'abord."
+            ),
+            PersonNotLinked { reference, id } => format!(
+                "La personne n° {id} n'est pas liée au dossier {reference}. Vérifiez les personnes du dossier avec `greffier files show`."
+            ),
+            PersonKeyTaken { key, id, name } => format!(
+                "La clé « {key} » appartient déjà à {name} (personne n° {id}). Liez cette personne (--person {id}) ou choisissez une autre clé."
+            ),
+            IdentifierInvalid { kind } => format!(
+                "Un identifiant de type {} n'a ni lettre ni chiffre. Donnez sa valeur, ou retirez l'identifiant.",
+                kind.as_str()
+            ),
+            PurposeMissing => {
+                "Une finalité doit dire pourquoi les renseignements ont été recueillis.".into()
+            }
+            DetachReasonMissing => {
+                "Donnez le motif du retrait de la personne : il est conservé dans le journal d'audit.".into()
+            }
             UnknownCategory { value } => format!(
                 "« {value} » n'est pas une catégorie de renseignements personnels. Utilisez l'une de : {}.",
                 INFO_CATEGORIES.join(", ")
@@ -619,8 +658,11 @@ pub struct FilePerson {
 #[serde(rename_all = "camelCase")]
 pub struct Purpose {
     pub purpose: String,
+    #[serde(default)]
     pub consent: Consent,
+    #[serde(default)]
     pub consent_date: Option<NaiveDate>,
+    #[serde(default)]
     pub consent_source: String,
 }
 
@@ -1351,7 +1393,7 @@ impl Vault {
         self.file_by_id(id)
     }
 
-    fn file_by_id(&self, id: i64) -> Result<FileRecord, Error> {
+    pub(crate) fn file_by_id(&self, id: i64) -> Result<FileRecord, Error> {
         let stored =
             self.conn.query_row(&format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.id = ?1"), [id], stored_file)?;
         let basis = project::basis_of_rule(&self.conn, &stored.rule, Some(stored.rule_version), CopyKind::Principal)?;

@@ -68,7 +68,7 @@ fn file(vault: &mut Vault, session: &Session, reference: &str, class: &str, titl
 }
 
 fn until_today() -> DueQuery {
-    DueQuery { until: date("2026-11-23"), project: None, kind: None }
+    DueQuery { until: date("2026-11-23"), project: None, kind: None, class: None }
 }
 
 fn refs(items: &[&str]) -> Vec<String> {
@@ -201,6 +201,11 @@ fn the_due_list_reads_stored_dates_and_holds_block_every_step_and_no_one_approve
     let err = vault.approve_batch(&archivist, &batch.number, "").expect_err("flagged");
     assert_eq!(err.code(), ErrorCode::FileFlagged);
     assert!(err.to_string().contains("D-2"), "{err}");
+    // Both languages name the hold in their own words.
+    let (english, french) = (err.to_string(), err.french());
+    assert!(english.contains(&format!("hold {} (Demande 2026-07)", person_less_hold.number)), "{english}");
+    assert!(french.contains(&format!("mise en suspens {} (Demande 2026-07)", person_less_hold.number)), "{french}");
+    assert_no_english(&french);
     vault
         .decide_files(&archivist, &batch.number, &refs(&["D-2"]), FileDecision::Rejected, "Sous suspension")
         .expect("rejected");
@@ -782,4 +787,198 @@ fn an_anonymisation_removes_the_persons_keeps_the_file_and_survives_a_restore() 
     let after_restore = traces_live(&fixture, &restored, &admin, &ANON[..2]);
     assert!(after_restore.is_empty(), "anonymised canaries found after the restore: {after_restore:?}");
     assert!(!traces_live(&fixture, &restored, &admin, &KEPT).is_empty());
+}
+
+/// Words of the English messages that a French one must not contain.
+fn assert_no_english(french: &str) {
+    for word in ["hold ", "no longer", "no date", "left the register", "the merge", "did not"] {
+        assert!(!french.contains(word), "“{word}” in a French message: {french}");
+    }
+}
+
+#[test]
+fn a_flagged_file_is_refused_in_the_language_of_the_message() {
+    let flags = [
+        BatchFlag::Held { hold: "H-2026-0001".into(), reason: "Litige".into() },
+        BatchFlag::NoLongerDue { due_on: Some("2036-06-30".into()) },
+        BatchFlag::NoLongerDue { due_on: None },
+        BatchFlag::Gone,
+    ];
+    for flag in flags {
+        let error = greffier_core::DispositionError::FlaggedFile {
+            reference: "D-1".into(),
+            batch: "LOT-2026-0001".into(),
+            flag: flag.clone(),
+        };
+        let french = error.french();
+        assert_no_english(&french);
+        assert!(french.contains(&flag.describe(greffier_core::Lang::Fr)), "{french}");
+        assert!(error.to_string().contains(&flag.describe(greffier_core::Lang::En)), "{error}");
+        assert_ne!(flag.describe(greffier_core::Lang::Fr), flag.describe(greffier_core::Lang::En), "{flag:?}");
+    }
+    let no_date = BatchFlag::NoLongerDue { due_on: None }.describe(greffier_core::Lang::Fr);
+    assert!(no_date.contains("aucune date"), "{no_date}");
+}
+
+#[test]
+fn the_due_list_filters_by_a_class_and_its_subclasses() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    // 500-10 has 500-10-05 (rule 5010) and 500-10-10 (rule 5020) under it; 500-40-15 is a
+    // class of its sibling 500-40.
+    file(&mut vault, &admin, "S-1", "500-10-05", "Demande de service", "2015-06-30");
+    file(&mut vault, &admin, "P-1", "500-10-10", "Plainte", "2015-06-30");
+    file(&mut vault, &admin, "R-1", "500-40-15", "Revue de presse", "2015-06-30");
+    let by_class = |vault: &Vault, class: &str| {
+        let query = DueQuery { class: Some(class.into()), ..until_today() };
+        let page = vault.due_files(&admin, &query, 0, 50).expect("due");
+        let mut listed: Vec<String> = page.files.iter().map(|f| f.reference.clone()).collect();
+        listed.sort();
+        let mut csv = Vec::new();
+        let exported = vault.export_due_csv(&admin, &query, greffier_core::Lang::Fr, &mut csv).expect("csv");
+        let csv = String::from_utf8(csv).expect("utf-8");
+        let mut rows: Vec<String> =
+            csv.lines().skip(1).map(|line| line.split(',').next().unwrap_or_default().to_owned()).collect();
+        rows.sort();
+        assert_eq!((page.total, exported), (listed.len() as u64, listed.len() as u64), "count, page and CSV agree");
+        assert_eq!(rows, listed, "the CSV lists what the page does");
+        assert_eq!(vault.due_count(&admin, &query).expect("count"), page.total);
+        listed
+    };
+    assert_eq!(by_class(&vault, "500-10"), ["P-1", "S-1"], "the class's subclasses are in, its sibling out");
+    assert_eq!(by_class(&vault, "500-10-05"), ["S-1"]);
+    assert_eq!(by_class(&vault, "500"), ["P-1", "R-1", "S-1"], "the whole branch, two levels down");
+    assert_eq!(by_class(&vault, "500-40"), ["R-1"]);
+    assert_eq!(by_class(&vault, "500-30"), Vec::<String>::new());
+    assert_eq!(vault.due_count(&admin, &until_today()).expect("count"), 3, "no class: every file");
+    let err = vault
+        .due_count(&admin, &DueQuery { class: Some("999-99".into()), ..until_today() })
+        .expect_err("an unknown class is refused, not an empty list");
+    assert_eq!(err.code(), ErrorCode::UnknownClass);
+
+    // A hold on the class holds the same files the filter selects (the same branch).
+    let hold = vault
+        .place_hold(&admin, HoldTarget::Class("500-10".into()), HoldKind::Audit, "Vérification", None)
+        .expect("hold");
+    let held: Vec<String> = vault
+        .due_files(&admin, &until_today(), 0, 50)
+        .expect("due")
+        .files
+        .into_iter()
+        .filter(|f| f.held_by.as_deref() == Some(hold.number.as_str()))
+        .map(|f| f.reference)
+        .collect();
+    let mut held = held;
+    held.sort();
+    assert_eq!(held, by_class(&vault, "500-10"));
+    vault.release_hold(&admin, &hold.number, "Terminée").expect("released");
+
+    // The PDF's data and a proposal from the filter keep to the class.
+    let query = DueQuery { class: Some("500-10".into()), ..until_today() };
+    let report = vault.due_report(&admin, &query, greffier_core::Lang::Fr, 100).expect("report");
+    assert_eq!((report.total, report.class.as_deref()), (2, Some("500-10")));
+    let batch = vault.propose_due(&archivist, BatchKind::Destruction, &query, 100, "").expect("proposed");
+    let mut proposed: Vec<String> =
+        vault.batch_files(&admin, &batch.number).expect("files").into_iter().map(|f| f.reference).collect();
+    proposed.sort();
+    assert_eq!(proposed, ["P-1", "S-1"], "R-1 is of another class");
+}
+
+#[test]
+fn a_due_file_says_which_event_started_its_clock_and_when() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, _) = setup(&fixture);
+    file(&mut vault, &admin, "C-1", "500-40-15", "Fermé", "2015-06-30");
+    // Rule 5090 (500-30-15) starts at the last activity: 3 years, then destroyed.
+    vault
+        .create_file(
+            &admin,
+            FileDraft {
+                reference: "A-1".into(),
+                class: "500-30-15".into(),
+                title: "Compte d'usager".into(),
+                dates: FileDates {
+                    opened_on: Some(date("2010-01-04")),
+                    closed_on: Some(date("2020-03-31")),
+                    last_activity_on: Some(date("2019-02-15")),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .expect("file");
+    let closed = due_file(&vault, &admin, "C-1");
+    assert_eq!(closed.trigger, greffier_core::TriggerEvent::FileClosed);
+    assert_eq!(closed.trigger_date.as_deref(), Some("2015-06-30"));
+    let active = due_file(&vault, &admin, "A-1");
+    assert_eq!(active.trigger, greffier_core::TriggerEvent::LastActivity);
+    assert_eq!(active.trigger_date.as_deref(), Some("2019-02-15"), "the last activity, not the closing");
+    assert_eq!(active.due_on, "2022-02-15");
+    // What the due list says is what the file's explanation says.
+    for due in [&closed, &active] {
+        let record = vault.file(&admin, &due.reference).expect("file");
+        assert_eq!(record.explanation.trigger, due.trigger, "{}", due.reference);
+        assert_eq!(record.due.trigger_date.map(|d| d.to_string()), due.trigger_date, "{}", due.reference);
+    }
+    // The exports name the event in the language asked for, in the last two columns.
+    let mut csv = Vec::new();
+    vault.export_due_csv(&admin, &until_today(), greffier_core::Lang::Fr, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let header = csv.lines().next().expect("header");
+    assert!(header.ends_with(",trigger,trigger_date"), "{header}");
+    let line = csv.lines().find(|l| l.starts_with("A-1,")).expect("A-1");
+    assert!(line.ends_with(",dernière activité,2019-02-15"), "{line}");
+    let mut csv = Vec::new();
+    vault.export_due_csv(&admin, &until_today(), greffier_core::Lang::En, &mut csv).expect("csv");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let line = csv.lines().find(|l| l.starts_with("C-1,")).expect("C-1");
+    assert!(line.ends_with(",file closed,2015-06-30"), "{line}");
+}
+
+#[test]
+fn an_execution_reports_its_phases_in_order_with_the_final_counts() {
+    use greffier_core::disposition::{ExecutionPhase, ExecutionProgress};
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    for n in 1..=3 {
+        file(&mut vault, &admin, &format!("D-{n}"), "500-40-15", "À détruire", "2015-06-30");
+    }
+    file(&mut vault, &admin, "T-1", "100-30-10", "À verser", "2015-06-30");
+    file(&mut vault, &admin, "T-2", "100-30-10", "Rouvert", "2015-06-30");
+    let phases = |events: &[ExecutionProgress]| {
+        let mut phases: Vec<ExecutionPhase> = events.iter().map(|e| e.phase).collect();
+        phases.dedup();
+        phases
+    };
+    let last_of = |events: &[ExecutionProgress], phase: ExecutionPhase| {
+        events.iter().rev().find(|e| e.phase == phase).map(|e| (e.done, e.total))
+    };
+
+    let batch = vault.propose_batch(&admin, BatchKind::Destruction, &refs(&["D-1", "D-2", "D-3"]), "").expect("batch");
+    vault.approve_batch(&archivist, &batch.number, "").expect("approved");
+    let mut events = Vec::new();
+    let report =
+        vault.execute_batch_with_progress(&admin, &batch.number, "", &mut |p| events.push(p)).expect("executed");
+    assert_eq!(report.files, 3);
+    assert_eq!(
+        phases(&events),
+        [ExecutionPhase::Checking, ExecutionPhase::Files, ExecutionPhase::Index, ExecutionPhase::Checkpoint],
+        "{events:?}"
+    );
+    assert_eq!(events.first().map(|e| (e.done, e.total)), Some((0, 3)), "{events:?}");
+    assert_eq!(last_of(&events, ExecutionPhase::Checking), Some((3, 3)));
+    assert_eq!(last_of(&events, ExecutionPhase::Files), Some((3, 3)), "every file done");
+    assert!(events.iter().all(|e| e.done <= e.total || e.total == 0), "{events:?}");
+
+    // A transfer has no checkpoint; a file left out is not counted among those done.
+    let transfer = vault.propose_batch(&archivist, BatchKind::Transfer, &refs(&["T-1", "T-2"]), "").expect("batch");
+    vault.approve_batch(&admin, &transfer.number, "").expect("approved");
+    vault.reopen_file(&admin, "T-2").expect("reopened");
+    let mut events = Vec::new();
+    let report =
+        vault.execute_batch_with_progress(&archivist, &transfer.number, "", &mut |p| events.push(p)).expect("executed");
+    assert_eq!((report.files, report.left_out.len()), (1, 1));
+    assert_eq!(phases(&events), [ExecutionPhase::Checking, ExecutionPhase::Files, ExecutionPhase::Index]);
+    assert_eq!(last_of(&events, ExecutionPhase::Checking), Some((2, 2)), "both approved files checked");
+    assert_eq!(last_of(&events, ExecutionPhase::Files), Some((1, 1)), "one transferred");
 }

@@ -40,6 +40,7 @@ pub enum FilePurpose {
     RegisterExport,
     DueExport,
     CertificateExport,
+    TransferSlips,
 }
 
 /// Asks the user where to save a backup or which one to restore (a native dialog, on the main
@@ -92,6 +93,14 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
                 .add_filter("CSV", &["csv"])
                 .set_title(lang.pick("Enregistrer le certificat", "Save the certificate"))
                 .set_file_name(lang.pick("certificat-de-destruction.pdf", "destruction-certificate.pdf"))
+                .save_file(),
+            FilePurpose::TransferSlips => rfd::FileDialog::new()
+                .add_filter("PDF", &["pdf"])
+                .add_filter("CSV", &["csv"])
+                .set_title(lang.pick("Enregistrer les bordereaux de versement", "Save the transfer slips"))
+                .set_file_name(
+                    lang.pick(format!("bordereaux-de-versement-{today}.pdf"), format!("transfer-slips-{today}.pdf")),
+                )
                 .save_file(),
         };
         let _ = tx.send(chosen);

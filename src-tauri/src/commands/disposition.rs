@@ -5,13 +5,17 @@
 use std::path::PathBuf;
 
 use greffier_core::{
-    Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery, ExecutionReport, FileDecision,
-    FileRecord, Hold, HoldKind, HoldTarget, ReviewDecision,
+    disposition::ExecutionProgress, Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery,
+    ExecutionReport, FileDecision, FileRecord, Hold, HoldKind, HoldTarget, ReviewDecision,
 };
 use serde::Serialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Emitter};
 
-use crate::{state::blocking, CommandError};
+use crate::{
+    error::ShellCode,
+    state::{blocking, AppState},
+    CommandError,
+};
 
 #[tauri::command]
 pub async fn due_calendar(
@@ -40,7 +44,10 @@ pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
         match extension.as_str() {
-            "xlsx" => return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, &path)),
+            "xlsx" => {
+                let lang = state.lang();
+                return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, lang, &path));
+            }
             "pdf" => {
                 let lang = state.lang();
                 let report = state.with_session(|vault, session| {
@@ -52,9 +59,10 @@ pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result
             }
             _ => {}
         }
+        let lang = state.lang();
         let file = std::fs::File::create(&path).map_err(|e| state.core_error(&io(e)))?;
         let mut out = std::io::BufWriter::new(file);
-        let count = state.with_session(|vault, session| vault.export_due_csv(session, &query, &mut out))?;
+        let count = state.with_session(|vault, session| vault.export_due_csv(session, &query, lang, &mut out))?;
         std::io::Write::flush(&mut out).map_err(|e| state.core_error(&io(e)))?;
         Ok(count)
     })
@@ -166,10 +174,33 @@ pub async fn decide_files(
     .await
 }
 
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecuteProgress {
+    operation: &'static str,
+    #[serde(flatten)]
+    progress: ExecutionProgress,
+}
+
+/// Executes an approved batch (or finishes an incomplete one); progress events `vault-progress`
+/// (operation `execute`, with the phase). `cancel_operation` does not stop it: a batch is
+/// executed whole or not at all. Other commands answer `busy` meanwhile.
 #[tauri::command]
 pub async fn execute_batch(app: AppHandle, number: String, method: String) -> Result<ExecutionReport, CommandError> {
-    blocking(app, move |state| state.with_session(|vault, session| vault.execute_batch(session, &number, &method)))
-        .await
+    let emitter = app.clone();
+    blocking(app, move |state: &AppState| {
+        state.long_operation(|slot| {
+            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+            let mut progress = |progress: ExecutionProgress| {
+                let _ = emitter.emit("vault-progress", ExecuteProgress { operation: "execute", progress });
+            };
+            open.vault
+                .execute_batch_with_progress(session, &number, &method, &mut progress)
+                .map_err(|e| state.core_error(&e))
+        })
+    })
+    .await
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use greffier_core::{
+    persons::{PersonEdit, PersonLink},
     FileDraft, FileFilter, FileRecord, FileSearchPage, Identifier, ImportPhase, Person, RegisterFormat,
     RegisterImportReport,
 };
@@ -70,6 +71,33 @@ pub async fn get_person(app: AppHandle, id: i64) -> Result<Person, CommandError>
 #[tauri::command]
 pub async fn reveal_identifiers(app: AppHandle, id: i64) -> Result<Vec<Identifier>, CommandError> {
     blocking(app, move |state| state.with_session(|vault, session| vault.reveal_identifiers(session, id))).await
+}
+
+/// Links a person (of the register, or new) to a file; answers the file.
+#[tauri::command]
+pub async fn attach_person(app: AppHandle, reference: String, link: PersonLink) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.attach_person(session, &reference, link)))
+        .await
+}
+
+/// Changes a person; the identifiers, when given, replace theirs.
+#[tauri::command]
+pub async fn edit_person(app: AppHandle, id: i64, edit: PersonEdit) -> Result<Person, CommandError> {
+    blocking(app, move |state| state.with_session(|vault, session| vault.edit_person(session, id, edit))).await
+}
+
+/// Removes a person from a file, with a reason; answers the file.
+#[tauri::command]
+pub async fn detach_person(
+    app: AppHandle,
+    reference: String,
+    person_id: i64,
+    reason: String,
+) -> Result<FileRecord, CommandError> {
+    blocking(app, move |state| {
+        state.with_session(|vault, session| vault.detach_person(session, &reference, person_id, &reason))
+    })
+    .await
 }
 
 #[derive(Clone, Serialize)]

@@ -3,7 +3,7 @@ import { listen, type Event } from '@tauri-apps/api/event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, AppEvent, ClientErrorCode, Command, toCommandError } from './api';
 import { currentOf, RULE_0002 } from './plan/fixtures';
-import type { AppStatus, FileDraft, VaultProgress } from './types';
+import type { AppStatus, FileDraft, PersonEdit, PersonLink, VaultProgress } from './types';
 // The shell's source, to check that both sides name the same commands.
 import shellLib from '../../../src-tauri/src/lib.rs?raw';
 
@@ -245,6 +245,14 @@ describe('the wrappers of the plan, schedule and projects commands', () => {
 });
 
 describe('the wrappers of the register commands', () => {
+  // `PersonRef` is externally tagged in Rust (`{ "existing": 7 }` or `{ "new": {…} }`).
+  const link: PersonLink = {
+    person: { new: { lastName: 'Bélanger', firstName: 'Zoé', birthDate: null, externalKey: null, identifiers: [{ kind: 'sin', value: '046 454 286' }] } },
+    categories: ['sin', 'employment'],
+    purposes: [{ purpose: 'Dossier d’emploi', consent: 'given', consentDate: '2010-05-01', consentSource: 'formulaire' }],
+  };
+  // `identifiers: null` keeps the person's identifiers.
+  const personEdit: PersonEdit = { lastName: 'Bélanger', firstName: 'Zoé', birthDate: '1985-07-15', externalKey: 'E-0412', identifiers: null };
   const filter = { query: 'quebec', class: '100-20', project: null, status: 'active', sensitivity: null, due: '2031' } as const;
   const draft: FileDraft = {
     reference: 'D-2026-0001',
@@ -274,6 +282,9 @@ describe('the wrappers of the register commands', () => {
     ['findPersons', () => api.findPersons('Bélanger'), 'find_persons', { query: 'Bélanger' }],
     ['getPerson', () => api.getPerson(7), 'get_person', { id: 7 }],
     ['revealIdentifiers', () => api.revealIdentifiers(7), 'reveal_identifiers', { id: 7 }],
+    ['attachPerson', () => api.attachPerson('D-1', link), 'attach_person', { reference: 'D-1', link }],
+    ['editPerson', () => api.editPerson(7, personEdit), 'edit_person', { id: 7, edit: personEdit }],
+    ['detachPerson', () => api.detachPerson('D-1', 7, 'erreur'), 'detach_person', { reference: 'D-1', personId: 7, reason: 'erreur' }],
     ['importRegister', () => api.importRegister('/d.csv', null), 'import_register', { files: '/d.csv', persons: null }],
     ['exportFiles', () => api.exportFiles(filter, '/d.xlsx'), 'export_files', { filter, path: '/d.xlsx' }],
   ])('%s invokes %s with its arguments', async (_, callIt, command, args) => {

@@ -11,6 +11,7 @@ import type {
   Batch,
   BatchDetail,
   BatchKind,
+  BatchProgress,
   DestroyedFile,
   DueCalendar,
   DuePage,
@@ -38,6 +39,8 @@ import type {
   NewProject,
   NewUser,
   Person,
+  PersonEdit,
+  PersonLink,
   PlanClass,
   PlanExportFormat,
   Project,
@@ -102,6 +105,9 @@ export const Command = {
   FindPersons: 'find_persons',
   GetPerson: 'get_person',
   RevealIdentifiers: 'reveal_identifiers',
+  AttachPerson: 'attach_person',
+  EditPerson: 'edit_person',
+  DetachPerson: 'detach_person',
   ImportRegister: 'import_register',
   ExportFiles: 'export_files',
   DueCalendar: 'due_calendar',
@@ -128,7 +134,7 @@ export type Command = (typeof Command)[keyof typeof Command];
 
 /** Events the shell emits. */
 export const AppEvent = {
-  /** Progress of a backup, a restore or a register import (`VaultProgress`). */
+  /** Progress of a backup, a restore, a register import (`VaultProgress`) or a batch's execution (`BatchProgress`). */
   VaultProgress: 'vault-progress',
 } as const;
 
@@ -344,6 +350,27 @@ export const api = {
     call<Identifier[]>(Command.RevealIdentifiers, { id }),
 
   /**
+   * Links a person to the file `reference` — one already in the register, or a new one —
+   * with the categories of information the file holds about them and why; answers the file.
+   */
+  attachPerson: (reference: string, link: PersonLink): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.AttachPerson, { reference, link }),
+
+  /**
+   * Changes a person's fields; a new date of birth recomputes the due dates of the files whose
+   * rule starts at birth.
+   */
+  editPerson: (id: number, edit: PersonEdit): Promise<CommandResult<Person>> =>
+    call<Person>(Command.EditPerson, { id, edit }),
+
+  /**
+   * Removes a person from the file `reference`, with a reason; a person no other file needs
+   * is erased with their identifiers. Answers the file.
+   */
+  detachPerson: (reference: string, personId: number, reason: string): Promise<CommandResult<FileRecord>> =>
+    call<FileRecord>(Command.DetachPerson, { reference, personId, reason }),
+
+  /**
    * Imports a files sheet and/or a persons sheet (.csv or .xlsx), all or nothing; emits
    * `vault-progress` (operation `import`); `cancelled` after `cancelOperation`.
    */
@@ -421,6 +448,11 @@ export const api = {
   ): Promise<CommandResult<Batch>> =>
     call<Batch>(Command.DecideFiles, { number, references, decision, reason }),
 
+  /**
+   * Executes an approved batch (or finishes an incomplete one); emits `vault-progress`
+   * (operation `execute`, see `onBatchProgress`). It cannot be cancelled: a batch is executed
+   * whole or not at all.
+   */
   executeBatch: (number: string, method: string): Promise<CommandResult<ExecutionReport>> =>
     call<ExecutionReport>(Command.ExecuteBatch, { number, method }),
 
@@ -458,6 +490,25 @@ export const api = {
       };
     } catch {
       // Without the event permission the operation still runs; only its progress is not shown.
+      return () => undefined;
+    }
+  },
+
+  /**
+   * Calls `handler` for every progress event of a batch's execution until the returned
+   * function is called (the other operations' events on `vault-progress` are not its).
+   */
+  onBatchProgress: async (handler: (progress: BatchProgress) => void): Promise<() => void> => {
+    if (!isTauri()) return () => undefined;
+    try {
+      const unlisten = await listen<BatchProgress | VaultProgress>(AppEvent.VaultProgress, (event) => {
+        if (event.payload.operation === 'execute') handler(event.payload);
+      });
+      return () => {
+        unlisten();
+      };
+    } catch {
+      // Without the event permission the batch still runs; only its progress is not shown.
       return () => undefined;
     }
   },

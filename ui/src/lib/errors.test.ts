@@ -85,6 +85,15 @@ describe('placeError', () => {
     ['moveClass', 'permission_denied', null],
     ['editProject', 'unknown_user', 'owner'],
     ['editProject', 'unknown_project', null],
+    ['attachPerson', 'person_already_linked', 'existing'],
+    ['attachPerson', 'person_key_taken', 'externalKey'],
+    ['attachPerson', 'identifier_invalid', 'identifiers'],
+    ['attachPerson', 'purpose_missing', 'purposes'],
+    ['attachPerson', 'file_held', null],
+    ['editPerson', 'person_key_taken', 'externalKey'],
+    ['editPerson', 'permission_denied', null],
+    ['detachPerson', 'reason_missing', 'reason'],
+    ['detachPerson', 'file_held', null],
   ])('%s: %s goes to %s', (form, code, field) => {
     expect(placeError(form, error(code))).toEqual({ field, code, message: `message for ${code}` });
   });
@@ -129,6 +138,9 @@ describe('placeError', () => {
       batchDecision: ['reason'],
       batchOutput: ['path'],
       review: ['until', 'rule', 'justification'],
+      attachPerson: ['existing', 'lastName', 'birthDate', 'externalKey', 'identifiers', 'categories', 'purposes'],
+      editPerson: ['lastName', 'birthDate', 'externalKey', 'identifiers'],
+      detachPerson: ['reason'],
     };
     for (const [form, table] of Object.entries(ERROR_FIELDS)) {
       for (const field of Object.values(table)) {

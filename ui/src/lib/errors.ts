@@ -171,6 +171,25 @@ export const ERROR_FIELDS = {
     io: 'path',
     dialog_unavailable: 'path',
   },
+  attachPerson: {
+    // The person chosen is already on the file, or was erased meanwhile.
+    person_already_linked: 'existing',
+    unknown_person: 'existing',
+    person_name_missing: 'lastName',
+    person_key_taken: 'externalKey',
+    // The core does not say which one: placed on the identifiers as a whole.
+    identifier_invalid: 'identifiers',
+    unknown_category: 'categories',
+    purpose_missing: 'purposes',
+  },
+  editPerson: {
+    person_name_missing: 'lastName',
+    person_key_taken: 'externalKey',
+    identifier_invalid: 'identifiers',
+  },
+  detachPerson: {
+    reason_missing: 'reason',
+  },
   review: {
     reason_missing: 'justification',
     // The date asked for is not after the one the file is kept until.

@@ -164,6 +164,7 @@ export type ImportPhase = 'checking' | 'writing' | 'indexing';
 /**
  * Payload of the `vault-progress` event, sent while a backup, a restore or a register import
  * runs. An import says its phase, and its `total` is 0 (rows are counted as they are read).
+ * A batch's execution sends a `BatchProgress` on the same event (`api.onBatchProgress`).
  */
 export interface VaultProgress {
   operation: 'backup' | 'restore' | 'import';
@@ -181,7 +182,8 @@ export type FilePurpose =
   | 'register_import'
   | 'register_export'
   | 'due_export'
-  | 'certificate_export';
+  | 'certificate_export'
+  | 'transfer_slips';
 
 /** A decision on a file in review (final disposition T). */
 export type ReviewDecision =
@@ -697,6 +699,57 @@ export interface Person {
   files: FileRow[];
 }
 
+/**
+ * A category of personal information a file may hold about a person (the core's
+ * `INFO_CATEGORIES`).
+ */
+export type InfoCategory =
+  | 'sin'
+  | 'health_insurance_number'
+  | 'driver_licence'
+  | 'date_of_birth'
+  | 'contact'
+  | 'financial'
+  | 'health'
+  | 'family'
+  | 'employment'
+  | 'education'
+  | 'judicial';
+
+/** A person not yet in the register, as typed (`NewPerson`). */
+export interface NewPerson {
+  lastName: string;
+  firstName: string;
+  /** `YYYY-MM-DD`. */
+  birthDate: string | null;
+  /** The person's number in another system (an employee or client number); unique. */
+  externalKey: string | null;
+  identifiers: Identifier[];
+}
+
+/** Which person a link is about (`PersonRef`): one already in the register, or a new one. */
+export type PersonRef = { existing: number } | { new: NewPerson };
+
+/** A person linked to a file, with what the file holds about them and why (`attach_person`). */
+export interface PersonLink {
+  person: PersonRef;
+  categories: InfoCategory[];
+  /** At least one. */
+  purposes: Purpose[];
+}
+
+/**
+ * A person's fields as they are to be (`edit_person`). `identifiers`: `null` keeps the current
+ * ones (the screen only knows them masked), a list replaces them all (an empty one removes them).
+ */
+export interface PersonEdit {
+  lastName: string;
+  firstName: string;
+  birthDate: string | null;
+  externalKey: string | null;
+  identifiers: Identifier[] | null;
+}
+
 /** Answer of `import_register`. */
 export interface RegisterImportReport {
   files: number;
@@ -716,6 +769,8 @@ export interface DueQuery {
   until: string;
   project: string | null;
   kind: DueKind | null;
+  /** A class of the plan: its files and those of every class under it (absent or `null`: every class). */
+  class?: string | null;
 }
 
 export interface DueCounts {
@@ -750,6 +805,10 @@ export interface DueFile {
   disposition: 'C' | 'D' | 'T';
   heldBy: string | null;
   batch: string | null;
+  /** The event that started the clock (the file's explanation's). */
+  trigger: TriggerEvent;
+  /** The date the clock started from; `null` while the file waits for it. */
+  triggerDate: string | null;
 }
 
 export interface DuePage {
@@ -832,6 +891,20 @@ export interface ExecutionReport {
   persons: number;
   leftOut: string[];
   timingsMs: { rows: number; index: number; checkpoint: number };
+}
+
+/** Where the execution of a batch is (`ExecutionPhase`), in the order its steps run. */
+export type ExecutionPhase = 'checking' | 'files' | 'index' | 'checkpoint';
+
+/**
+ * Payload of the `vault-progress` event while a batch is executed (operation `execute`):
+ * `done` of `total` files in the counted phases, `total` 0 in the others.
+ */
+export interface BatchProgress {
+  operation: 'execute';
+  phase: ExecutionPhase;
+  done: number;
+  total: number;
 }
 
 /** What stays of a destroyed file; `title` is null when the rule's documents are confidential. */

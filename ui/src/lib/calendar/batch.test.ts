@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, BatchDetail, BatchFile, SessionInfo } from '../types';
-import { batchActions, dueSpan } from './batch';
+import { batchActions, dueSpan, executionPhases, executionStep } from './batch';
 
 const ARCHIVIST: SessionInfo = {
   username: 'mtremblay',
@@ -83,5 +83,31 @@ describe('dueSpan', () => {
     const files = [file('A', { dueOn: '2026-03-02' }), file('B', { dueOn: null }), file('C', { dueOn: '2025-12-31' })];
     expect(dueSpan(files)).toEqual({ first: '2025-12-31', last: '2026-03-02' });
     expect(dueSpan([file('B', { dueOn: null })])).toBeNull();
+  });
+});
+
+describe('the execution’s progress', () => {
+  it('has a step per phase, the transfer one fewer', () => {
+    expect(executionPhases('destruction')).toEqual(['checking', 'files', 'index', 'checkpoint']);
+    expect(executionPhases('anonymisation')).toHaveLength(4);
+    expect(executionPhases('transfer')).toEqual(['checking', 'files', 'index']);
+  });
+
+  it('starts at the first step before any event', () => {
+    expect(executionStep('destruction', null)).toEqual({ phase: 'checking', step: 1, steps: 4, done: 0, total: 0 });
+  });
+
+  it('follows the events, with the files counted where the phase counts them', () => {
+    const files = executionStep('destruction', { operation: 'execute', phase: 'files', done: 250, total: 10_000 });
+    expect(files).toEqual({ phase: 'files', step: 2, steps: 4, done: 250, total: 10_000 });
+    const index = executionStep('destruction', { operation: 'execute', phase: 'index', done: 0, total: 0 });
+    expect([index.step, index.total]).toEqual([3, 0]);
+    const last = executionStep('transfer', { operation: 'execute', phase: 'index', done: 0, total: 0 });
+    expect([last.step, last.steps]).toEqual([3, 3]);
+  });
+
+  it('never shows a step past the last', () => {
+    const odd = executionStep('transfer', { operation: 'execute', phase: 'checkpoint', done: 0, total: 0 });
+    expect([odd.step, odd.steps]).toEqual([3, 3]);
   });
 });

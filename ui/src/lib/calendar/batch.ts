@@ -3,7 +3,7 @@
 // finish an incomplete execution, then save its certificate or its transfer slips. The core
 // decides for real and refuses with its own message; this only chooses what to show.
 import { can } from '../access';
-import type { BatchDetail, BatchFile, SessionInfo } from '../types';
+import type { BatchDetail, BatchFile, BatchKind, BatchProgress, ExecutionPhase, SessionInfo } from '../types';
 
 /** Who may decide a proposed batch: `own` (its proposer), `yes`, `no` (no permission); `null` when it is not proposed. */
 export type Decider = 'own' | 'yes' | 'no' | null;
@@ -48,4 +48,37 @@ export function dueSpan(files: readonly BatchFile[]): { first: string; last: str
   const first = dates[0];
   const last = dates[dates.length - 1];
   return first && last ? { first, last } : null;
+}
+
+/** The phases an execution goes through, in order: a transfer has no checkpoint of the log. */
+export function executionPhases(kind: BatchKind): ExecutionPhase[] {
+  return kind === 'transfer' ? ['checking', 'files', 'index'] : ['checking', 'files', 'index', 'checkpoint'];
+}
+
+/** Where a running execution is, for its progress bar: its step, and the files done when the phase counts them. */
+export interface ExecutionStep {
+  phase: ExecutionPhase;
+  /** 1-based. */
+  step: number;
+  steps: number;
+  done: number;
+  /** 0 when the phase has no count (the bar is then indeterminate). */
+  total: number;
+}
+
+/**
+ * The step a progress event says the execution is at (before any event: the first). A phase
+ * the kind does not have is shown as the last step rather than past it.
+ */
+export function executionStep(kind: BatchKind, progress: BatchProgress | null): ExecutionStep {
+  const phases = executionPhases(kind);
+  const phase = progress?.phase ?? 'checking';
+  const index = phases.indexOf(phase);
+  return {
+    phase,
+    step: index < 0 ? phases.length : index + 1,
+    steps: phases.length,
+    done: progress?.done ?? 0,
+    total: progress?.total ?? 0,
+  };
 }

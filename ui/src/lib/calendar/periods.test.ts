@@ -44,6 +44,8 @@ function file(over: Partial<DueFile>): DueFile {
     dueOn: '2026-01-31',
     disposition: 'D',
     heldBy: null,
+    trigger: { event: 'file_closed' },
+    triggerDate: null,
     batch: null,
     ...over,
   };
@@ -86,8 +88,8 @@ describe('groupCalendar', () => {
     expect(q1).toBeDefined();
     if (!q1) return;
     expect(periodQueries(q1, 'CLI-0142')).toEqual({
-      before: { until: '2026-12-31', project: 'CLI-0142', kind: null },
-      through: { until: '2027-03-31', project: 'CLI-0142', kind: null },
+      before: { until: '2026-12-31', project: 'CLI-0142', kind: null, class: null },
+      through: { until: '2027-03-31', project: 'CLI-0142', kind: null, class: null },
     });
   });
 

@@ -110,8 +110,8 @@ export function groupCalendar(calendar: DueCalendar, grouping: Grouping): Period
  */
 export function periodQueries(period: Period, project: string | null): { before: DueQuery; through: DueQuery } {
   return {
-    before: { until: dayBefore(period.from), project, kind: null },
-    through: { until: period.until, project, kind: null },
+    before: { until: dayBefore(period.from), project, kind: null, class: null },
+    through: { until: period.until, project, kind: null, class: null },
   };
 }
 

@@ -18,6 +18,8 @@ function file(reference: string, over: Partial<DueFile> = {}): DueFile {
     disposition: 'D',
     heldBy: null,
     batch: null,
+    trigger: { event: 'file_closed' },
+    triggerDate: null,
     ...over,
   };
 }
@@ -63,12 +65,23 @@ describe('proposing every file the filter selects', () => {
   });
 
   it('never reaches past today, and reads the batch’s disposition', () => {
-    const query = { until: '2027-06-30', project: 'CLI-0142', kind: null };
-    expect(proposeAllQuery(query, 'anonymisation', DAY)).toEqual({ until: DAY, project: 'CLI-0142', kind: 'destruction' });
+    const query = { until: '2027-06-30', project: 'CLI-0142', kind: null, class: null };
+    expect(proposeAllQuery(query, 'anonymisation', DAY)).toEqual({
+      until: DAY,
+      project: 'CLI-0142',
+      kind: 'destruction',
+      class: null,
+    });
     expect(proposeAllQuery({ ...query, until: '2026-03-31' }, 'transfer', DAY)).toEqual({
       until: '2026-03-31',
       project: 'CLI-0142',
       kind: 'transfer',
+      class: null,
     });
+  });
+
+  it('keeps the class the list is filtered by', () => {
+    const query = { until: '2027-06-30', project: null, kind: 'destruction' as const, class: '500-10' };
+    expect(proposeAllQuery(query, 'destruction', DAY).class).toBe('500-10');
   });
 });

@@ -52,5 +52,6 @@ export function proposeAllQuery(query: DueQuery, kind: BatchKind, day: string): 
     until: query.until < day ? query.until : day,
     project: query.project,
     kind: kind === 'transfer' ? 'transfer' : 'destruction',
+    class: query.class ?? null,
   };
 }

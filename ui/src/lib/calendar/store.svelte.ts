@@ -15,6 +15,8 @@ class CalendarStore {
   /** The due list's filter. */
   until = $state(today());
   kind = $state<DueKind | null>(null);
+  /** The class the due list shows (with the classes under it); `null`: all. */
+  classCode = $state<string | null>(null);
   /** The batch whose detail is shown. */
   batch = $state<string | null>(null);
   /** What the batch's tab says first when it opens on a batch just proposed (how many were left out). */
@@ -26,6 +28,8 @@ class CalendarStore {
   showDue(until: string, kind: DueKind | null): void {
     this.until = until;
     this.kind = kind;
+    // The calendar counts every class: the list it opens does too.
+    this.classCode = null;
     this.tab = 'due';
   }
 
@@ -42,6 +46,7 @@ class CalendarStore {
     this.grouping = 'month';
     this.until = today();
     this.kind = null;
+    this.classCode = null;
     this.batch = null;
     this.notice = null;
     this.version = 0;

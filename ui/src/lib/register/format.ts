@@ -8,6 +8,7 @@ import type {
   FacetName,
   FileStatus,
   IdentifierKind,
+  InfoCategory,
   Language,
   Medium,
   PlanClass,
@@ -36,6 +37,9 @@ export const MEDIUM_LABELS: Readonly<Record<Medium, MessageKey>> = {
   hybrid: 'medium.hybrid',
 };
 
+/** The consents, in the order a form offers them. */
+export const CONSENTS: readonly Consent[] = ['given', 'not_required', 'refused', 'withdrawn', 'unknown'];
+
 export const CONSENT_LABELS: Readonly<Record<Consent, MessageKey>> = {
   given: 'consent.given',
   refused: 'consent.refused',
@@ -43,6 +47,16 @@ export const CONSENT_LABELS: Readonly<Record<Consent, MessageKey>> = {
   not_required: 'consent.not_required',
   unknown: 'consent.unknown',
 };
+
+/** The kinds of identifier, in the order a form offers them. */
+export const IDENTIFIER_KINDS: readonly IdentifierKind[] = [
+  'sin',
+  'health_insurance',
+  'driver_licence',
+  'employee_number',
+  'client_number',
+  'other',
+];
 
 export const IDENTIFIER_LABELS: Readonly<Record<IdentifierKind, MessageKey>> = {
   sin: 'identifier.sin',
@@ -53,8 +67,22 @@ export const IDENTIFIER_LABELS: Readonly<Record<IdentifierKind, MessageKey>> = {
   other: 'identifier.other',
 };
 
-/** The core's categories of personal information (`INFO_CATEGORIES`). */
-const CATEGORY_LABELS: Readonly<Record<string, MessageKey>> = {
+/** The core's categories of personal information (`INFO_CATEGORIES`), in its order. */
+export const INFO_CATEGORIES: readonly InfoCategory[] = [
+  'sin',
+  'health_insurance_number',
+  'driver_licence',
+  'date_of_birth',
+  'contact',
+  'financial',
+  'health',
+  'family',
+  'employment',
+  'education',
+  'judicial',
+];
+
+const CATEGORY_LABELS: Readonly<Record<string, MessageKey>> & Readonly<Record<InfoCategory, MessageKey>> = {
   sin: 'category.sin',
   health_insurance_number: 'category.health_insurance_number',
   driver_licence: 'category.driver_licence',
@@ -132,9 +160,14 @@ export function classTitle(
   return (lang === 'en' ? found.titleEn || found.titleFr : found.titleFr || found.titleEn).trim();
 }
 
+/** Whether `count` takes the singular: 0 and 1 in French, 1 in English. */
+export function isOne(count: number, lang: Language = locale.current): boolean {
+  return new Intl.PluralRules(lang === 'fr' ? 'fr-CA' : 'en-CA').select(count) === 'one';
+}
+
 /** `1 000 000 dossiers`, `1 file`. */
 export function formatFileCount(count: number, lang: Language = locale.current): string {
-  const one = new Intl.PluralRules(lang === 'fr' ? 'fr-CA' : 'en-CA').select(count) === 'one';
+  const one = isOne(count, lang);
   return t(one ? 'register.count.one' : 'register.count.other', { count: formatNumber(count, undefined, lang) }, lang);
 }
 
