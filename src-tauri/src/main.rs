@@ -2,6 +2,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before any thread starts: one malloc arena keeps the window's memory flat (see the doc).
+    greffier_core::limit_malloc_arenas();
     // `greffier-desktop render-report …`: this executable as the child process that typesets a
     // report (src/report.rs), so the window's process gets typst's memory back.
     let args: Vec<String> = std::env::args().skip(1).collect();

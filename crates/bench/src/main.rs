@@ -89,13 +89,13 @@ struct ImportRun {
 }
 
 /// Child: import files.csv into a fresh vault.
-fn child_import(csv: &Path, vault_dir: &Path, plaintext: bool) -> Result<(), Failure> {
+fn child_import(csv: &Path, vault_dir: &Path, plaintext: bool, persons: Option<&Path>) -> Result<(), Failure> {
     greffier_core::vault::testing_plaintext::enable(plaintext);
     let mut vault = fresh_vault(vault_dir)?;
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
     let started = Instant::now();
     let mut phases: Vec<(greffier_core::ImportPhase, f64)> = Vec::new();
-    let report = vault.import_register(&admin, Some(csv), None, &mut |phase, _| {
+    let report = vault.import_register(&admin, Some(csv), persons, &mut |phase, _| {
         if phases.last().map(|(p, _)| *p) != Some(phase) {
             phases.push((phase, started.elapsed().as_secs_f64()));
         }
@@ -128,6 +128,9 @@ struct SearchRun {
     edit_p95_ms: f64,
     reindex_seconds: f64,
     index_mib: f64,
+    /// Peak RSS before the reindex: open, first page, the query mix, the edits.
+    #[serde(default)]
+    core_peak_rss_mib: u64,
     peak_rss_mib: u64,
 }
 
@@ -138,14 +141,27 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// Child: open the vault cold, show the first page, run the query mix, edit, reindex.
+/// With `GREFFIER_BENCH_PHASES` set, the memory at a stage of a child (current and peak RSS).
+fn stage(name: &str) {
+    if std::env::var_os("GREFFIER_BENCH_PHASES").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |key: &str| status.lines().find(|l| l.starts_with(key)).unwrap_or("").to_owned();
+        eprintln!("{name}: {} {}", field("VmRSS:"), field("VmHWM:"));
+    }
+}
+
 fn child_search(vault_dir: &Path) -> Result<(), Failure> {
+    // As the desktop runs the core.
+    greffier_core::limit_malloc_arenas();
     let started = Instant::now();
     let mut vault = Vault::open(vault_dir, Unlock::Passphrase(Secret::new(RECOVERY)), &env())?;
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
     let open_ms = ms(started.elapsed());
+    stage("open");
     let started = Instant::now();
     let first = vault.search_files(&admin, &FileFilter::default(), 0, 100, true)?;
     let first_page_ms = ms(started.elapsed());
+    stage("first page");
     if first.hits.is_empty() {
         return Err(fail("the register is empty"));
     }
@@ -169,6 +185,7 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
             p95_ms: ms(p95),
         });
     }
+    stage("query mix");
     // Edits: change a title to a new word, then find it.
     let mut edits = Vec::new();
     for (n, hit) in first.hits.iter().take(40).enumerate() {
@@ -199,6 +216,10 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
         }
     }
     let (edit_p50, edit_p95) = latency(&mut edits);
+    // The core's memory as a desk user drives it (open, first page, searches, edits), before
+    // the bulk reindex, whose writer arenas are an import's.
+    stage("edits");
+    let core_peak_rss_mib = peak_rss_kib().unwrap_or(0) / 1024;
     let t = Instant::now();
     vault.reindex(&admin, &mut |_| true)?;
     let reindex_seconds = t.elapsed().as_secs_f64();
@@ -211,6 +232,7 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
         edit_p95_ms: ms(edit_p95),
         reindex_seconds,
         index_mib,
+        core_peak_rss_mib,
         peak_rss_mib: peak_rss_kib().unwrap_or(0) / 1024,
     };
     println!("{}", serde_json::to_string(&run)?);
@@ -230,11 +252,16 @@ struct DispositionRun {
     peer_count_ms: f64,
     recompute_seconds: f64,
     recomputed_files: u64,
+    propose_seconds: f64,
+    gather_merge_seconds: f64,
     batch_files: u64,
     execute_seconds: f64,
     execute_timings: String,
     certificate_seconds: f64,
     certificate_bytes: u64,
+    anonymise_seconds: f64,
+    anonymise_files: u64,
+    anonymise_timings: String,
     export_seconds: f64,
     export_rows: u64,
     peak_rss_mib: u64,
@@ -345,7 +372,14 @@ fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
     // A 10,000-file destruction batch: proposed, approved, executed (index merged, logs
     // truncated), and its PDF certificate.
     let query = DueQuery { kind: Some(greffier_core::DueKind::Destruction), ..query };
+    let t = Instant::now();
     let batch = vault.propose_due(&admin, greffier_core::BatchKind::Destruction, &query, 10_000, "bench")?;
+    run.propose_seconds = t.elapsed().as_secs_f64();
+    // The merges the proposal started run in the background while the approver reviews the
+    // batch; timed apart here so the execution does not wait on them.
+    let t = Instant::now();
+    vault.wait_for_index_merges()?;
+    run.gather_merge_seconds = t.elapsed().as_secs_f64();
     vault.approve_batch(&approver, &batch.number, "bench")?;
     let t = Instant::now();
     let report = vault.execute_batch(&admin, &batch.number, "")?;
@@ -359,10 +393,33 @@ fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
     );
     let t = Instant::now();
     let certificate = vault.certificate(&admin, &batch.number, greffier_core::Lang::Fr)?;
-    let pdf =
-        greffier_report::render(greffier_report::Template::Certificate, &serde_json::to_value(&certificate)?, today)?;
+    let header = serde_json::to_value(&certificate)?;
+    let mut pdf = greffier_report::ListReport::new(greffier_report::Template::Certificate, &header, today, Vec::new())?;
+    vault.for_each_certificate_file(&admin, &certificate, &mut |file| {
+        pdf.push(file).map_err(|e| {
+            greffier_core::IoError { action: "write", path: "certificate.pdf".into(), source: std::io::Error::other(e) }
+                .into()
+        })
+    })?;
+    let (_, pdf) = pdf.finish()?;
     run.certificate_seconds = t.elapsed().as_secs_f64();
     run.certificate_bytes = pdf.len() as u64;
+    // A 10,000-file anonymisation batch (files due for destruction that are about persons):
+    // persons unlinked and erased, texts scrubbed, index merged, logs truncated.
+    let batch = vault.propose_due(&admin, greffier_core::BatchKind::Anonymisation, &query, 10_000, "bench")?;
+    vault.wait_for_index_merges()?;
+    vault.approve_batch(&approver, &batch.number, "bench")?;
+    let t = Instant::now();
+    let report = vault.execute_batch(&admin, &batch.number, "")?;
+    run.anonymise_seconds = t.elapsed().as_secs_f64();
+    run.anonymise_files = report.files;
+    run.anonymise_timings = format!(
+        "{} persons; rows {:.2} s, index {:.2} s, checkpoint {:.2} s",
+        report.persons,
+        report.timings_ms.rows / 1000.0,
+        report.timings_ms.index / 1000.0,
+        report.timings_ms.checkpoint / 1000.0
+    );
     run.peak_rss_mib = peak_rss_kib().unwrap_or(0) / 1024;
     println!("{}", serde_json::to_string(&run)?);
     Ok(())
@@ -559,9 +616,9 @@ fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
     for r in reports {
         let s = &r.search;
         out.push_str(&format!(
-            "\n### Search at {} files\n\nCold open (key derivation excluded) {:.0} ms; first page of the register (100 rows, facets) {:.0} ms; edit → searchable p50 {:.1} ms, p95 {:.1} ms; full reindex {:.2} s vs FTS5 rebuild {:.2} s; index {:.0} MiB vs FTS5 database {:.0} MiB; peak RSS of the search process {} MiB (FTS5 process {} MiB).\n\n",
+            "\n### Search at {} files\n\nCold open (key derivation excluded) {:.0} ms; first page of the register (100 rows, facets) {:.0} ms; edit → searchable p50 {:.1} ms, p95 {:.1} ms; full reindex {:.2} s vs FTS5 rebuild {:.2} s; index {:.0} MiB vs FTS5 database {:.0} MiB; core memory (peak RSS after the open, first page, query mix and edits) {} MiB; peak RSS of the search process with the reindex {} MiB (FTS5 process {} MiB).\n\n",
             r.files, s.open_ms, s.first_page_ms, s.edit_p50_ms, s.edit_p95_ms, s.reindex_seconds, r.fts.rebuild_seconds,
-            s.index_mib, r.fts.db_mib, s.peak_rss_mib, r.fts.peak_rss_mib
+            s.index_mib, r.fts.db_mib, s.core_peak_rss_mib, s.peak_rss_mib, r.fts.peak_rss_mib
         ));
         out.push_str("| query | kind | hits | Greffier p50 | p95 | FTS5 p50 | p95 | ratio p50 |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         let mut all = Vec::new();
@@ -616,8 +673,8 @@ fn disposition(args: &[String]) -> Result<(), Failure> {
     let codes = class_codes(&work)?;
     let mut out = format!(
         "Measured {} with `greffier-bench disposition {}` (seed {seed}).\n\n\
-         | files | due by today | first page of 50, with holds and batches (p50 / p95) | count alone (p50 / p95) | same list computed in SQL: page / count | ratio (count) | recompute every due date | 10k destruction batch executed | its PDF certificate | streamed CSV export of the due list | peak RSS |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         | files | due by today | first page of 50, with holds and batches (p50 / p95) | count alone (p50 / p95) | same list computed in SQL: page / count | ratio (count) | recompute every due date | 10k destruction batch proposed / its background merge | 10k destruction batch executed | its PDF certificate | 10k anonymisation batch executed | streamed CSV export of the due list | peak RSS |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         chrono::Local::now().format("%Y-%m-%d %H:%M"),
         args.join(" ")
     );
@@ -631,11 +688,14 @@ fn disposition(args: &[String]) -> Result<(), Failure> {
         // A fresh import each time: the child destroys files.
         let vault_dir = work.join(format!("disposition-vault-{files}"));
         eprintln!("size {files}: import…");
-        let _: ImportRun = run_child(&["import", &csv.to_string_lossy(), &vault_dir.to_string_lossy()])?;
+        // With the persons the files are about: destructions erase persons, anonymisations need them.
+        let persons = data.join("persons.csv");
+        let _: ImportRun =
+            run_child(&["import", &csv.to_string_lossy(), &vault_dir.to_string_lossy(), &persons.to_string_lossy()])?;
         eprintln!("size {files}: disposition…");
         let r: DispositionRun = run_child(&["disposition", &vault_dir.to_string_lossy(), &work.to_string_lossy()])?;
         out.push_str(&format!(
-            "| {} | {} (SQL: {}) | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} / {:.0} ms | **{:.0}x** | {:.2} s ({} files) | {:.2} s ({} files: {}) | {:.2} s ({} KiB) | {:.2} s ({} rows) | {} MiB |\n",
+            "| {} | {} (SQL: {}) | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} / {:.0} ms | **{:.0}x** | {:.2} s ({} files) | {:.2} s / {:.2} s | {:.2} s ({} files: {}) | {:.2} s ({} KiB) | {:.2} s ({} files: {}) | {:.2} s ({} rows) | {} MiB |\n",
             r.files,
             r.due_total,
             r.peer_total,
@@ -648,11 +708,16 @@ fn disposition(args: &[String]) -> Result<(), Failure> {
             r.peer_count_ms / r.count_p50_ms,
             r.recompute_seconds,
             r.recomputed_files,
+            r.propose_seconds,
+            r.gather_merge_seconds,
             r.execute_seconds,
             r.batch_files,
             r.execute_timings,
             r.certificate_seconds,
             r.certificate_bytes / 1024,
+            r.anonymise_seconds,
+            r.anonymise_files,
+            r.anonymise_timings,
             r.export_seconds,
             r.export_rows,
             r.peak_rss_mib
@@ -694,8 +759,10 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("disposition") => disposition(&args[1..]),
         Some("child") => match (args.get(1).map(String::as_str), args.get(2), args.get(3)) {
-            (Some("import"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), false),
-            (Some("import-plain"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), true),
+            (Some("import"), Some(csv), Some(dir)) => {
+                child_import(Path::new(csv), Path::new(dir), false, args.get(4).map(Path::new))
+            }
+            (Some("import-plain"), Some(csv), Some(dir)) => child_import(Path::new(csv), Path::new(dir), true, None),
             (Some("search"), Some(dir), _) => child_search(Path::new(dir)),
             (Some("disposition"), Some(dir), Some(work)) => child_disposition(Path::new(dir), Path::new(work)),
             (Some("fts5"), Some(csv), Some(work)) => {

@@ -108,7 +108,7 @@ pub struct DueArgs {
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
     /// Write the whole list to this file instead of printing a page: .csv or .xlsx (streamed),
-    /// or .pdf (at most 10,000 files).
+    /// or .pdf (typeset as it is read, whatever its length).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
 }

@@ -72,12 +72,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
                 count
             }
             Some("xlsx") => vault.export_due_xlsx(&session, &query, ctx.lang, &path)?,
-            Some("pdf") => {
-                let report = vault.due_report(&session, &query, ctx.lang, greffier_core::DUE_PDF_MAX)?;
-                let pdf = crate::report::render_due_list(&report)?;
-                std::fs::write(&path, pdf).map_err(|e| write_error(&path, e))?;
-                report.total
-            }
+            Some("pdf") => crate::report::write_due_list(&vault, &session, &query, ctx.lang, &path)?,
             _ => {
                 return Err(usage(
                     format!("{}: the due list exports to a .csv, .xlsx or .pdf file.", path.display()),
@@ -440,21 +435,19 @@ pub fn certificate(ctx: &Context, command: CertificateCommand) -> Result<Outcome
     }
     let (vault, session) = ctx.open_session()?;
     let certificate = vault.certificate(&session, &batch, ctx.lang)?;
-    let bytes = match extension.as_str() {
-        "csv" => {
-            let mut out = Vec::new();
-            vault.write_certificate_csv(&certificate, &mut out)?;
-            out
+    if extension == "pdf" {
+        crate::report::write_certificate(&vault, &session, &certificate, &file)?;
+    } else {
+        // Streamed, the files one at a time.
+        let out = std::fs::File::create(&file).map_err(|e| write_error(&file, e))?;
+        let mut out = std::io::BufWriter::new(out);
+        match extension.as_str() {
+            "csv" => vault.write_certificate_csv(&session, &certificate, &mut out)?,
+            _ => vault.write_certificate_json(&session, &certificate, &mut out)?,
         }
-        "json" => serde_json::to_vec_pretty(&certificate).map_err(|e| write_error(&file, e))?,
-        _ => {
-            let mut csv = Vec::new();
-            vault.write_certificate_csv(&certificate, &mut csv)?;
-            crate::report::render_certificate(&certificate, &String::from_utf8_lossy(&csv))?
-        }
-    };
-    let mut out = std::fs::File::create(&file).map_err(|e| write_error(&file, e))?;
-    out.write_all(&bytes).and_then(|_| out.sync_all()).map_err(|e| write_error(&file, e))?;
+        let out = out.into_inner().map_err(|e| write_error(&file, e.into_error()))?;
+        out.sync_all().map_err(|e| write_error(&file, e))?;
+    }
     if ctx.json {
         print_json(&serde_json::json!({ "certificate": certificate.certificate_number, "path": file }));
     } else {

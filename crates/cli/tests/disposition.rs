@@ -128,7 +128,15 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     ok(&vault, "admin", &["due", "--until", "2026-11-23", "--export", &due_pdf.to_string_lossy()]);
     let text = Command::new("pdftotext").arg("-layout").arg(&due_pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
-    for expected in ["Liste des échéances", "VILLE DE LÉVIS", "2026-11-23", "RP-1", "RP-2", "Destruction"] {
+    for expected in [
+        "Liste des échéances",
+        "VILLE DE LÉVIS",
+        "2026-11-23",
+        "RP-1",
+        "RP-2",
+        "Destruction",
+        "Fin de la liste : 2 dossiers",
+    ] {
         assert!(text.contains(expected), "“{expected}” missing from the due list's PDF:\n{text}");
     }
     assert!(!text.contains("RP-3"), "RP-3 is not due yet:\n{text}");
@@ -176,6 +184,22 @@ fn propose_approve_execute_and_verify_the_certificate_from_the_command_line() {
     // The PDF carries the same data: an auditor given only the PDF verifies it.
     let verified = ok(&vault, "admin", &["audit", "verify", "--certificate", &pdf.to_string_lossy()]);
     assert!(verified.contains("vérifié"), "{verified}");
+    let attached = greffier_report::attachment(&std::fs::read(&pdf).expect("pdf"), "certificate.csv", "certificat.pdf")
+        .expect("readable");
+    assert_eq!(attached, Some(std::fs::read(&certificate_csv).expect("csv")), "the PDF carries the CSV export");
+    assert!(!dir.path().join("certificat.pdf.part").exists(), "the PDF written as it goes is put in place");
+    // As JSON, its files listed (streamed) after its fields.
+    let certificate_json = dir.path().join("certificat.json");
+    ok(&vault, "admin", &["certificate", "export", &batch_number, &certificate_json.to_string_lossy()]);
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&certificate_json).expect("json")).expect("valid JSON");
+    let references: Vec<&str> =
+        exported["files"].as_array().expect("files").iter().filter_map(|f| f["reference"].as_str()).collect();
+    assert_eq!(references, ["RP-1", "RP-2"], "{exported}");
+    assert_eq!(
+        (exported["counts"]["files"].as_u64(), exported["batch"].as_str()),
+        (Some(2), Some(batch_number.as_str()))
+    );
     let stderr =
         refused(&vault, "admin", &["audit", "verify", "--certificate", &due_pdf.to_string_lossy()], "invalid_argument");
     assert!(stderr.contains("CSV"), "a PDF that is no certificate is refused, saying what to give: {stderr}");

@@ -194,11 +194,8 @@ impl DueKind {
     }
 }
 
-/// The most files a due list printed as PDF holds: a PDF is for reading and signing, and
-/// typesetting keeps the whole list in memory. CSV and XLSX are streamed and have no limit.
-pub const DUE_PDF_MAX: u64 = 10_000;
-
-/// The due list as its PDF shows it.
+/// The due list's heading as its PDF shows it. Its files follow, one at a time, from
+/// [`Vault::for_each_due_file`]: the PDF is typeset as they come, never the whole list in memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DueReport {
@@ -212,7 +209,6 @@ pub struct DueReport {
     /// Who made it: their display name and user name.
     pub generated_by: String,
     pub total: u64,
-    pub files: Vec<DueFile>,
 }
 
 /// Which part of the due list to read.
@@ -796,7 +792,8 @@ pub struct CertificateCounts {
     pub persons: u64,
 }
 
-/// The data of a destruction certificate: what the PDF and the CSV show.
+/// The data of a destruction certificate, what the PDF and the CSV show, but its files: those
+/// come one at a time from [`Vault::for_each_certificate_file`] (a batch may hold a million).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Certificate {
@@ -817,7 +814,6 @@ pub struct Certificate {
     pub counts: CertificateCounts,
     pub chain_head: audit::ChainHead,
     pub backup_policy: String,
-    pub files: Vec<CertificateFile>,
 }
 
 /// The backup policy every certificate states.
@@ -975,8 +971,6 @@ pub enum DispositionError {
     ExtendNotLater { reference: String, due: String, until: String },
     #[error("File {reference} holds no personal information (no person is linked to it): there is nothing to anonymise. Destroy it, or keep it by a review decision.")]
     NoPersonalInformation { reference: String },
-    #[error("The due list has {count} files and a PDF lists at most {max}. Narrow it (an earlier date, a project, a kind), or export it as .csv or .xlsx, which have no limit.")]
-    DueListTooLong { count: u64, max: u64 },
 }
 
 impl UserMessage for DispositionError {
@@ -1004,7 +998,6 @@ impl UserMessage for DispositionError {
             NotInReview { .. } => ErrorCode::NotInReview,
             ExtendNotLater { .. } => ErrorCode::InvalidArgument,
             NoPersonalInformation { .. } => ErrorCode::NoPersonalInformation,
-            DueListTooLong { .. } => ErrorCode::InvalidArgument,
         }
     }
 
@@ -1032,7 +1025,6 @@ impl UserMessage for DispositionError {
             CertificateUnreadable { detail } => format!("Le fichier du certificat n'a pu être lu : {detail}. Donnez le fichier CSV écrit par `greffier certificate export`."),
             NotInReview { reference, disposition } => format!("La disposition finale du dossier {reference} est {disposition}, non le tri (T) : il n'y a rien à décider."),
             ExtendNotLater { reference, due, until } => format!("Le dossier {reference} est déjà conservé jusqu'au {due} : prolongez-le à une date postérieure, non au {until}."),
-            DueListTooLong { count, max } => format!("La liste des échéances compte {count} dossiers et un PDF en liste au plus {max}. Restreignez-la (une date plus proche, un projet, un type), ou exportez-la en .csv ou .xlsx, qui n'ont pas de limite."),
             NoPersonalInformation { reference } => format!("Le dossier {reference} ne contient aucun renseignement personnel (aucune personne n'y est liée) : il n'y a rien à anonymiser. Détruisez-le, ou conservez-le par une décision de tri."),
         }
     }
@@ -1456,17 +1448,9 @@ impl Vault {
         Ok(report)
     }
 
-    /// The due list's data for its PDF; refused when it has more than `max` files.
-    pub fn due_report(&self, session: &Session, query: &DueQuery, lang: Lang, max: u64) -> Result<DueReport, Error> {
+    /// The due list's heading for its PDF; the files follow from [`Vault::for_each_due_file`].
+    pub fn due_report(&self, session: &Session, query: &DueQuery, lang: Lang) -> Result<DueReport, Error> {
         let total = self.due_count(session, query)?;
-        if total > max {
-            return Err(DispositionError::DueListTooLong { count: total, max }.into());
-        }
-        let mut files = Vec::with_capacity(total as usize);
-        self.for_each_due_file(session, query, &mut |file| {
-            files.push(file.clone());
-            Ok(())
-        })?;
         Ok(DueReport {
             lang,
             organisation: self.organisation()?,
@@ -1475,8 +1459,7 @@ impl Vault {
             class: query.class.clone(),
             kind: query.kind,
             generated_by: format!("{} ({})", session.user.display_name, session.user.username),
-            total: files.len() as u64,
-            files,
+            total,
         })
     }
 
@@ -1667,7 +1650,48 @@ impl Vault {
             now,
         )?;
         tx.commit()?;
+        if kind.erases() {
+            self.gather_in_index(batch_id);
+        }
         Ok(load_batch(&self.conn, &number)?.batch)
+    }
+
+    /// Readies the search index for a batch that will erase files: their documents and their
+    /// persons' are gathered into a segment of their own while the segments that held them are
+    /// merged in the background (see `SearchIndex::gather`), so that the execution rewrites
+    /// that small segment only. The index is derived data: a failure here only makes the
+    /// execution's merge longer.
+    fn gather_in_index(&self, batch_id: i64) {
+        let gathered = (|| -> Result<usize, Error> {
+            let files: std::collections::HashSet<i64> = self
+                .conn
+                .prepare("SELECT file_id FROM batch_files WHERE batch_id = ?1")?
+                .query_map([batch_id], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let persons: std::collections::HashSet<i64> = self
+                .conn
+                .prepare(
+                    "SELECT DISTINCT fp.person_id FROM file_persons fp
+                     JOIN batch_files b ON b.file_id = fp.file_id WHERE b.batch_id = ?1",
+                )?
+                .query_map([batch_id], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let purge = crate::search::Purge { files, persons };
+            self.with_index(|index, conn| index.gather(conn, &purge))
+        })();
+        if let Err(error) = gathered {
+            tracing::warn!("the search index could not gather the batch's documents: {error}");
+        }
+    }
+
+    /// Waits for the background merges that proposing a destruction or an anonymisation started
+    /// (see [`Vault::propose_batch`]); executing the batch waits for them anyway. For the
+    /// benchmark, which times the proposal's work apart from the execution's.
+    pub fn wait_for_index_merges(&self) -> Result<(), Error> {
+        self.with_index(|index, _| {
+            index.wait_for_merges();
+            Ok(())
+        })
     }
 
     /// Proposes a batch of every file of the due list (up to `limit`), leaving out the held ones
@@ -2091,9 +2115,17 @@ impl Vault {
         }
         report(ExecutionPhase::Index, 0, 0);
         let started = std::time::Instant::now();
+        // What the batch erased, from its ledger entry: only the segments that held it are
+        // rewritten (all those with deletions if the entry cannot be read).
+        let purge = ledger::read(&self.paths.dir).ok().and_then(|entries| {
+            entries.into_iter().find(|e| e.batch == batch.number).map(|entry| crate::search::Purge {
+                files: entry.file_ids.into_iter().collect(),
+                persons: entry.person_ids.into_iter().collect(),
+            })
+        });
         let index_done = self.with_index(|index, conn| {
             index.catch_up(conn)?;
-            index.purge_deleted()
+            index.purge_deleted(purge.as_ref())
         });
         let index_ms = started.elapsed().as_secs_f64() * 1000.0;
         let index_done = match index_done {
@@ -2280,7 +2312,8 @@ impl Vault {
         Ok(files)
     }
 
-    /// The destruction certificate of an executed batch.
+    /// The destruction certificate of an executed batch, but its files
+    /// ([`Vault::for_each_certificate_file`]).
     pub fn certificate(&self, session: &Session, number: &str, lang: Lang) -> Result<Certificate, Error> {
         self.require(session, Permission::ViewRegister)?;
         let batch = load_batch(&self.conn, number)?.batch;
@@ -2289,25 +2322,6 @@ impl Vault {
         else {
             return Err(DispositionError::NoCertificate { number: batch.number }.into());
         };
-        let files: Vec<CertificateFile> = self
-            .conn
-            .prepare(&format!(
-                "SELECT reference, class_code, title, opened_on, closed_on, rule_number, rule_version
-                 FROM {} WHERE batch_id = ?1 ORDER BY class_code, reference",
-                certified_files(batch.kind)
-            ))?
-            .query_map([batch.id], |row| {
-                Ok(CertificateFile {
-                    reference: row.get(0)?,
-                    class: row.get(1)?,
-                    title: row.get(2)?,
-                    opened_on: row.get(3)?,
-                    closed_on: row.get(4)?,
-                    rule: row.get(5)?,
-                    rule_version: row.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
         let rules = self
             .conn
             .prepare(&format!(
@@ -2318,7 +2332,8 @@ impl Vault {
             .query_map([batch.id], |row| {
                 Ok(CertificateRule { number: row.get(0)?, version: row.get(1)?, files: row.get(2)? })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let files = rules.iter().map(|rule| rule.files).sum();
         let persons = self.batch_persons(batch.id)?;
         Ok(Certificate {
             lang,
@@ -2334,14 +2349,73 @@ impl Vault {
             executed_by: batch.executed_by.unwrap_or_default(),
             executed_at: batch.executed_at.unwrap_or_default(),
             rules,
-            counts: CertificateCounts { files: files.len() as u64, persons },
+            counts: CertificateCounts { files, persons },
             chain_head: audit::ChainHead {
                 seq: batch.chain_seq.unwrap_or_default(),
                 hash: batch.chain_hash.unwrap_or_default(),
             },
             backup_policy: backup_policy(lang, batch.kind).to_owned(),
-            files,
         })
+    }
+
+    /// Every file a certificate lists, one at a time, in its order (by class, then reference),
+    /// for an export that never holds the whole list; answers how many.
+    pub fn for_each_certificate_file(
+        &self,
+        session: &Session,
+        certificate: &Certificate,
+        each: &mut dyn FnMut(&CertificateFile) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.require(session, Permission::ViewRegister)?;
+        let batch = load_batch(&self.conn, &certificate.batch)?.batch;
+        if batch.certificate_number.as_deref() != Some(certificate.certificate_number.as_str()) {
+            return Err(DispositionError::NoCertificate { number: batch.number }.into());
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT reference, class_code, title, opened_on, closed_on, rule_number, rule_version
+             FROM {} WHERE batch_id = ?1 ORDER BY class_code, reference",
+            certified_files(batch.kind)
+        ))?;
+        let mut rows = stmt.query([batch.id])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            each(&CertificateFile {
+                reference: row.get(0)?,
+                class: row.get(1)?,
+                title: row.get(2)?,
+                opened_on: row.get(3)?,
+                closed_on: row.get(4)?,
+                rule: row.get(5)?,
+                rule_version: row.get(6)?,
+            })?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Writes a certificate as JSON, its files streamed under `files` (the certificate's fields
+    /// first, as `Certificate` serializes them).
+    pub fn write_certificate_json(
+        &self,
+        session: &Session,
+        certificate: &Certificate,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Error> {
+        let io = |e: std::io::Error| -> Error { crate::IoError::new("write", "certificate.json", e).into() };
+        let json = |e: serde_json::Error| -> Error { io(std::io::Error::other(e)) };
+        let head = serde_json::to_string_pretty(certificate).map_err(json)?;
+        // `{ …fields… }` without its closing brace, then the files.
+        let head = head.trim_end().strip_suffix('}').unwrap_or(&head).trim_end();
+        out.write_all(head.as_bytes()).map_err(io)?;
+        out.write_all(b",\n  \"files\": [").map_err(io)?;
+        let mut first = true;
+        self.for_each_certificate_file(session, certificate, &mut |file| {
+            out.write_all(if first { b"\n    " } else { b",\n    " }).map_err(io)?;
+            first = false;
+            serde_json::to_writer(&mut *out, file).map_err(json)
+        })?;
+        out.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" }).map_err(io)?;
+        Ok(())
     }
 
     /// The transfer slips of an executed transfer batch: one per box (the files' location), the
@@ -2493,8 +2567,14 @@ impl Vault {
         Ok(persons)
     }
 
-    /// Writes a certificate as CSV: a block of `field,value` lines, a blank line, then the files.
-    pub fn write_certificate_csv(&self, certificate: &Certificate, out: &mut dyn std::io::Write) -> Result<(), Error> {
+    /// Writes a certificate as CSV: a block of `field,value` lines, a blank line, then the files,
+    /// streamed.
+    pub fn write_certificate_csv(
+        &self,
+        session: &Session,
+        certificate: &Certificate,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Error> {
         let mut csv = csv::WriterBuilder::new().flexible(true).from_writer(out);
         let io = |e: csv::Error| -> Error {
             crate::IoError::new("write", "certificate.csv", std::io::Error::other(e.to_string())).into()
@@ -2526,7 +2606,7 @@ impl Vault {
         csv.write_record([""]).map_err(io)?;
         csv.write_record(["reference", "class", "title", "opened_on", "closed_on", "rule", "rule_version"])
             .map_err(io)?;
-        for f in &c.files {
+        self.for_each_certificate_file(session, certificate, &mut |f| {
             csv.write_record([
                 f.reference.as_str(),
                 &f.class,
@@ -2536,8 +2616,8 @@ impl Vault {
                 &f.rule,
                 &f.rule_version.to_string(),
             ])
-            .map_err(io)?;
-        }
+            .map_err(io)
+        })?;
         csv.flush().map_err(|e| crate::IoError::new("write", "certificate.csv", e))?;
         Ok(())
     }

@@ -96,6 +96,7 @@ pub enum ErrorCode {
     UnknownPerson,
     PersonNameMissing,
     PersonAlreadyLinked,
+    FileAnonymised,
     PersonNotLinked,
     PersonKeyTaken,
     IdentifierInvalid,

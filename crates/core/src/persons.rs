@@ -197,14 +197,23 @@ impl Vault {
 
 impl Vault {
     /// Links a person to a file: one the register has, or a new one (created with their
-    /// identifiers). Refused when the file is unknown, destroyed, transferred or held, when the
-    /// person is already linked to it, and for a new person without a last name, with a key
+    /// identifiers). Refused when the file is unknown, destroyed, transferred, held or
+    /// anonymised, when the person is already linked to it, and for a new person without a last name, with a key
     /// another person has, or with an identifier without a letter or digit. The file's due
     /// dates are stored again (a rule may count from the person's birth). Audited: `person.create`
     /// (names, identifier kinds) and `person.link` (the person's id, categories, purposes).
     pub fn attach_person(&mut self, session: &Session, reference: &str, link: PersonLink) -> Result<FileRecord, Error> {
         self.require(session, Permission::ManageRegister)?;
         let (file_id, reference) = changeable_file(&self.conn, reference)?;
+        // An anonymised file stays without persons: linking one would undo what was certified.
+        let anonymised: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM anonymised_files WHERE file_id = ?1)",
+            [file_id],
+            |row| row.get(0),
+        )?;
+        if anonymised {
+            return Err(RegisterError::FileAnonymised { reference }.into());
+        }
         let categories = categories(&link.categories)?;
         let purposes = purposes(link.purposes)?;
         let who = match link.person {

@@ -358,6 +358,10 @@ pub enum RegisterError {
     #[error("{name} (person #{id}) is already linked to the file {reference}. Edit the person, or detach them first.")]
     PersonAlreadyLinked { reference: String, id: i64, name: String },
     #[error(
+        "The file {reference} was anonymised: no person can be attached to it again. Register the new information in a file of its own."
+    )]
+    FileAnonymised { reference: String },
+    #[error(
         "Person #{id} is not linked to the file {reference}. Check the file's persons with `greffier files show`."
     )]
     PersonNotLinked { reference: String, id: i64 },
@@ -412,6 +416,7 @@ impl UserMessage for RegisterError {
             UnknownPerson { .. } => ErrorCode::UnknownPerson,
             PersonNameMissing => ErrorCode::PersonNameMissing,
             PersonAlreadyLinked { .. } => ErrorCode::PersonAlreadyLinked,
+            FileAnonymised { .. } => ErrorCode::FileAnonymised,
             PersonNotLinked { .. } => ErrorCode::PersonNotLinked,
             PersonKeyTaken { .. } => ErrorCode::PersonKeyTaken,
             IdentifierInvalid { .. } => ErrorCode::IdentifierInvalid,
@@ -452,6 +457,9 @@ impl UserMessage for RegisterError {
             PersonNameMissing => "Une personne doit avoir un nom de famille.".into(),
             PersonAlreadyLinked { reference, id, name } => format!(
                 "{name} (personne n° {id}) est déjà liée au dossier {reference}. Modifiez la personne, ou détachez-la d'abord."
+            ),
+            FileAnonymised { reference } => format!(
+                "Le dossier {reference} a été anonymisé : on ne peut plus y lier de personne. Consignez la nouvelle information dans un dossier distinct."
             ),
             PersonNotLinked { reference, id } => format!(
                 "La personne n° {id} n'est pas liée au dossier {reference}. Vérifiez les personnes du dossier avec `greffier files show`."

@@ -29,7 +29,7 @@ use crate::{
         IdentifierKind, Medium, RegisterError,
     },
     users::Session,
-    CellIssue, CellProblem, Error, Permission, Vault,
+    CellIssue, CellProblem, Error, Lang, Permission, UserMessage, Vault,
 };
 
 const MAX_LISTED: usize = 50;
@@ -485,6 +485,18 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
     let identifier = match (cells.get(P::IdentifierType), cells.get(P::Identifier)) {
         (_, "") => None,
         (kind, value) => match IdentifierKind::parse(if kind.is_empty() { "other" } else { kind }) {
+            // As when a person is typed in: an identifier has a letter or a digit (`---` is none).
+            Some(_) if normalize_identifier(value).is_empty() => {
+                problems.add(
+                    row,
+                    Some(cells.name(P::Identifier)),
+                    invalid(
+                        format!("“{value}” is not an identifier: it has no letter or digit"),
+                        format!("« {value} » n'est pas un identifiant : il n'a ni lettre ni chiffre"),
+                    ),
+                );
+                None
+            }
             Some(kind) => Some((kind, value.to_owned())),
             None => {
                 problems.add(
@@ -704,25 +716,43 @@ impl Vault {
                     );
                 }
             }
-            let mut exists = self.conn.prepare("SELECT 1 FROM files WHERE reference = ?1")?;
+            // A file of the register a person row names: its id, status, and whether it was
+            // anonymised (it takes no person again).
+            let mut existing = self.conn.prepare(
+                "SELECT f.id, f.status, EXISTS (SELECT 1 FROM anonymised_files a WHERE a.file_id = f.id)
+                 FROM files f WHERE f.reference = ?1",
+            )?;
             while let Some((row, cells)) = sheet.rows.next_row()? {
                 if cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
                 let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
                 let person = read_person_row(&cells, row, &mut problems);
-                if !person.file.is_empty()
-                    && !references.contains_key(&hash(&person.file))
-                    && !exists.exists([&person.file])?
-                {
-                    problems.add(
-                        row,
-                        Some(cells.name(PersonColumn::File)),
-                        invalid(
-                            format!("there is no file {} in the register or in the import", person.file),
-                            format!("il n'y a pas de dossier {} dans le registre ni dans l'import", person.file),
-                        ),
-                    );
+                if !person.file.is_empty() && !references.contains_key(&hash(&person.file)) {
+                    let found: Option<(i64, String, bool)> =
+                        existing.query_row([&person.file], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+                    let file = &person.file;
+                    let refused = match found {
+                        None => Some(invalid(
+                            format!("there is no file {file} in the register or in the import"),
+                            format!("il n'y a pas de dossier {file} dans le registre ni dans l'import"),
+                        )),
+                        Some((_, _, true)) => Some(invalid(
+                            format!("the file {file} was anonymised: no person can be attached to it again"),
+                            format!("le dossier {file} a été anonymisé : on ne peut plus y lier de personne"),
+                        )),
+                        Some((_, status, _)) if status == FileStatus::Transferred.as_str() => Some(invalid(
+                            format!("the file {file} was transferred to the archives: it can no longer change"),
+                            format!("le dossier {file} a été versé aux archives : il ne peut plus être modifié"),
+                        )),
+                        Some((id, _, _)) => match crate::disposition::refuse_if_held(&self.conn, id, file) {
+                            Ok(()) => None,
+                            Err(held) => Some(invalid(held.message(Lang::En), held.message(Lang::Fr))),
+                        },
+                    };
+                    if let Some(issue) = refused {
+                        problems.add(row, Some(cells.name(PersonColumn::File)), issue);
+                    }
                 }
                 let identity = hash(&format!("{}|{}|{:?}", person.last_name, person.first_name, person.birth_date));
                 match identities.get(&person.key.to_lowercase()) {

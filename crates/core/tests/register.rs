@@ -247,6 +247,20 @@ X-8,100,Sans règle,2020-01-01,,paper
     }
     assert!(err.message(greffier_core::Lang::Fr).contains("ligne 3"));
     assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
+    // A persons sheet whose identifier is only punctuation, or whose file does not exist.
+    let files = write(fixture.dir.path(), "un.csv", b"reference,class,title\nP-1,200-20-10,Bon\n");
+    let persons = write(
+        fixture.dir.path(),
+        "personnes-cassees.csv",
+        "file,last_name,identifier_type,identifier\nP-1,Roy,sin,---\nP-9,Roy,sin,046 454 286\n".as_bytes(),
+    );
+    let err = vault.import_register(&admin, Some(&files), Some(&persons), &mut |_, _| true).expect_err("refused");
+    let text = err.to_string();
+    for expected in ["row 2, column “identifier”", "“---” is not an identifier", "row 3, column “file”"] {
+        assert!(text.contains(expected), "{expected} missing in:\n{text}");
+    }
+    assert!(err.message(greffier_core::Lang::Fr).contains("ni lettre ni chiffre"));
+    assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
     // Windows-1252 with semicolons, as French Excel saves it.
     let (bytes, _, _) =
         encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");

@@ -1,22 +1,37 @@
-//! Rendering in a child process. Typst keeps the memory of a render (about 1 GB after 10,000
-//! files) and a runaway template has no limit of its own (BUILD-NOTES.md), so a long-lived
-//! process (the desktop) starts a child that renders one report and exits: [`run_child`] is that
-//! child's entry, [`render_in_child`] the parent's side, with a time limit.
+//! Rendering in a child process. Typst keeps the memory of a render and a runaway template has
+//! no limit of its own (BUILD-NOTES.md), so a long-lived process (the desktop) starts a child
+//! that renders one report and exits: [`run_child`] is that child's entry; [`render_in_child`]
+//! the parent's side for a small report (its data whole), [`ListChild`] for a list, streamed,
+//! both with a time limit.
+//!
+//! # A list's data, streamed
+//!
+//! A list report ([`Template::is_list`]) arrives as lines: the header (the report's data but its
+//! rows, one JSON object), then one row per line (a JSON object each), then an empty line that
+//! ends the rows; then, optionally, an attachment: a line `{"name", "mimeType", "description"}`
+//! and its content, as bytes, up to the end of the input. The child typesets and writes the PDF
+//! as the rows come ([`ListReport`]); input that ends before the empty line is an error, so a
+//! parent that dies half-way leaves no PDF that looks whole.
 
 use std::{
-    io::{Read, Write},
-    path::Path,
-    process::{Command, Stdio},
+    io::{BufRead, BufReader, BufWriter, Read, Write},
+    path::{Path, PathBuf},
+    process::{Child, ChildStdin, Command, ExitStatus, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     thread,
     time::{Duration, Instant},
 };
 
 use chrono::NaiveDate;
 
-use crate::{render, ReportError, Template};
+use crate::{render, Attachment, ListReport, ReportError, Template};
 
-/// How long a child may render before it is stopped: far above the ~10 s of 100,000 files in a
-/// release build, far below "the window seems stuck forever".
+/// How long a child may render before it is stopped: far above the ~5 s of a 10,000-file
+/// certificate and the ~40 s of 100,000 in a release build, far below "the window seems stuck
+/// forever".
 pub const CHILD_TIME_LIMIT: Duration = Duration::from_secs(300);
 
 /// The child process's entry: `--template NAME --input DATA.json --output OUT.pdf --today
@@ -24,6 +39,21 @@ pub const CHILD_TIME_LIMIT: Duration = Duration::from_secs(300);
 /// files and people) never has to touch the disk in clear.
 pub fn run_child(args: &[String]) -> Result<(), ReportError> {
     let args = ChildArgs::parse(args)?;
+    if args.template.is_list() {
+        let input: Box<dyn BufRead> = if args.input == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            let file = std::fs::File::open(&args.input).map_err(|e| io("read", &args.input, &e))?;
+            Box::new(BufReader::new(file))
+        };
+        let output: Box<dyn Write> = if args.output == "-" {
+            Box::new(BufWriter::new(std::io::stdout().lock()))
+        } else {
+            let file = std::fs::File::create(&args.output).map_err(|e| io("write", &args.output, &e))?;
+            Box::new(BufWriter::new(file))
+        };
+        return render_list(args.template, input, output, args.today, &args.input);
+    }
     let text = if args.input == "-" {
         let mut bytes = Vec::new();
         std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| io("read", &args.input, &e))?;
@@ -42,9 +72,10 @@ pub fn run_child(args: &[String]) -> Result<(), ReportError> {
     }
 }
 
-/// Renders in a child process within [`CHILD_TIME_LIMIT`]: `program` (with `args` before ours,
-/// e.g. the desktop's own executable and its `render-report`) is run with the data on its
-/// standard input and the PDF read from its standard output, so typst's memory goes with it.
+/// Renders a small report (not a list: [`Template::is_list`]) in a child process within
+/// [`CHILD_TIME_LIMIT`]: `program` (with `args` before ours, e.g. the desktop's own executable
+/// and its `render-report`) is run with the data on its standard input and the PDF read from its
+/// standard output, so typst's memory goes with it.
 pub fn render_in_child(
     program: &Path,
     args: &[&str],
@@ -65,6 +96,11 @@ pub fn render_in_child_within(
     limit: Duration,
 ) -> Result<Vec<u8>, ReportError> {
     let failed = |action: &'static str, e: std::io::Error| io(action, &program.display().to_string(), &e);
+    if template.is_list() {
+        return Err(ReportError::Usage {
+            message: format!("the {} report is a list: it is streamed through ListChild", template.name()),
+        });
+    }
     let input = serde_json::to_vec(data).map_err(|e| ReportError::Data { reason: e.to_string() })?;
     let mut child = Command::new(program)
         .args(args)
@@ -116,6 +152,292 @@ pub fn render_in_child_within(
         .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread panicked")))
         .map_err(|e| failed("write to", e))?;
     joined(stdout).map_err(|e| failed("read from", e))
+}
+
+/// The child's side of a streamed list: reads the lines, typesets, writes the PDF.
+fn render_list(
+    template: Template,
+    mut input: Box<dyn BufRead>,
+    output: Box<dyn Write>,
+    today: NaiveDate,
+    path: &str,
+) -> Result<(), ReportError> {
+    let mut line = String::new();
+    let next_line = |input: &mut Box<dyn BufRead>, line: &mut String| -> Result<bool, ReportError> {
+        line.clear();
+        let read = input.read_line(line).map_err(|e| io("read", path, &e))?;
+        Ok(read > 0)
+    };
+    let bad = |line: u64, reason: String| ReportError::Stream { line, reason };
+    if !next_line(&mut input, &mut line)? {
+        return Err(bad(1, "the data is empty: its first line must be the report's header".into()));
+    }
+    let header: serde_json::Value = serde_json::from_str(&line).map_err(|e| bad(1, e.to_string()))?;
+    let mut report = ListReport::new(template, &header, today, output)?;
+    let mut at = 1;
+    loop {
+        if !next_line(&mut input, &mut line)? {
+            return Err(bad(at + 1, "the data ended before the empty line that ends the rows".into()));
+        }
+        at += 1;
+        let row = line.trim_end_matches(['\n', '\r']);
+        if row.is_empty() {
+            break;
+        }
+        report.push_json(row.to_owned()).map_err(|e| match e {
+            ReportError::Data { reason } => bad(at, reason),
+            other => other,
+        })?;
+    }
+    if next_line(&mut input, &mut line)? {
+        at += 1;
+        let spec: serde_json::Value = serde_json::from_str(&line).map_err(|e| bad(at, e.to_string()))?;
+        let field = |name: &str| -> Result<String, ReportError> {
+            spec.get(name)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| bad(at, format!("the attachment has no “{name}”")))
+        };
+        let attachment =
+            Attachment { name: field("name")?, mime_type: field("mimeType")?, description: field("description")? };
+        let mut writer = report.attachment(&attachment)?;
+        std::io::copy(&mut input, &mut writer).map_err(|e| io("read", path, &e))?;
+        writer.finish()?;
+    }
+    report.finish()?;
+    Ok(())
+}
+
+/// A list report rendered by a child process as its rows are given: the parent's side of the
+/// streamed protocol (see the module's documentation). The PDF goes to `output` (through a
+/// `.part` file beside it, renamed at the end, removed on failure). Dropped before
+/// [`finish`](ListChild::finish), the child is stopped and nothing is left.
+pub struct ListChild {
+    program: String,
+    output: PathBuf,
+    partial: PathBuf,
+    input: Option<BufWriter<ChildStdin>>,
+    /// Waits for the child, stopping it past the time limit or when told to.
+    watch: Option<thread::JoinHandle<Result<ExitStatus, ReportError>>>,
+    stop: Arc<AtomicBool>,
+    stdout: Option<thread::JoinHandle<std::io::Result<u64>>>,
+    stderr: Option<thread::JoinHandle<std::io::Result<Vec<u8>>>>,
+    rows: u64,
+    rows_ended: bool,
+}
+
+impl ListChild {
+    /// Starts `program` (with `args` before ours) rendering `template` with `header` (the
+    /// report's data but its rows), dated `today`, into `output`, within [`CHILD_TIME_LIMIT`].
+    pub fn start(
+        program: &Path,
+        args: &[&str],
+        template: Template,
+        header: &serde_json::Value,
+        today: NaiveDate,
+        output: &Path,
+    ) -> Result<ListChild, ReportError> {
+        ListChild::start_within(program, args, template, header, today, output, CHILD_TIME_LIMIT)
+    }
+
+    /// [`ListChild::start`] with another time limit; past it the child is killed.
+    pub fn start_within(
+        program: &Path,
+        args: &[&str],
+        template: Template,
+        header: &serde_json::Value,
+        today: NaiveDate,
+        output: &Path,
+        limit: Duration,
+    ) -> Result<ListChild, ReportError> {
+        let name = program.display().to_string();
+        if !template.is_list() {
+            return Err(ReportError::Usage { message: format!("the {} report is not a list", template.name()) });
+        }
+        let mut partial = output.as_os_str().to_owned();
+        partial.push(".part");
+        let partial = PathBuf::from(partial);
+        let file = std::fs::File::create(&partial).map_err(|e| io("write", &partial.display().to_string(), &e))?;
+        let mut child = match Command::new(program)
+            .args(args)
+            .args(["--template", template.name(), "--input", "-", "--output", "-", "--today"])
+            .arg(today.format("%Y-%m-%d").to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(io("run", &name, &e));
+            }
+        };
+        let input = child.stdin.take().map(BufWriter::new);
+        let stdout = child.stdout.take();
+        let stdout = thread::spawn(move || -> std::io::Result<u64> {
+            let mut file = BufWriter::new(file);
+            let copied = match stdout {
+                Some(mut pipe) => std::io::copy(&mut pipe, &mut file)?,
+                None => 0,
+            };
+            file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(copied)
+        });
+        let stderr = child.stderr.take();
+        let stderr = thread::spawn(move || read_all(stderr));
+        let stop = Arc::new(AtomicBool::new(false));
+        let watch = {
+            let stop = stop.clone();
+            thread::spawn(move || watch(child, Instant::now() + limit, limit, &stop))
+        };
+        let mut started = ListChild {
+            program: name,
+            output: output.to_owned(),
+            partial,
+            input,
+            watch: Some(watch),
+            stop,
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+            rows: 0,
+            rows_ended: false,
+        };
+        let line = serde_json::to_string(header).map_err(|e| ReportError::Data { reason: e.to_string() })?;
+        started.send(line.as_bytes())?;
+        Ok(started)
+    }
+
+    /// Sends the next row of the list.
+    pub fn push<T: serde::Serialize + ?Sized>(&mut self, row: &T) -> Result<(), ReportError> {
+        if self.rows_ended {
+            return Err(ReportError::Usage { message: "a row was given after the attachment began".into() });
+        }
+        // Compact JSON has no line break: a row is one line.
+        let line = serde_json::to_string(row).map_err(|e| ReportError::Data { reason: e.to_string() })?;
+        self.send(line.as_bytes())?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Ends the rows and starts the PDF's attachment; write its content into the answer,
+    /// then [`finish`](ListChild::finish).
+    pub fn attachment(&mut self, attachment: &Attachment) -> Result<&mut dyn Write, ReportError> {
+        if self.rows_ended {
+            return Err(ReportError::Usage { message: "a report has one attachment at most".into() });
+        }
+        self.send(b"")?;
+        self.rows_ended = true;
+        let spec = serde_json::json!({
+            "name": attachment.name, "mimeType": attachment.mime_type, "description": attachment.description,
+        });
+        self.send(spec.to_string().as_bytes())?;
+        if self.input.is_none() {
+            return Err(self.failure());
+        }
+        match self.input.as_mut() {
+            Some(input) => Ok(input),
+            None => Err(ReportError::Usage { message: "the child's input is closed".into() }),
+        }
+    }
+
+    /// Ends the input, waits for the child and puts the PDF in place; answers how many rows
+    /// were sent.
+    pub fn finish(mut self) -> Result<u64, ReportError> {
+        if !self.rows_ended {
+            self.send(b"")?;
+            self.rows_ended = true;
+        }
+        if let Some(mut input) = self.input.take() {
+            if input.flush().is_err() {
+                return Err(self.failure());
+            }
+        }
+        let status = self.wait()?;
+        let stderr =
+            self.stderr.take().map(join).transpose().map_err(|e| io("read the messages of", &self.program, &e))?;
+        if !status.success() {
+            let stderr = String::from_utf8_lossy(&stderr.unwrap_or_default()).trim().to_owned();
+            return Err(ReportError::Child { status: status.to_string(), stderr });
+        }
+        let path = self.partial.display().to_string();
+        self.stdout.take().map(join).transpose().map_err(|e| io("write", &path, &e))?;
+        std::fs::rename(&self.partial, &self.output)
+            .map_err(|e| io("write", &self.output.display().to_string(), &e))?;
+        Ok(self.rows)
+    }
+
+    /// Writes one line to the child; if it cannot take it, the reason the child gives.
+    fn send(&mut self, line: &[u8]) -> Result<(), ReportError> {
+        let sent = match self.input.as_mut() {
+            Some(input) => input.write_all(line).and_then(|()| input.write_all(b"\n")),
+            None => Err(std::io::Error::other("the input is closed")),
+        };
+        sent.map_err(|_| self.failure())
+    }
+
+    /// Why the child stopped taking its input: its own message, or its time limit.
+    fn failure(&mut self) -> ReportError {
+        self.input = None;
+        match self.wait() {
+            Err(error) => error,
+            Ok(status) => {
+                let stderr = self.stderr.take().map(join).and_then(Result::ok).unwrap_or_default();
+                let stderr = String::from_utf8_lossy(&stderr).trim().to_owned();
+                ReportError::Child { status: status.to_string(), stderr }
+            }
+        }
+    }
+
+    /// The child's exit, once (later calls answer as if it had failed without a word).
+    fn wait(&mut self) -> Result<ExitStatus, ReportError> {
+        // Its input closed, the child ends by itself: at the end of the data, or at an error.
+        self.input = None;
+        match self.watch.take() {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(io("wait for", &self.program, &std::io::Error::other("the watch panicked")))),
+            None => Err(ReportError::Child { status: "already ended".into(), stderr: String::new() }),
+        }
+    }
+}
+
+impl Drop for ListChild {
+    fn drop(&mut self) {
+        if self.watch.is_some() {
+            // Abandoned half-way (the rows' source failed): stopped at once, nothing kept.
+            self.stop.store(true, Ordering::Relaxed);
+            let _ = self.wait();
+        }
+        if self.partial.exists() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// Waits for `child` to exit; kills it past `deadline` or when `stop` is set.
+fn watch(mut child: Child, deadline: Instant, limit: Duration, stop: &AtomicBool) -> Result<ExitStatus, ReportError> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if Instant::now() >= deadline || stop.load(Ordering::Relaxed) => {
+                // Killing may fail only if it has just exited; either way it is gone.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(if stop.load(Ordering::Relaxed) {
+                    ReportError::Child { status: "stopped".into(), stderr: String::new() }
+                } else {
+                    ReportError::TimedOut { seconds: limit.as_secs() }
+                });
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(io("wait for", "the report process", &e)),
+        }
+    }
+}
+
+fn join<T>(handle: thread::JoinHandle<std::io::Result<T>>) -> std::io::Result<T> {
+    handle.join().unwrap_or_else(|_| Err(std::io::Error::other("a thread of the report process panicked")))
 }
 
 struct ChildArgs {

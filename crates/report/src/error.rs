@@ -45,14 +45,24 @@ pub enum ReportError {
          (a smaller batch); if it happens with a small one, report it as a bug."
     )]
     TimedOut { seconds: u64 },
+    /// The report's PDF could not be written where it was going.
+    #[error("Could not write the PDF: {reason}. Check that the disk is not full and that you may write there.")]
+    Output { reason: String },
+    /// The chunks of a long report could not be joined into one PDF: a bug of Greffier's.
+    #[error("The report's pages could not be joined into one PDF ({reason}). This is a bug in Greffier: please report it with this message.")]
+    Stitch { reason: String },
+    /// The streamed data of a list report is not what the child expects.
+    #[error("The report's data is not valid at line {line} ({reason}). Give the JSON Lines that Greffier writes for this report.")]
+    Stream { line: u64, reason: String },
     /// A file given as a report to read back is not a PDF Greffier can read.
     #[error("{path} cannot be read as a PDF ({reason}). Give the PDF Greffier wrote, or its CSV.")]
     Unreadable { path: String, reason: String },
 }
 
 /// How the child process is called.
-pub const USAGE: &str =
-    "greffier-report --template certificate|transfer-slips|due-list|schedule --input DATA.json|- --output OUT.pdf|- --today YYYY-MM-DD";
+pub const USAGE: &str = "greffier-report --template certificate|transfer-slips|due-list|schedule --input DATA|- \
+     --output OUT.pdf|- --today YYYY-MM-DD (DATA: JSON for transfer-slips and schedule; for certificate and due-list, \
+     JSON Lines: the header, one row per line, an empty line, then optionally an attachment)";
 
 /// One message of typst's about a template, with where it points when it points somewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,11 @@
 //! Greffier's PDF reports, typeset by Typst used as a library, fully offline: the templates are
 //! compiled into the binary (`templates/*.typ`), the fonts come from typst-assets, the data
 //! arrives as a JSON file the template reads (`json("data.json")`), and the report's date is
-//! passed in. Memory is not given back after a render and a long list takes hundreds of MB
-//! (BUILD-NOTES.md): the desktop renders in a child process ([`render_in_child`], whose other
-//! end is [`run_child`]); the CLI, a short-lived process, may render in its own.
+//! passed in. Memory is not given back after a render (BUILD-NOTES.md): the desktop renders in
+//! a child process ([`render_in_child`], [`ListChild`], whose other end is [`run_child`]); the
+//! CLI, a short-lived process, may render in its own. Long lists (the certificate, the due list)
+//! are never typeset whole: [`ListReport`] takes their rows one at a time and writes the PDF a
+//! chunk at a time, so memory stays that of one chunk whatever the list's length.
 //!
 //! # The certificate's data
 //!
@@ -21,14 +23,15 @@
 //!   "counts": { "files": int, "persons": int },
 //!   "chainHead": { "seq": int, "hash": str },
 //!   "backupPolicy": str,
-//!   "files": [ { "reference": str, "class": str,
+//!   "files": [ { "reference": str, "class": str,   (the rows, pushed one by one)
 //!                "title": str | null (or absent: printed “[titre confidentiel]”),
 //!                "openedOn": str | null (or absent: “—”), "closedOn": str | null (likewise),
 //!                "rule": str, "ruleVersion": int } ] }
 //! ```
 //!
-//! A certificate's data may also carry `"csv"`: the certificate as CSV, attached to the PDF as
-//! `certificate.csv` ([`attachment`] reads it back).
+//! The certificate as CSV is attached to the PDF as `certificate.csv`
+//! ([`Attachment::certificate_csv`], streamed into the PDF through [`ListReport::attachment`] or
+//! [`ListChild::attachment`]; [`attachment`] reads it back).
 //!
 //! The due list's data is `greffier_core::DueReport` (see `templates/due-list.typ`).
 //! The transfer slips' data is `{ "lang", "slips": [greffier_core::TransferSlip, …] }`.
@@ -36,6 +39,8 @@
 
 mod child;
 mod error;
+mod list;
+mod stitch;
 mod world;
 
 use chrono::NaiveDate;
@@ -44,8 +49,10 @@ use typst_layout::PagedDocument;
 
 use crate::world::ReportWorld;
 pub use crate::{
-    child::{render_in_child, render_in_child_within, run_child, CHILD_TIME_LIMIT},
+    child::{render_in_child, render_in_child_within, run_child, ListChild, CHILD_TIME_LIMIT},
     error::{Diagnostic, ReportError, USAGE},
+    list::{AttachmentWriter, ListReport, ListSummary, ROWS_PER_CHUNK},
+    stitch::Attachment,
 };
 
 /// A report Greffier can print.
@@ -55,7 +62,7 @@ pub enum Template {
     Certificate,
     /// The transfer slips of an executed transfer batch, one per box.
     TransferSlips,
-    /// The due list (at most `greffier_core::DUE_PDF_MAX` files).
+    /// The due list.
     DueList,
     /// The retention schedule with the classification plan attached.
     Schedule,
@@ -79,6 +86,12 @@ impl Template {
             .find(|template| template.name() == name)
     }
 
+    /// Whether the report is a long list, typeset in chunks by [`ListReport`] (its rows under
+    /// `files`), rather than whole by [`render`].
+    pub fn is_list(self) -> bool {
+        matches!(self, Template::Certificate | Template::DueList)
+    }
+
     fn source(self) -> &'static str {
         match self {
             Template::Certificate => include_str!("../templates/certificate.typ"),
@@ -92,7 +105,19 @@ impl Template {
 /// Renders a report as PDF from its data, dated `today` (the local date: the template's
 /// `today()` and the PDF's creation date).
 pub fn render(template: Template, data: &serde_json::Value, today: NaiveDate) -> Result<Vec<u8>, ReportError> {
-    let (world, document) = compile(template, data, today)?;
+    let bytes = serde_json::to_vec(data).map_err(|e| ReportError::Data { reason: e.to_string() })?;
+    let world = ReportWorld::new(template, bytes, today);
+    let document = compile_world(template, &world)?;
+    export(template, &world, &document, today)
+}
+
+/// A laid-out report as PDF.
+fn export(
+    template: Template,
+    world: &ReportWorld,
+    document: &PagedDocument,
+    today: NaiveDate,
+) -> Result<Vec<u8>, ReportError> {
     let options = typst_pdf::PdfOptions {
         // Tagged PDF makes files about 15 times larger (BUILD-NOTES.md).
         tagged: false,
@@ -102,9 +127,9 @@ pub fn render(template: Template, data: &serde_json::Value, today: NaiveDate) ->
         creator: Smart::Custom(Some(format!("Greffier {}", env!("CARGO_PKG_VERSION")))),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| ReportError::Pdf {
+    typst_pdf::pdf(document, &options).map_err(|errors| ReportError::Pdf {
         template: template.name(),
-        diagnostics: error::diagnostics(&world, &errors),
+        diagnostics: error::diagnostics(world, &errors),
     })
 }
 
@@ -156,18 +181,11 @@ pub fn attachment(pdf: &[u8], name: &str, path: &str) -> Result<Option<Vec<u8>>,
 }
 
 /// Lays out a report; its warnings are dropped (see the test that there are none).
-fn compile(
-    template: Template,
-    data: &serde_json::Value,
-    today: NaiveDate,
-) -> Result<(ReportWorld, PagedDocument), ReportError> {
-    let bytes = serde_json::to_vec(data).map_err(|e| ReportError::Data { reason: e.to_string() })?;
-    let world = ReportWorld::new(template, bytes, today);
-    let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| ReportError::Template {
+fn compile_world(template: Template, world: &ReportWorld) -> Result<PagedDocument, ReportError> {
+    typst::compile::<PagedDocument>(world).output.map_err(|errors| ReportError::Template {
         template: template.name(),
-        diagnostics: error::diagnostics(&world, &errors),
-    })?;
-    Ok((world, document))
+        diagnostics: error::diagnostics(world, &errors),
+    })
 }
 
 #[cfg(test)]

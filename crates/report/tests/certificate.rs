@@ -2,6 +2,7 @@
 //! file of a certificate is there, accents included, in French and in English; 10,000 files fit;
 //! a template or data error comes back as an error that says where, not a panic; the child
 //! process works end to end, through files and through pipes, and is stopped past its time limit.
+//! (`streamed.rs` checks long lists typeset in chunks.)
 
 use std::{
     path::Path,
@@ -10,7 +11,7 @@ use std::{
 };
 
 use chrono::NaiveDate;
-use greffier_report::{render, ReportError, Template};
+use greffier_report::{render, Attachment, ListChild, ListReport, ReportError, Template};
 use serde_json::{json, Value};
 
 const HASH: &str = "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12";
@@ -95,7 +96,8 @@ fn a_certificate_reads_back_in_french() {
             "Les sauvegardes antérieures contiennent encore ces dossiers, chiffrés.",
             "Évaluation du présent à l'été",
             "[titre confidentiel]",
-            "page 1 / ",
+            "page 1",
+            "Fin de la liste : 40 dossiers. Le certificat compte 3 pages.",
         ],
     );
     for i in 0..40 {
@@ -130,10 +132,16 @@ fn a_certificate_reads_back_in_english() {
 /// `None`; something that is no PDF is an error naming the file.
 #[test]
 fn the_certificate_carries_its_csv() {
-    let csv = "certificate,CD-2026-0007\nbatch,LOT-2026-0003\n\nreference,class\nD-2020-0001,100\n";
-    let mut data = certificate("fr", 3);
-    data["csv"] = Value::from(csv);
-    let pdf = greffier_report::render(Template::Certificate, &data, today()).expect("pdf");
+    let csv = "certificate,CD-2026-0007\nbatch,LOT-2026-0003\n\nreference,class,title\nD-2020-0001,100,Été\n";
+    let data = certificate("fr", 3);
+    let mut report = ListReport::new(Template::Certificate, &data, today(), Vec::new()).expect("start");
+    for file in data["files"].as_array().expect("files") {
+        report.push(file).expect("row");
+    }
+    let mut attached = report.attachment(&Attachment::certificate_csv(true)).expect("attachment");
+    std::io::Write::write_all(&mut attached, csv.as_bytes()).expect("csv");
+    attached.finish().expect("ends");
+    let (_, pdf) = report.finish().expect("pdf");
     let attached = greffier_report::attachment(&pdf, "certificate.csv", "c.pdf").expect("readable");
     assert_eq!(attached.as_deref(), Some(csv.as_bytes()));
     let plain = greffier_report::render(Template::Certificate, &certificate("fr", 3), today()).expect("pdf");
@@ -159,7 +167,12 @@ fn an_anonymisation_certificate_is_worded_for_it() {
 fn ten_thousand_files_all_come_back() {
     let dir = tempfile::tempdir().expect("dir");
     let started = Instant::now();
-    let pdf = render(Template::Certificate, &certificate("fr", 10_000), today()).expect("render");
+    let data = certificate("fr", 10_000);
+    let mut report = ListReport::new(Template::Certificate, &data, today(), Vec::new()).expect("start");
+    for file in data["files"].as_array().expect("files") {
+        report.push(file).expect("row");
+    }
+    let (_, pdf) = report.finish().expect("render");
     eprintln!("10,000 files: {:.2?}, {} KiB", started.elapsed(), pdf.len() / 1024);
     let text = pdftotext(&pdf, dir.path());
     let words: std::collections::HashSet<&str> = text.split_whitespace().collect();
@@ -207,11 +220,23 @@ fn data_of_the_wrong_shape_is_an_error_not_a_panic() {
     assert!(matches!(err, ReportError::Template { .. }), "{err:?}");
 }
 
+/// A list's data as the child reads it: the header, one row per line, an empty line.
+fn json_lines(data: &Value) -> String {
+    let mut header = data.clone();
+    let files = header.as_object_mut().expect("object").remove("files").expect("files");
+    let mut lines = format!("{header}\n");
+    for file in files.as_array().expect("files") {
+        lines.push_str(&format!("{file}\n"));
+    }
+    lines.push('\n');
+    lines
+}
+
 #[test]
 fn the_child_process_renders_from_a_file_to_a_file() {
     let dir = tempfile::tempdir().expect("dir");
-    let input = dir.path().join("data.json");
-    std::fs::write(&input, serde_json::to_vec(&certificate("en", 3)).expect("json")).expect("write");
+    let input = dir.path().join("data.jsonl");
+    std::fs::write(&input, json_lines(&certificate("en", 3))).expect("write");
     let output = dir.path().join("out.pdf");
     let run = Command::new(env!("CARGO_BIN_EXE_greffier-report"))
         .args(["--template", "certificate", "--today", "2026-11-24", "--input"])
@@ -253,8 +278,9 @@ fn the_child_process_explains_what_went_wrong() {
         ),
         (
             vec!["--template", "certificate", "--input", &bad, "--output", &out, "--today", "2026-11-24"],
-            "not valid JSON",
+            "not valid at line 1",
         ),
+        (vec!["--template", "schedule", "--input", &bad, "--output", &out, "--today", "2026-11-24"], "not valid JSON"),
     ] {
         let run = Command::new(env!("CARGO_BIN_EXE_greffier-report")).args(&args).output().expect("child");
         let stderr = String::from_utf8_lossy(&run.stderr);
@@ -267,17 +293,35 @@ fn the_child_process_explains_what_went_wrong() {
 fn the_parent_renders_in_a_child_through_pipes() {
     let dir = tempfile::tempdir().expect("dir");
     let program = Path::new(env!("CARGO_BIN_EXE_greffier-report"));
-    let pdf = greffier_report::render_in_child(program, &[], Template::Certificate, &certificate("fr", 5), today())
-        .expect("piped");
-    assert!(pdftotext(&pdf, dir.path()).contains("D-2020-0004"));
+    let slips = transfer_slips();
+    let pdf = greffier_report::render_in_child(program, &[], Template::TransferSlips, &slips, today()).expect("piped");
+    assert!(pdftotext(&pdf, dir.path()).contains("LOT-2026-0003-02"));
 
-    // The child's own message comes back when it fails.
+    // A list goes row by row, and the PDF to the path given.
+    let output = dir.path().join("certificate.pdf");
+    let data = certificate("fr", 5);
+    let mut child = ListChild::start(program, &[], Template::Certificate, &data, today(), &output).expect("child");
+    for file in data["files"].as_array().expect("files") {
+        child.push(file).expect("row");
+    }
+    assert_eq!(child.finish().expect("rendered"), 5);
+    assert!(pdftotext(&std::fs::read(&output).expect("pdf"), dir.path()).contains("D-2020-0004"));
+    let err = greffier_report::render_in_child(program, &[], Template::Certificate, &data, today())
+        .expect_err("a list is streamed");
+    assert!(matches!(err, ReportError::Usage { .. }), "{err:?}");
+
+    // The child's own message comes back when it fails, and no file is left.
     let mut data = certificate("fr", 5);
     data.as_object_mut().expect("object").remove("organisation");
-    let err = greffier_report::render_in_child(program, &[], Template::Certificate, &data, today())
+    let output = dir.path().join("broken.pdf");
+    let mut child = ListChild::start(program, &[], Template::Certificate, &data, today(), &output).expect("child");
+    let err = (0..5)
+        .try_for_each(|i| child.push(&data["files"][i]))
+        .and_then(|()| child.finish().map(|_| ()))
         .expect_err("a missing field");
     let ReportError::Child { stderr, .. } = &err else { panic!("unexpected {err:?}") };
     assert!(stderr.contains("organisation") && stderr.contains("certificate.typ, line "), "{err}");
+    assert!(!output.exists() && !dir.path().join("broken.pdf.part").exists(), "nothing is left");
 }
 
 #[cfg(unix)]
@@ -287,18 +331,41 @@ fn a_child_past_its_time_limit_is_stopped() {
     let err = greffier_report::render_in_child_within(
         Path::new("sh"),
         &["-c", "sleep 30"],
-        Template::Certificate,
-        &certificate("fr", 1),
+        Template::TransferSlips,
+        &transfer_slips(),
         today(),
         Duration::from_millis(300),
     )
     .expect_err("too slow");
     assert!(matches!(err, ReportError::TimedOut { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(10), "stopped at the limit, not when the child ended");
+
+    // A list's child that stops reading is stopped too: the rows' writes fail, the reason is
+    // the time limit.
+    let dir = tempfile::tempdir().expect("dir");
+    let output = dir.path().join("slow.pdf");
+    let started = Instant::now();
+    let data = certificate("fr", 1);
+    let mut child = ListChild::start_within(
+        Path::new("sh"),
+        // `exec`, so that killing the shell closes the pipe (a `sleep` of its own would keep it).
+        &["-c", "exec sleep 30"],
+        Template::Certificate,
+        &data,
+        today(),
+        &output,
+        Duration::from_millis(300),
+    )
+    .expect("child");
+    let row = &data["files"][0];
+    // More than a pipe holds, so the writes block until the child is stopped.
+    let err =
+        (0..20_000).try_for_each(|_| child.push(row)).and_then(|()| child.finish().map(|_| ())).expect_err("too slow");
+    assert!(matches!(err, ReportError::TimedOut { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "stopped at the limit");
 }
 
-#[test]
-fn transfer_slips_read_back_one_per_box() {
+fn transfer_slips() -> Value {
     let slip = |n: u32, label: &str, files: &[&str]| {
         json!({
             "lang": "fr", "organisation": "Ville de Saint-Exemple", "slipNumber": format!("LOT-2026-0003-{n:02}"),
@@ -310,8 +377,12 @@ fn transfer_slips_read_back_one_per_box() {
                 "medium": "papier", "openedOn": "2010-01-04", "closedOn": "2015-06-30" })).collect::<Vec<_>>(),
         })
     };
-    let data =
-        json!({ "lang": "fr", "slips": [slip(1, "Boîte 12", &["RA-1", "RA-2"]), slip(2, "Boîte 13", &["RA-3"])] });
+    json!({ "lang": "fr", "slips": [slip(1, "Boîte 12", &["RA-1", "RA-2"]), slip(2, "Boîte 13", &["RA-3"])] })
+}
+
+#[test]
+fn transfer_slips_read_back_one_per_box() {
+    let data = transfer_slips();
     let text = check(
         Template::TransferSlips,
         &data,

@@ -159,3 +159,125 @@ impl Drop for Display {
         let _ = self.server.wait();
     }
 }
+
+/// The raw bytes of every regular file under some folders (symbolic links, sockets and pipes
+/// are left out), searched for words the way a forensic look at a disk would: each word as
+/// UTF-8 and as UTF-16LE (WebKit's localStorage keeps its values in UTF-16), as written and in
+/// lower case (search indexes fold case).
+pub struct ByteScan {
+    files: Vec<(std::path::PathBuf, Vec<u8>)>,
+}
+
+/// Where a word was found by a [`ByteScan`]: a file and how many times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub file: std::path::PathBuf,
+    pub count: usize,
+}
+
+impl ByteScan {
+    /// Reads every file under `folders` (a missing folder holds no files).
+    pub fn of(folders: &[&Path]) -> ByteScan {
+        fn walk(dir: &Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let Ok(kind) = entry.file_type() else { continue };
+                let path = entry.path();
+                if kind.is_dir() {
+                    walk(&path, out);
+                } else if kind.is_file() {
+                    // A file removed while the folder is walked is not there to hold anything.
+                    if let Ok(bytes) = std::fs::read(&path) {
+                        out.push((path, bytes));
+                    }
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for folder in folders {
+            walk(folder, &mut files);
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        ByteScan { files }
+    }
+
+    /// How many files the scan read.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// How many bytes the scan read.
+    pub fn byte_count(&self) -> usize {
+        self.files.iter().map(|(_, bytes)| bytes.len()).sum()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(path, _)| path.as_path())
+    }
+
+    /// The byte sequences a word may be stored as: UTF-8 and UTF-16LE, as given and lower-cased.
+    pub fn forms(word: &str) -> Vec<Vec<u8>> {
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for text in [word.to_owned(), word.to_lowercase()] {
+            let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            for form in [text.into_bytes(), utf16] {
+                if !form.is_empty() && !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+        }
+        forms
+    }
+
+    /// The files holding `word` in any of its [`forms`](ByteScan::forms), with how many times.
+    pub fn hits(&self, word: &str) -> Vec<Hit> {
+        let forms = ByteScan::forms(word);
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let count: usize = forms.iter().map(|form| count_in(bytes, form)).sum();
+                (count > 0).then(|| Hit { file: path.clone(), count })
+            })
+            .collect()
+    }
+}
+
+fn count_in(haystack: &[u8], needle: &[u8]) -> usize {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return 0;
+    }
+    let first = needle[0];
+    let mut count = 0;
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        if haystack[i] == first && &haystack[i..i + needle.len()] == needle {
+            count += 1;
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scan_finds_a_word_in_utf8_and_utf16_in_nested_folders_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).expect("mkdir");
+        std::fs::write(dir.path().join("plain.txt"), "xx Zqxcanari yy zqxcanari").expect("write");
+        let utf16: Vec<u8> = "été zqxcanari".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        std::fs::write(nested.join("store.localstorage"), utf16).expect("write");
+        std::fs::write(nested.join("other"), "nothing here").expect("write");
+        let scan = ByteScan::of(&[dir.path(), &dir.path().join("missing")]);
+        assert_eq!(scan.file_count(), 3);
+        let hits = scan.hits("Zqxcanari");
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(hits.iter().map(|h| h.count).sum::<usize>(), 3, "{hits:?}");
+        assert!(scan.hits("absentcanari").is_empty());
+    }
+}

@@ -43,14 +43,19 @@ pub enum FilePurpose {
     TransferSlips,
 }
 
-/// Asks the user where to save a backup or which one to restore (a native dialog, on the main
-/// thread as GTK requires). `None` when they cancel.
+/// Asks the user where to save a backup or which one to restore (a native dialog). `None` when
+/// they cancel.
+///
+/// On Linux rfd's GTK backend hands the dialog to the GTK main loop itself and blocks until it
+/// answers: called on the main thread, which runs that loop, it waits for itself and the whole
+/// app hangs (seen under Xvfb: the Browse… buttons froze the window). So there it is called
+/// from a thread of its own, as tauri-plugin-dialog does; elsewhere on the main thread.
 #[tauri::command]
 pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<String>, CommandError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let lang = app_lang(&app);
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let shown = app.run_on_main_thread(move || {
+    let dialog = move || {
         let backups = || rfd::FileDialog::new().add_filter("Greffier", &["greffier"]);
         let plans = || rfd::FileDialog::new().add_filter("Plan (XML, CSV, XLSX)", &["xml", "csv", "xlsx"]);
         let schedule = || {
@@ -104,7 +109,11 @@ pub async fn choose_file(app: AppHandle, purpose: FilePurpose) -> Result<Option<
                 .save_file(),
         };
         let _ = tx.send(chosen);
-    });
+    };
+    #[cfg(target_os = "linux")]
+    let shown = std::thread::Builder::new().name("file-dialog".into()).spawn(dialog).map(drop).map_err(drop);
+    #[cfg(not(target_os = "linux"))]
+    let shown = app.run_on_main_thread(dialog).map_err(drop);
     let state_error = |app: &AppHandle| CommandError::shell(ShellCode::DialogUnavailable, app_lang(app));
     if shown.is_err() {
         return Err(state_error(&app));

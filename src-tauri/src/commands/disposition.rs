@@ -36,7 +36,7 @@ pub async fn due_files(app: AppHandle, query: DueQuery, offset: u64, limit: u64)
         .await
 }
 
-/// Writes the whole due list (streamed) to a .csv file; answers how many files.
+/// Writes the whole due list (streamed) to a .csv, .xlsx or .pdf file; answers how many files.
 #[tauri::command]
 pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result<u64, CommandError> {
     blocking(app, move |state| {
@@ -50,12 +50,8 @@ pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result
             }
             "pdf" => {
                 let lang = state.lang();
-                let report = state.with_session(|vault, session| {
-                    vault.due_report(session, &query, lang, greffier_core::DUE_PDF_MAX)
-                })?;
-                let pdf = crate::report::render_due_list(&report).map_err(|e| state.core_error(&io(e)))?;
-                std::fs::write(&path, pdf).map_err(|e| state.core_error(&io(e)))?;
-                return Ok(report.total);
+                return state
+                    .with_session(|vault, session| crate::report::write_due_list(vault, session, &query, lang, &path));
             }
             _ => {}
         }
@@ -216,26 +212,22 @@ pub async fn export_certificate(app: AppHandle, number: String, path: String) ->
         let lang = state.lang();
         let path = PathBuf::from(&path);
         let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
-        let certificate = state.with_session(|vault, session| vault.certificate(session, &number, lang))?;
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-        let bytes = match extension.as_str() {
-            "json" => {
-                serde_json::to_vec_pretty(&certificate).map_err(|e| state.core_error(&io(std::io::Error::other(e))))?
+        state.with_session(|vault, session| {
+            let certificate = vault.certificate(session, &number, lang)?;
+            if extension == "pdf" {
+                crate::report::write_certificate(vault, session, &certificate, &path)?;
+            } else {
+                // Streamed, the files one at a time.
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+                match extension.as_str() {
+                    "json" => vault.write_certificate_json(session, &certificate, &mut out)?,
+                    _ => vault.write_certificate_csv(session, &certificate, &mut out)?,
+                }
+                std::io::Write::flush(&mut out).map_err(io)?;
             }
-            "pdf" => {
-                let mut csv = Vec::new();
-                state.with_session(|vault, _| vault.write_certificate_csv(&certificate, &mut csv))?;
-                let csv = String::from_utf8_lossy(&csv);
-                crate::report::render_certificate(&certificate, &csv).map_err(|e| state.core_error(&io(e)))?
-            }
-            _ => {
-                let mut out = Vec::new();
-                state.with_session(|vault, _| vault.write_certificate_csv(&certificate, &mut out))?;
-                out
-            }
-        };
-        std::fs::write(&path, bytes).map_err(|e| state.core_error(&io(e)))?;
-        Ok(certificate.certificate_number)
+            Ok(certificate.certificate_number)
+        })
     })
     .await
 }

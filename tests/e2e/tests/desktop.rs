@@ -3,9 +3,15 @@
 //! Each screen is saved as a PNG under `target/e2e/`.
 //!
 //! Needs `.tools/bin/tauri-driver` (`make test` installs it) and the packages xvfb, dbus,
-//! gnome-keyring, libsecret-tools and webkit2gtk-driver.
+//! gnome-keyring, libsecret-tools, webkit2gtk-driver, xdotool (the native save dialog is driven
+//! with it) and imagemagick (pictures of the whole screen, dialogs included).
+//!
+//! The app runs with its own HOME, XDG data, cache and config folders and TMPDIR, so that once it
+//! is closed every file it wrote, the webview's data folders included, can be read back and
+//! searched for the canary words the test typed in.
 
 use std::{
+    collections::HashMap,
     net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -18,7 +24,7 @@ use fantoccini::{
     key::Key,
     Client, ClientBuilder, Locator,
 };
-use greffier_testkit::{Display, SecretService};
+use greffier_testkit::{ByteScan, Display, SecretService};
 
 const ORGANISATION: &str = "Ville de Saint-Exemple";
 const ADMIN: &str = "hcote";
@@ -32,9 +38,9 @@ const APPROVER_PASSWORD: &str = "autre mot de passe solide";
 /// with a line break inside its quotes, classes of the sample plan whose rule counts from the
 /// file's closing (100-20-10: 999 then 2 years, sort; 100-20-05: 999 then 5 years, keep;
 /// 300-20-05: 2 then 3 years, destroy; E2E-006, closed in 2018, is due for destruction), and one
-/// title with “Québec” in it.
+/// title with “Québec” in it. E2E-001's description holds a canary word ([`CANARY_SHEET`]).
 const FILES_SHEET: &str = "référence;classe;titre;description;ouverture;fermeture;sensibilité;support;mots-clés
-E2E-001;100-20-10;Directive sur le télétravail;Version adoptée par la direction;2019-01-15;2020-06-30;interne;numérique;télétravail
+E2E-001;100-20-10;Directive sur le télétravail;Version adoptée par la direction zqxvfichecanari;2019-01-15;2020-06-30;interne;numérique;télétravail
 E2E-002;100-20-05;Politique de gestion documentaire;\"Adoptée par le conseil,
 révisée en 2021\";2018-03-01;2021-12-31;interne;papier;politique, conseil
 E2E-003;100-20-10;Procédure d’éclairage des rues de Québec;Procédure du Service des travaux publics;2017-05-02;2021-03-31;interne;hybride;éclairage
@@ -43,12 +49,195 @@ E2E-005;300-20-05;Affichage d’un poste de commis à Lévis;;2023-04-03;;intern
 E2E-006;300-20-05;Concours de 2015 pour un poste de greffier;Dossier de dotation clos;2015-01-05;2018-06-29;interne;papier;dotation
 ";
 
+/// Canary words: typed in by the user (in the sheets imported, in a form), searched for in the
+/// interface so that they pass through the webview, and then looked for in the raw bytes of every
+/// file the app wrote: they must be found 0 times (the vault and its index are encrypted, and the
+/// webview must not keep them).
+const CANARY_SHEET: &str = "zqxvfichecanari";
+const CANARY_PERSON: &str = "Vrbnikcanarinom";
+const CANARY_IDENTIFIER: &str = "canariident774411";
+const CANARY_FORM: &str = "zqxwformulairecanari";
+
+/// A persons sheet: one person, with a canary name and identifier, on E2E-001.
+const PERSONS_SHEET: &str = "dossier;nom;prénom;type_identifiant;identifiant
+E2E-001;Vrbnikcanarinom;Anaïs;client_number;canariident774411
+";
+
+/// What the interface writes in clear on purpose in the webview's localStorage: the language
+/// chosen (the key of `ui/src/lib/i18n/locale.svelte.ts`). The scan must find it, or it is not
+/// looking where WebKit writes.
+const LOCALE_STORAGE_KEY: &str = "greffier.locale";
+
+/// The application identifier (`src-tauri/tauri.conf.json`): WebKitGTK's folders are named so.
+const APP_IDENTIFIER: &str = "ca.greffier.desktop";
+
+/// The title of the certificate's save dialog (French), `src-tauri/src/commands/app.rs`.
+const CERTIFICATE_DIALOG: &str = "Enregistrer le certificat";
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace")
 }
 
+/// The desktop app driven: `cargo build --workspace`'s, or another build named by
+/// `GREFFIER_E2E_APP` (an absolute path).
+fn application() -> PathBuf {
+    std::env::var_os("GREFFIER_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/greffier-desktop"))
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// A program the test needs, or a clear message naming its package.
+fn require(program: &str, arg: &str, package: &str) {
+    let found = Command::new(program).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    assert!(
+        found.is_ok_and(|status| status.success()),
+        "`{program}` is missing: install the package {package} (`make test` installs it)"
+    );
+}
+
+/// The folders the app is told to write in (HOME, XDG data, cache and config, TMPDIR), private
+/// to the test, so that all the app writes outside its vault can be read back.
+struct AppFolders {
+    root: tempfile::TempDir,
+}
+
+impl AppFolders {
+    fn new() -> AppFolders {
+        let root = tempfile::tempdir().expect("app folders");
+        let folders = AppFolders { root };
+        for (_, dir) in folders.env() {
+            std::fs::create_dir_all(dir).expect("mkdir");
+        }
+        folders
+    }
+
+    fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        let dir = |name: &str| self.root.path().join(name);
+        vec![
+            ("HOME", dir("home")),
+            ("XDG_DATA_HOME", dir("data")),
+            ("XDG_CACHE_HOME", dir("cache")),
+            ("XDG_CONFIG_HOME", dir("config")),
+            ("TMPDIR", dir("tmp")),
+        ]
+    }
+
+    fn path(&self) -> &Path {
+        self.root.path()
+    }
+}
+
+/// The app's process (found by its binary and its vault, as tauri-driver's WebKitWebDriver
+/// started it) and its environment.
+fn app_process(application: &Path, vault: &Path) -> (u32, HashMap<String, String>) {
+    let wanted = format!("GREFFIER_VAULT={}", vault.display());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            // By the binary's name: WebKit's own processes inherit the app's environment, and a
+            // binary rebuilt meanwhile reads "… (deleted)".
+            let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else { continue };
+            let exe = exe.to_string_lossy().trim_end_matches(" (deleted)").to_owned();
+            if Path::new(&exe).file_name() != application.file_name() {
+                continue;
+            }
+            let Ok(environ) = std::fs::read(entry.path().join("environ")) else { continue };
+            let env: HashMap<String, String> = environ
+                .split(|b| *b == 0)
+                .filter_map(|pair| {
+                    let pair = String::from_utf8_lossy(pair);
+                    pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))
+                })
+                .collect();
+            if env.get("GREFFIER_VAULT").map(|v| format!("GREFFIER_VAULT={v}")).as_deref() == Some(wanted.as_str()) {
+                return (pid, env);
+            }
+        }
+        assert!(Instant::now() < deadline, "no greffier-desktop process with {wanted}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The processes a process started (WebKit's web and network processes, for the app).
+fn children(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+        let parent = stat.rsplit_once(") ").and_then(|(_, rest)| rest.split(' ').nth(1)?.parse::<u32>().ok());
+        if parent == Some(pid) {
+            found.push(child);
+        }
+    }
+    found
+}
+
+/// Waits until a process has left (readiness, not a delay).
+fn wait_for_exit(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    // A zombie still has its /proc entry: its state is Z once its files are closed.
+    while std::fs::read_to_string(proc.join("stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
+    {
+        assert!(Instant::now() < deadline, "the app or one of its WebKit processes (pid {pid}) did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// xdotool on the test's display; its output, or a failure with what it said.
+fn xdotool(display: &Display, args: &[&str]) -> String {
+    let out = Command::new("xdotool").args(args).env("DISPLAY", &display.name).output().expect("xdotool");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until a visible top-level window of that exact title is on the display, and returns its id.
+fn wait_for_window(display: &Display, title: &str) -> String {
+    let pattern = format!("^{title}$");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        // xdotool search exits 1 when nothing matches yet.
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &pattern])
+            .env("DISPLAY", &display.name)
+            .output()
+            .expect("xdotool");
+        if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().next() {
+            return id.trim().to_owned();
+        }
+        assert!(Instant::now() < deadline, "no window titled {title:?} on {}", display.name);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until no window of that exact title is visible any more.
+fn wait_for_no_window(display: &Display, title: &str) {
+    let pattern = format!("^{title}$");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &pattern])
+            .env("DISPLAY", &display.name)
+            .output()
+            .expect("xdotool");
+        if String::from_utf8_lossy(&out.stdout).trim().is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the window {title:?} stayed open");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// tauri-driver, stopped with SIGTERM (SIGKILL would leave WebKitWebDriver holding its port).
@@ -58,7 +247,7 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(service: &SecretService, display: &Display, vault: &Path, log: &Path) -> Driver {
+    fn start(service: &SecretService, display: &Display, vault: &Path, folders: &AppFolders, log: &Path) -> Driver {
         let root = workspace();
         let binary =
             std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| root.join(".tools/bin/tauri-driver"));
@@ -75,6 +264,8 @@ impl Driver {
             .env("DISPLAY", &display.name)
             .env("GREFFIER_VAULT", vault)
             .env("LANG", "C.UTF-8")
+            // The keyring's bus stays the service's; the app writes in the test's own folders.
+            .envs(folders.env())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .stdin(Stdio::null())
@@ -104,8 +295,8 @@ struct App {
 
 impl App {
     async fn launch(driver: &Driver) -> App {
-        let application = workspace().join("target/debug/greffier-desktop");
-        assert!(application.exists(), "build the app first: cargo build --workspace");
+        let application = application();
+        assert!(application.exists(), "build the app first: cargo build --workspace ({})", application.display());
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert("tauri:options".into(), serde_json::json!({ "application": application }));
@@ -153,6 +344,55 @@ impl App {
         self.count += 1;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.count)), png).expect("write screenshot");
+    }
+
+    /// A picture of the whole display (native dialogs included, which WebDriver's own screenshot
+    /// of the webview does not show).
+    fn shot_display(&mut self, display: &Display, name: &str) {
+        self.count += 1;
+        let file = self.shots.join(format!("{:02}-{name}.png", self.count));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&file)
+            .env("DISPLAY", &display.name)
+            .status()
+            .expect("import (package imagemagick)");
+        assert!(status.success(), "import -window root failed");
+    }
+
+    /// Waits until a field's value is `value` (an answer from the native side may still be coming).
+    async fn wait_for_value(&self, test_id: &str, value: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let found = self.find(test_id).await.prop("value").await.expect("value");
+            if found.as_deref() == Some(value) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{test_id} never held {value:?}: {found:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Searches the register and waits until the results are exactly these files.
+    async fn search_register(&self, query: &str, references: &[&str]) {
+        self.type_into("register-search", query).await;
+        let wanted: Vec<String> = references.iter().map(|r| format!("register-row-{r}")).collect();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let rows =
+                self.client.find_all(Locator::Css("[data-testid^=\"register-row-\"]")).await.expect("result rows");
+            let mut found = Vec::new();
+            for row in rows {
+                if let Ok(Some(id)) = row.attr("data-testid").await {
+                    found.push(id);
+                }
+            }
+            if found == wanted {
+                return;
+            }
+            assert!(Instant::now() < deadline, "searching {query:?} never gave {wanted:?}: {found:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn type_into(&self, test_id: &str, text: &str) {
@@ -245,13 +485,26 @@ impl App {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
+    require("xdotool", "--version", "xdotool");
+    require("import", "-version", "imagemagick");
+    require("pdftotext", "-v", "poppler-utils");
+    for canary in [CANARY_SHEET, CANARY_PERSON, CANARY_IDENTIFIER] {
+        assert!(FILES_SHEET.contains(canary) || PERSONS_SHEET.contains(canary), "{canary} is in a sheet");
+    }
     let service = SecretService::start();
     let display = Display::start();
     let vault_dir = tempfile::tempdir().expect("vault dir");
     let vault = vault_dir.path().join("coffre");
+    let folders = AppFolders::new();
     std::fs::create_dir_all(workspace().join("target/e2e")).expect("mkdir");
-    let driver = Driver::start(&service, &display, &vault, &workspace().join("target/e2e/tauri-driver.log"));
+    let driver = Driver::start(&service, &display, &vault, &folders, &workspace().join("target/e2e/tauri-driver.log"));
     let mut app = App::launch(&driver).await;
+
+    // The app got the test's folders (through tauri-driver and WebKitWebDriver).
+    let (app_pid, app_env) = app_process(&application(), &vault);
+    for (key, dir) in folders.env() {
+        assert_eq!(app_env.get(key).map(PathBuf::from), Some(dir), "the app's {key}");
+    }
 
     // First run: the wizard, in French by default.
     app.find("wizard-organisation").await;
@@ -421,16 +674,24 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     // rule applies and why.
     let sheet = vault_dir.path().join("dossiers été.csv");
     std::fs::write(&sheet, FILES_SHEET).expect("write the files sheet");
+    let persons = vault_dir.path().join("personnes été.csv");
+    std::fs::write(&persons, PERSONS_SHEET).expect("write the persons sheet");
     app.click("nav-register").await;
     app.find("register-empty").await;
     app.screen("register", "register-empty").await;
     app.click("register-import").await;
     app.find("import-dialog").await;
     app.type_into("import-files", sheet.to_str().expect("utf-8 path")).await;
+    app.type_into("import-persons", persons.to_str().expect("utf-8 path")).await;
     app.shot("register-import-dialog").await;
     app.click("import-start").await;
     let imported = app.message("import-result").await;
     assert!(imported.contains("6 dossiers importés"), "the sheet's six files are imported: {imported}");
+    let facts = imported.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        facts.contains("Personnes nouvelles 1") && facts.contains("Liens entre dossiers et personnes 1"),
+        "the persons sheet's person is created and linked to E2E-001: {imported}"
+    );
     app.shot("register-import-result").await;
     app.click("import-show").await;
     app.wait_for_text("register-total", "6 dossiers").await;
@@ -460,6 +721,21 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
         "the panel says which rule applies and why: {why}"
     );
     app.shot("register-file-detail").await;
+
+    // A canary typed into a form: E2E-003's description, edited.
+    app.click("file-edit").await;
+    app.find("file-dialog").await;
+    let description = format!("Procédure du Service des travaux publics, revue {CANARY_FORM}");
+    app.type_into("file-form-description", &description).await;
+    app.click("file-form-submit").await;
+    app.wait_for_text("file-fields", CANARY_FORM).await;
+    app.shot("register-file-edited").await;
+    // The canaries are in the vault, and pass through the webview: each is searched for and
+    // found (the sheet's in a description, the person's name, the word typed in the form).
+    app.search_register(CANARY_SHEET, &["E2E-001"]).await;
+    app.search_register(CANARY_FORM, &["E2E-003"]).await;
+    app.search_register(CANARY_PERSON, &["E2E-001"]).await;
+    app.shot("register-search-canary-person").await;
 
     // The destruction calendar. A second archivist is added: the one who proposes a batch can
     // never approve it.
@@ -520,8 +796,25 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     let executed = app.message("batch-execute-result").await;
     assert!(executed.contains("1 dossier"), "one file destroyed: {executed}");
     app.wait_for_text("batch-state", "Exécuté").await;
+    // The certificate's place is chosen in the native save dialog (GTK's, through rfd): Browse…,
+    // the whole name selected and replaced by the full path (accents, spaces), Return.
     let certificate = vault_dir.path().join("certificat de destruction été.pdf");
-    app.type_into("batch-output-path", certificate.to_str().expect("utf-8 path")).await;
+    let certificate_path = certificate.to_str().expect("utf-8 path");
+    // The click answers once the webview has taken it; a main thread blocked by the dialog
+    // would leave it unanswered for ever, hence the deadline.
+    tokio::time::timeout(Duration::from_secs(60), app.click("batch-output-browse"))
+        .await
+        .expect("Browse… froze the app (no answer to the click in 60 s)");
+    let dialog = wait_for_window(&display, CERTIFICATE_DIALOG);
+    app.shot_display(&display, "calendar-certificate-save-dialog-opened");
+    // No window manager: give the dialog the keyboard focus directly.
+    xdotool(&display, &["windowfocus", "--sync", &dialog]);
+    xdotool(&display, &["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&display, &["type", "--clearmodifiers", "--delay", "20", certificate_path]);
+    app.shot_display(&display, "calendar-certificate-save-dialog-typed");
+    xdotool(&display, &["key", "--clearmodifiers", "Return"]);
+    wait_for_no_window(&display, CERTIFICATE_DIALOG);
+    app.wait_for_value("batch-output-path", certificate_path).await;
     app.click("batch-output-save").await;
     let saved = app.message("batch-notice").await;
     assert!(saved.contains("CD-"), "the certificate's number is given: {saved}");
@@ -536,6 +829,50 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.find("destroyed-row-E2E-006").await;
     app.shot("calendar-destroyed").await;
 
-    app.client.close().await.expect("close session");
+    // The user closes the window: the app quits with its last window (and WebKit writes out
+    // what it keeps), then the WebDriver session ends.
+    let webkit = children(app_pid);
+    app.client.close_window().await.expect("close the window");
+    for pid in std::iter::once(app_pid).chain(webkit) {
+        wait_for_exit(pid);
+    }
+    let _ = app.client.close().await;
     drop(driver);
+
+    // Every file the app wrote: its HOME, XDG data, cache and config folders and TMPDIR (WebKitGTK
+    // keeps its localStorage, storage and HTTP cache under XDG_DATA_HOME/<identifier>; Mesa's
+    // shader cache goes to XDG_CACHE_HOME), the vault's folder, and the private keyring's
+    // folders. The canaries are found 0 times, as UTF-8 and as UTF-16LE.
+    let webview_data = folders.path().join("data").join(APP_IDENTIFIER);
+    let webview_cache = folders.path().join("cache").join(APP_IDENTIFIER);
+    let scanned: Vec<&Path> = vec![folders.path(), &vault, service.home()];
+    let scan = ByteScan::of(&scanned);
+    let in_webview = |hits: &[greffier_testkit::Hit]| hits.iter().any(|h| h.file.starts_with(&webview_data));
+    let listing = app.shots.join("canary-scan-files.txt");
+    let names: Vec<String> = scan.files().map(|f| f.display().to_string()).collect();
+    std::fs::write(&listing, names.join("\n") + "\n").expect("write the scan's file list");
+    let webview_files = scan.files().filter(|f| f.starts_with(&webview_data) || f.starts_with(&webview_cache)).count();
+    let covered = format!(
+        "{} files ({webview_files} of them the webview's), {} bytes, under {:?}; listed in {}",
+        scan.file_count(),
+        scan.byte_count(),
+        scanned,
+        listing.display()
+    );
+    assert!(
+        scan.files().any(|f| f.starts_with(&webview_data)),
+        "WebKit wrote nothing under XDG_DATA_HOME/{APP_IDENTIFIER}: the scan would miss its folder ({covered})"
+    );
+    // The negative control: the language choice the interface keeps in localStorage, in clear
+    // on purpose, is found by the same scan in the webview's data folder.
+    let control = scan.hits(LOCALE_STORAGE_KEY);
+    assert!(
+        in_webview(&control),
+        "the scan does not find the webview's own localStorage entry {LOCALE_STORAGE_KEY:?} ({control:?}): it does not look where WebKit writes ({covered})"
+    );
+    println!("negative control {LOCALE_STORAGE_KEY:?} found in {control:?}; scan covered {covered}");
+    for canary in [CANARY_SHEET, CANARY_PERSON, CANARY_IDENTIFIER, CANARY_FORM] {
+        let hits = scan.hits(canary);
+        assert!(hits.is_empty(), "the canary {canary:?} is on disk in clear: {hits:?} (scan covered {covered})");
+    }
 }

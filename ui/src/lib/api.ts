@@ -396,7 +396,7 @@ export const api = {
   dueFiles: (query: DueQuery, offset: number, limit: number): Promise<CommandResult<DuePage>> =>
     call<DuePage>(Command.DueFiles, { query, offset, limit }),
 
-  /** Writes the whole due list to `path`: .csv or .xlsx (streamed), .pdf (at most 10,000 files); answers how many. */
+  /** Writes the whole due list to `path`: .csv or .xlsx (streamed), .pdf (streamed too); answers how many. */
   exportDue: (query: DueQuery, path: string): Promise<CommandResult<number>> =>
     call<number>(Command.ExportDue, { query, path }),
 

@@ -175,6 +175,8 @@ export const ERROR_FIELDS = {
     // The person chosen is already on the file, or was erased meanwhile.
     person_already_linked: 'existing',
     unknown_person: 'existing',
+    // An anonymised file takes no person: said on the person chosen or typed.
+    file_anonymised: 'existing',
     person_name_missing: 'lastName',
     person_key_taken: 'externalKey',
     // The core does not say which one: placed on the identifiers as a whole.

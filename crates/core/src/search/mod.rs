@@ -306,7 +306,16 @@ pub struct SearchIndex {
     fields: Fields,
     indexed_seq: i64,
     path: PathBuf,
+    /// Merges started by [`SearchIndex::gather`] and not awaited yet.
+    pending_merges: Vec<tantivy::FutureResult<Option<tantivy::index::SegmentMeta>>>,
     _lock: File,
+}
+
+/// The documents a destruction or an anonymisation removes: files and persons by id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Purge {
+    pub files: std::collections::HashSet<i64>,
+    pub persons: std::collections::HashSet<i64>,
 }
 
 /// Derives the index database's key from the vault key.
@@ -368,7 +377,17 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?;
         let (_, fields) = schema();
-        Ok(SearchIndex { index, directory, reader, writer, fields, indexed_seq: payload.seq, path, _lock: lock })
+        Ok(SearchIndex {
+            index,
+            directory,
+            reader,
+            writer,
+            fields,
+            indexed_seq: payload.seq,
+            path,
+            pending_merges: Vec::new(),
+            _lock: lock,
+        })
     }
 
     fn open_existing(path: &Path, key: &VaultKey) -> Result<Option<(Index, VaultDirectory, Payload)>, SearchError> {
@@ -599,21 +618,28 @@ impl SearchIndex {
         Ok(count)
     }
 
-    /// Makes deletions real: tantivy only marks deleted documents, so every segment holding one
-    /// is merged into a new segment without them, the old segment files are removed, and the
-    /// index database's log is checkpointed and truncated (its connection has `secure_delete`
-    /// on, so freed pages are zeroed). Returns whether the checkpoint completed.
-    pub(crate) fn purge_deleted(&mut self) -> Result<bool, SearchError> {
-        let with_deletes: Vec<tantivy::index::SegmentId> = self
-            .index
-            .searchable_segment_metas()?
-            .into_iter()
-            .filter(|meta| meta.has_deletes())
-            .map(|meta| meta.id())
-            .collect();
+    /// Makes deletions real: tantivy only marks deleted documents, so every segment holding a
+    /// deleted document of `purge` (every segment with deletions when `None`) is merged into a
+    /// new segment without them, the old segment files are removed, and the index database's
+    /// log is checkpointed and truncated (its connection has `secure_delete` on, so freed pages
+    /// are zeroed). Waits first for the merges [`Self::gather`] started. Returns whether the
+    /// checkpoint completed.
+    pub(crate) fn purge_deleted(&mut self, purge: Option<&Purge>) -> Result<bool, SearchError> {
+        self.wait_for_merges();
+        self.reader.reload()?;
+        let segments = match purge {
+            Some(purge) => self.segments_holding(purge)?,
+            None => self
+                .index
+                .searchable_segment_metas()?
+                .into_iter()
+                .filter(|meta| meta.has_deletes())
+                .map(|meta| meta.id())
+                .collect(),
+        };
         // One merge per segment, all started before any is awaited: tantivy runs them on its
         // merge threads, so the two cores rewrite segments side by side.
-        let merges: Vec<_> = with_deletes.iter().map(|id| self.writer.merge(std::slice::from_ref(id))).collect();
+        let merges: Vec<_> = segments.iter().map(|id| self.writer.merge(std::slice::from_ref(id))).collect();
         for merge in merges {
             merge.wait()?;
         }
@@ -622,6 +648,64 @@ impl SearchIndex {
         self.writer.garbage_collect_files().wait()?;
         let conn = self.directory.conn().map_err(|e| SearchError::Index { detail: e.to_string() })?;
         checkpoint_truncate(&conn).map_err(SearchError::from)
+    }
+
+    /// Gathers the documents of files a batch may destroy or anonymise (and of their persons)
+    /// into a new segment of their own, and starts merging, in the background, the segments
+    /// that held them: when the batch is executed, only that small segment is left to rewrite
+    /// instead of every segment of the index. Nothing is lost if the process ends before the
+    /// merges do: [`Self::purge_deleted`] merges whatever still holds the batch's documents.
+    pub(crate) fn gather(&mut self, register: &Connection, purge: &Purge) -> Result<usize, SearchError> {
+        self.catch_up(register)?;
+        let files: Vec<i64> = purge.files.iter().copied().collect();
+        let mut count = self.feed_files(register, &files)?;
+        let mut stmt = register.prepare(&PERSON_DOC_SQL.replace("pe.change_seq > ?1", "pe.id = ?1"))?;
+        for id in &purge.persons {
+            let mut rows = stmt.query([id])?;
+            if let Some(row) = rows.next()? {
+                self.put_person(&PersonDoc { id: row.get(0)?, text: row.get(1)? })?;
+                count += 1;
+            }
+        }
+        self.commit(self.indexed_seq)?;
+        for id in self.segments_holding(purge)? {
+            self.pending_merges.push(self.writer.merge(&[id]));
+        }
+        Ok(count)
+    }
+
+    /// Waits for the merges [`Self::gather`] started (a failed one is left to the purge).
+    pub(crate) fn wait_for_merges(&mut self) {
+        for merge in self.pending_merges.drain(..) {
+            if let Err(error) = merge.wait() {
+                tracing::warn!("a background merge of the search index failed: {error}");
+            }
+        }
+    }
+
+    /// The segments whose deleted documents include one of `purge`'s files or persons (an old
+    /// version, or the document of a file the register no longer holds).
+    fn segments_holding(&self, purge: &Purge) -> Result<Vec<tantivy::index::SegmentId>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut found = Vec::new();
+        for segment in searcher.segment_readers() {
+            let Some(alive) = segment.alive_bitset() else { continue };
+            let ids = segment.fast_fields().i64("id")?;
+            let Some(kinds) = segment.fast_fields().str("kind")? else { continue };
+            let ord = |kind: DocKind| -> Result<Option<u64>, SearchError> {
+                kinds.dictionary().term_ord(kind.as_str()).map_err(|e| SearchError::Index { detail: e.to_string() })
+            };
+            let (file_ord, person_ord) = (ord(DocKind::File)?, ord(DocKind::Person)?);
+            let holds = (0..segment.max_doc()).filter(|doc| !alive.is_alive(*doc)).any(|doc| {
+                let (Some(id), Some(kind)) = (ids.first(doc), kinds.term_ords(doc).next()) else { return false };
+                (Some(kind) == file_ord && purge.files.contains(&id))
+                    || (Some(kind) == person_ord && purge.persons.contains(&id))
+            });
+            if holds {
+                found.push(segment.segment_id());
+            }
+        }
+        Ok(found)
     }
 
     /// Feeds the writer the given files, read from the register (the import's transaction).

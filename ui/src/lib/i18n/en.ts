@@ -1126,7 +1126,7 @@ export const en = {
   'due.exported': "{count} file(s) exported",
   'dueExport.format.csv': "CSV (no limit)",
   'dueExport.format.xlsx': "Excel .xlsx (no limit)",
-  'dueExport.format.pdf': "PDF (up to 10,000 files)",
+  'dueExport.format.pdf': "PDF (no limit, to read and sign)",
   'hold.placeTitle': "Place a legal hold",
   'hold.targetType': "On",
   'hold.target': "Target",

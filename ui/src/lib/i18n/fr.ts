@@ -1154,7 +1154,7 @@ export const fr = {
   'due.exported': "{count} dossier(s) exporté(s)",
   'dueExport.format.csv': "CSV (sans limite)",
   'dueExport.format.xlsx': "Excel .xlsx (sans limite)",
-  'dueExport.format.pdf': "PDF (jusqu’à 10 000 dossiers)",
+  'dueExport.format.pdf': "PDF (sans limite, à lire et signer)",
   'hold.placeTitle': "Placer une mise en suspens",
   'hold.targetType': "Sur",
   'hold.target': "Cible",
