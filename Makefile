@@ -10,7 +10,7 @@ SHELL := /bin/bash
 APT_PACKAGES := build-essential pkg-config file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev \
 	libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev \
 	libxdo-dev xvfb xauth imagemagick x11-apps webkit2gtk-driver dbus gnome-keyring libsecret-tools \
-	keyutils poppler-utils sqlite3 xdotool
+	keyutils poppler-utils qpdf sqlite3 time xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # CI builds once from clean: incremental caches would only double target/ on disk.
