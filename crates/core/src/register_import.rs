@@ -704,6 +704,8 @@ impl Vault {
             }
         }
         let mut identities: HashMap<String, (u64, usize)> = HashMap::new();
+        // The import's files that persons rows name: indexed once, after their persons.
+        let mut with_persons: std::collections::HashSet<u64> = std::collections::HashSet::new();
         if let Some(path) = persons {
             let mut sheet = open_sheet(path)?;
             let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut problems, 1);
@@ -728,7 +730,10 @@ impl Vault {
                 }
                 let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
                 let person = read_person_row(&cells, row, &mut problems);
-                if !person.file.is_empty() && !references.contains_key(&hash(&person.file)) {
+                let file_hash = hash(&person.file);
+                if references.contains_key(&file_hash) {
+                    with_persons.insert(file_hash);
+                } else if !person.file.is_empty() {
                     let found: Option<(i64, String, bool)> =
                         existing.query_row([&person.file], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
                     let file = &person.file;
@@ -803,6 +808,7 @@ impl Vault {
         let mut indexing = slot.slot.is_some();
         let paths = crate::search::class_paths(&tx)?;
         let mut fed = 0u64;
+        let mut first_new_id = i64::MAX;
         if let Some(path) = files {
             let mut sheet = open_sheet(path)?;
             let mut ignored = Problems { list: Vec::new(), total: 0 };
@@ -817,6 +823,7 @@ impl Vault {
             )?;
             // Ids are never reused: a destroyed file's id stays its residual record's.
             let mut next_id = crate::register::next_file_id(&tx)?;
+            first_new_id = next_id;
             let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
             while let Some((row, cells)) = sheet.rows.next_row()? {
                 if cells.iter().all(|c| c.trim().is_empty()) {
@@ -872,7 +879,8 @@ impl Vault {
                     next_id,
                 ])?;
                 next_id += 1;
-                if indexing {
+                // A file persons rows name is indexed with its persons, once they are written.
+                if indexing && !with_persons.contains(&hash(&file.reference)) {
                     let doc = crate::search::FileDoc {
                         id: tx.last_insert_rowid(),
                         class_path: paths.get(&resolved.class_id).cloned().unwrap_or_default(),
@@ -1018,7 +1026,10 @@ impl Vault {
                 let mut touched: Vec<i64> = touched_by_persons.into_iter().collect();
                 touched.sort_unstable();
                 progress(ImportPhase::Indexing, fed);
-                match index.feed_files(&tx, &touched).and_then(|n| Ok(n + index.feed_persons_since(&tx, seq - 1)?)) {
+                match index
+                    .feed_files(&tx, &touched, first_new_id)
+                    .and_then(|n| Ok(n + index.feed_persons_since(&tx, seq - 1)?))
+                {
                     Ok(n) => fed += n as u64,
                     Err(error) => {
                         tracing::warn!("the import is not indexed yet: {error}");

@@ -209,6 +209,10 @@ fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
     assert_eq!(references(&vault, &admin, "person:\"1985-07-14\""), ["R-002"]);
     assert_eq!(references(&vault, &admin, "person:046454286"), ["R-002"]);
     assert_eq!(references(&vault, &admin, "levis"), ["R-001"]);
+    // A file of the import is indexed once, after its persons: no replaced copy of R-001 waits
+    // in the term dictionary for a merge (the dictionary counts deleted documents).
+    assert_eq!(vault.index_doc_freq("text", "levis").expect("oracle"), 1);
+    assert_eq!(vault.index_doc_freq("person", "belanger").expect("oracle"), 2, "R-002 and the person P-1");
     // The same files again: every row is a duplicate of the register; nothing changes.
     let before = vault.file_count(&admin).expect("count");
     let err = vault.import_register(&admin, Some(&files), None, &mut |_, _| true).expect_err("duplicates");

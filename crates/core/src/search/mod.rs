@@ -52,6 +52,11 @@ const SCHEMA_VERSION: u32 = 2;
 /// Memory for tantivy's indexing threads (split between them).
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
+/// Documents replaced per delete query (see `SearchIndex::replace`).
+const REPLACE_CHUNK: usize = 10_000;
+
+/// Replacement documents held back with their keys until a chunk is full.
+type Replacements = Vec<(Term, TantivyDocument)>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -482,23 +487,40 @@ impl SearchIndex {
         d
     }
 
-    /// Queues a file (replacing its previous document); visible after [`Self::commit`].
-    pub(crate) fn put_file(&self, doc: &FileDoc) -> Result<(), SearchError> {
-        self.writer.delete_term(Term::from_field_text(self.fields.key, &DocKind::File.key(doc.id)));
-        self.writer.add_document(self.file_document(doc))?;
-        Ok(())
-    }
-
     /// Queues a file the index cannot hold yet (a new row of an import): no delete to apply.
     pub(crate) fn add_new_file(&self, doc: &FileDoc) -> Result<(), SearchError> {
         self.writer.add_document(self.file_document(doc))?;
         Ok(())
     }
 
-    pub(crate) fn put_person(&self, doc: &PersonDoc) -> Result<(), SearchError> {
-        self.writer.delete_term(Term::from_field_text(self.fields.key, &DocKind::Person.key(doc.id)));
-        self.writer.add_document(self.person_document(doc))?;
+    /// Queues a document replacing the one of `key` (visible after [`Self::commit`]), a chunk
+    /// at a time: each chunk's old documents go as one delete query (see `delete_keys`).
+    /// A `delete_term` each held about a kilobyte until the commit (its weight carries a BM25
+    /// cache): replacing the 290,000 files and 300,000 persons of an import took 900 MiB.
+    fn replace(&mut self, queue: &mut Replacements, key: Term, doc: TantivyDocument) -> Result<(), SearchError> {
+        queue.push((key, doc));
+        if queue.len() >= REPLACE_CHUNK {
+            self.flush_replacements(queue)?;
+        }
         Ok(())
+    }
+
+    /// Queues what [`Self::replace`] holds back.
+    fn flush_replacements(&mut self, queue: &mut Replacements) -> Result<(), SearchError> {
+        let (keys, docs): (Vec<Term>, Vec<TantivyDocument>) = queue.drain(..).unzip();
+        self.delete_keys(keys)?;
+        for doc in docs {
+            self.writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    fn file_key(&self, id: i64) -> Term {
+        Term::from_field_text(self.fields.key, &DocKind::File.key(id))
+    }
+
+    fn person_key(&self, id: i64) -> Term {
+        Term::from_field_text(self.fields.key, &DocKind::Person.key(id))
     }
 
     /// Commits what was queued as the state of register change `seq`, and reloads the reader.
@@ -584,13 +606,16 @@ impl SearchIndex {
             let mut stmt =
                 register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.change_seq > ?1 AND f.status <> 'destroyed'"))?;
             let mut rows = stmt.query([since])?;
+            let mut queue = Replacements::new();
             while let Some(row) = rows.next()? {
                 let doc = file_doc_from_row(row, &paths)?;
                 if since < 0 {
                     // A rebuild starts from an empty index: nothing to replace.
                     self.add_new_file(&doc)?;
                 } else {
-                    self.put_file(&doc)?;
+                    let key = self.file_key(doc.id);
+                    let doc = self.file_document(&doc);
+                    self.replace(&mut queue, key, doc)?;
                 }
                 count += 1;
                 if count.is_multiple_of(10_000) && !progress(count) {
@@ -598,6 +623,7 @@ impl SearchIndex {
                     return Err(SearchError::Index { detail: "cancelled".into() });
                 }
             }
+            self.flush_replacements(&mut queue)?;
         }
         count += self.feed_persons_since(register, since)?;
         progress(count);
@@ -674,9 +700,8 @@ impl SearchIndex {
     pub(crate) fn gather(&mut self, register: &Connection, purge: &Purge) -> Result<usize, SearchError> {
         self.catch_up(register)?;
         // Removed as one query, then added again (see `delete_keys`).
-        let keys = (purge.files.iter().map(|id| DocKind::File.key(*id)))
-            .chain(purge.persons.iter().map(|id| DocKind::Person.key(*id)))
-            .map(|key| Term::from_field_text(self.fields.key, &key))
+        let keys = (purge.files.iter().map(|id| self.file_key(*id)))
+            .chain(purge.persons.iter().map(|id| self.person_key(*id)))
             .collect();
         self.delete_keys(keys)?;
         let paths = class_paths(register)?;
@@ -753,18 +778,33 @@ impl SearchIndex {
         Ok(found)
     }
 
-    /// Feeds the writer the given files, read from the register (the import's transaction).
-    pub(crate) fn feed_files(&mut self, register: &Connection, ids: &[i64]) -> Result<usize, SearchError> {
+    /// Feeds the writer the given files, read from the register (the import's transaction);
+    /// those from `new_from` on are new to the index (an import's own rows), nothing to replace.
+    pub(crate) fn feed_files(
+        &mut self,
+        register: &Connection,
+        ids: &[i64],
+        new_from: i64,
+    ) -> Result<usize, SearchError> {
         let paths = class_paths(register)?;
         let mut stmt = register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.id = ?1 AND f.status <> 'destroyed'"))?;
         let mut count = 0;
+        let mut queue = Replacements::new();
         for id in ids {
             let mut rows = stmt.query([id])?;
             if let Some(row) = rows.next()? {
-                self.put_file(&file_doc_from_row(row, &paths)?)?;
+                let doc = file_doc_from_row(row, &paths)?;
+                if doc.id >= new_from {
+                    self.add_new_file(&doc)?;
+                } else {
+                    let key = self.file_key(doc.id);
+                    let doc = self.file_document(&doc);
+                    self.replace(&mut queue, key, doc)?;
+                }
                 count += 1;
             }
         }
+        self.flush_replacements(&mut queue)?;
         Ok(count)
     }
 
@@ -773,15 +813,18 @@ impl SearchIndex {
         let mut stmt = register.prepare(PERSON_DOC_SQL)?;
         let mut rows = stmt.query([since])?;
         let mut count = 0;
+        let mut queue = Replacements::new();
         while let Some(row) = rows.next()? {
-            let doc = PersonDoc { id: row.get(0)?, text: row.get(1)? };
+            let doc = self.person_document(&PersonDoc { id: row.get(0)?, text: row.get(1)? });
             if since < 0 {
-                self.writer.add_document(self.person_document(&doc))?;
+                self.writer.add_document(doc)?;
             } else {
-                self.put_person(&doc)?;
+                let key = self.person_key(row.get(0)?);
+                self.replace(&mut queue, key, doc)?;
             }
             count += 1;
         }
+        self.flush_replacements(&mut queue)?;
         Ok(count)
     }
 
