@@ -610,6 +610,13 @@ pub struct SearchArgs {
     /// Skip this many results (pages).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Sort by a column instead of relevance: reference, class, title, status, sensitivity, final
+    /// (référence, classe, titre, statut, sensibilité, échéance).
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// With --sort: from the last value to the first.
+    #[arg(long, requires = "sort")]
+    pub desc: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -52,6 +52,7 @@ fn filter(args: FilterArgs) -> Result<FileFilter, CliError> {
         status,
         sensitivity: args.sensitivity.as_deref().map(sensitivity).transpose()?,
         due: args.due,
+        sort: None,
     })
 }
 
@@ -410,7 +411,19 @@ pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
         None => {
             let query = args.query.join(" ");
             let (vault, session) = ctx.open_session()?;
-            let filter = FileFilter { query, ..Default::default() };
+            let sort = match args.sort.as_deref() {
+                None => None,
+                Some(text) => Some(greffier_core::FileSort {
+                    by: greffier_core::SortBy::parse(text).ok_or_else(|| {
+                        bad_value(
+                            format!("“{text}” is no column to sort by: write reference, class, title, status, sensitivity or final"),
+                            format!("« {text} » n'est pas une colonne de tri : écrivez référence, classe, titre, statut, sensibilité ou échéance"),
+                        )
+                    })?,
+                    descending: args.desc,
+                }),
+            };
+            let filter = FileFilter { query, sort, ..Default::default() };
             let page = vault.search_files(&session, &filter, args.offset, args.limit, true)?;
             if ctx.json {
                 print_json(&page);

@@ -758,6 +758,24 @@ fn plan_move_and_project_edit_close_reopen() {
     let out = run(&["--lang", "fr", "project", "reopen", "MANDAT-7"]);
     assert!(out.contains("Projet rouvert : MANDAT-7"), "{out}");
     run(&["files", "add", "F-2", "--class", "P40-05", "--title", "PV", "--project", "MANDAT-7"]);
+    run(&["files", "add", "F-3", "--class", "P40-05", "--title", "Annexes des procès-verbaux"]);
+    // Sorted by a column rather than by relevance, either way.
+    let refs = |args: &[&str]| -> Vec<String> {
+        let page: serde_json::Value =
+            serde_json::from_str(&run(&[&["--json", "search", "verbaux"], args].concat())).expect("json");
+        page["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["row"]["reference"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(refs(&["--sort", "titre"]), ["F-3", "F-1"]);
+    assert_eq!(refs(&["--sort", "reference"]), ["F-1", "F-3"]);
+    assert_eq!(refs(&["--sort", "reference", "--desc"]), ["F-3", "F-1"]);
+    let bad = greffier(&vault, &[&admin[..], &["--lang", "en", "search", "verbaux", "--sort", "colour"]].concat(), &[]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(bad.stderr.contains("is no column to sort by"), "{}", bad.stderr);
 }
 
 #[test]

@@ -1417,8 +1417,8 @@ impl Vault {
                     );
                     report.files += 1;
                     if now != stored {
-                        let reindex = crate::search::due_bucket(now.1.as_deref())
-                            != crate::search::due_bucket(stored.1.as_deref());
+                        // The index holds the final date (its year as a facet, the date to sort by).
+                        let reindex = now.1 != stored.1;
                         write.execute(params![now.3, now.0, now.1, now.2, reindex, seq, id])?;
                         report.changed += 1;
                         if reindex {

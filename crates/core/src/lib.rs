@@ -68,7 +68,7 @@ pub use retention::{
 };
 pub use sample::SAMPLE_PLAN_CSV;
 pub use schedule_report::{ScheduleReport, ScheduleSeries};
-pub use search::{FacetCount, SearchError, Snippet};
+pub use search::{FacetCount, FileSort, SearchError, Snippet, SortBy};
 pub use secret::{Secret, VaultKey};
 pub use users::{AuthError, NewUser, Role, Session, User, UserId};
 pub use vault::{

@@ -173,6 +173,7 @@ impl Vault {
             limit: limit.clamp(1, 200),
             facets: false,
             snippets: false,
+            sort: None,
         };
         let page = self.with_index(|index, conn| {
             index.catch_up(conn)?;

@@ -821,7 +821,8 @@ pub(crate) fn recompute_project_files(conn: &Connection, project: &str, seq: i64
         let due = due_dates(&explanation, &row.dates, birth);
         let now = (date_col(due.active_until), date_col(due.semi_active_until), due.disposition.code().to_string());
         if now != row.stored {
-            let reindex = search::due_bucket(now.1.as_deref()) != search::due_bucket(row.stored.1.as_deref());
+            // The index holds the final date (its year as a facet, the date to sort by).
+            let reindex = now.1 != row.stored.1;
             write.execute(params![now.0, now.1, now.2, reindex, seq, row.id])?;
             changed += 1;
         }
@@ -993,6 +994,8 @@ pub struct FileFilter {
     pub sensitivity: Option<Sensitivity>,
     /// Files whose final disposition falls in this year (or `pending`).
     pub due: Option<String>,
+    /// The order of the rows; `None` ranks by relevance.
+    pub sort: Option<search::FileSort>,
 }
 
 impl FileFilter {
@@ -1492,6 +1495,7 @@ impl Vault {
             limit: limit.clamp(1, 500),
             facets,
             snippets: !filter.query.trim().is_empty(),
+            sort: filter.sort,
         };
         let page = self.with_index(|index, conn| {
             index.catch_up(conn)?;

@@ -90,8 +90,15 @@ impl Vault {
         let ids: Option<Vec<i64>> = if query.trim().is_empty() {
             None
         } else {
-            let request =
-                SearchRequest { query, kind: DocKind::File, offset: 0, limit: 1, facets: false, snippets: false };
+            let request = SearchRequest {
+                query,
+                kind: DocKind::File,
+                offset: 0,
+                limit: 1,
+                facets: false,
+                snippets: false,
+                sort: None,
+            };
             Some(self.with_index(|index, conn| {
                 index.catch_up(conn)?;
                 index.all_ids(&request)

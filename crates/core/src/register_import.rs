@@ -895,7 +895,7 @@ impl Vault {
                         location: file.location,
                         status: status.as_str().to_owned(),
                         sensitivity: sensitivity.as_str().to_owned(),
-                        due: crate::search::due_bucket(final_date.as_deref()),
+                        final_on: final_date,
                         persons: String::new(),
                     };
                     match slot.slot.as_mut().map(|index| index.add_new_file(&doc)) {

@@ -7,10 +7,11 @@ mod common;
 
 use std::{io::Write, path::Path};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use common::*;
 use greffier_core::{
-    ErrorCode, FileDates, FileDraft, FileFilter, FileStatus, ImportPhase, Secret, Session, UserMessage, Vault,
+    ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, Secret, Sensitivity, Session,
+    SortBy, UserMessage, Vault,
 };
 
 fn date(text: &str) -> NaiveDate {
@@ -85,6 +86,65 @@ fn a_file_gets_its_due_dates_and_its_explanation_and_closing_starts_the_clock() 
     let recent = vault.recent_audit(&admin, 10).expect("audit");
     assert!(recent.iter().any(|e| e.action == "file.reclassify"), "{recent:?}");
     assert!(vault.verify_audit(&admin).expect("verify").is_intact());
+}
+
+#[test]
+fn the_register_sorts_by_each_column_both_ways_and_pages_in_that_order() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    // Created out of every order, so that the order of indexing cannot pass for a sort.
+    let files = [
+        ("R-03", "100-20-05", "Écoles primaires", Some("2012-09-30"), Sensitivity::Confidential),
+        ("R-01", "100-20-05", "budget annuel", None, Sensitivity::Public),
+        ("R-10", "100-10-10", "Zones inondables", Some("2005-01-15"), Sensitivity::Personal),
+        ("R-02", "100-20-05", "« Anciennes » archives", Some("2012-02-01"), Sensitivity::Internal),
+    ];
+    for (reference, class, title, closed, sensitivity) in files {
+        let mut d = draft(reference, class, title, "dossier trié");
+        d.dates.opened_on = Some(date("2001-01-01"));
+        d.sensitivity = Some(sensitivity);
+        vault.create_file(&admin, d).expect("create");
+        if let Some(closed) = closed {
+            vault.close_file(&admin, reference, date(closed)).expect("close");
+        }
+    }
+    let sorted = |vault: &Vault, by: SortBy, descending: bool, offset: usize, limit: usize| -> Vec<String> {
+        let filter =
+            FileFilter { query: "trié".into(), sort: Some(FileSort { by, descending }), ..Default::default() };
+        let page = vault.search_files(&admin, &filter, offset, limit, false).expect("search");
+        assert_eq!(page.total, 4);
+        page.hits.into_iter().map(|h| h.row.reference).collect()
+    };
+    let both = |vault: &Vault, by: SortBy, expected: [&str; 4]| {
+        assert_eq!(sorted(vault, by, false, 0, 10), expected, "{by:?} ascending");
+        let mut reversed = expected;
+        reversed.reverse();
+        assert_eq!(sorted(vault, by, true, 0, 10), reversed, "{by:?} descending");
+    };
+    both(&vault, SortBy::Reference, ["R-01", "R-02", "R-03", "R-10"]);
+    // Case and accents folded, punctuation ignored: « Anciennes » under a, École under e.
+    both(&vault, SortBy::Title, ["R-02", "R-01", "R-03", "R-10"]);
+    both(&vault, SortBy::Sensitivity, ["R-01", "R-02", "R-03", "R-10"]);
+    assert_eq!(sorted(&vault, SortBy::Class, false, 0, 1), ["R-10"], "100-10-10 before 100-20-05");
+    assert_eq!(sorted(&vault, SortBy::Class, true, 3, 1), ["R-10"]);
+    assert_eq!(sorted(&vault, SortBy::Status, false, 0, 1), ["R-01"], "the only active file first");
+    // By final disposition date, the exact date (two of them in one year), the file whose
+    // event is awaited after every date.
+    let final_of = |vault: &Vault, reference: &str| vault.file(&admin, reference).expect("file").due.semi_active_until;
+    let (r02, r03) = (final_of(&vault, "R-02").expect("R-02 due"), final_of(&vault, "R-03").expect("R-03 due"));
+    assert!(r02 < r03 && r02.year() == r03.year(), "R-02 and R-03 fall due in one year: {r02} {r03}");
+    assert!(final_of(&vault, "R-01").is_none());
+    let r10 = final_of(&vault, "R-10").expect("R-10 due");
+    let mut expected = [(r02, "R-02"), (r03, "R-03"), (r10, "R-10")];
+    expected.sort();
+    assert!(expected[0].0 < expected[1].0 && expected[1].0 < expected[2].0, "{expected:?}");
+    both(&vault, SortBy::Final, [expected[0].1, expected[1].1, expected[2].1, "R-01"]);
+    // Pages follow the order.
+    assert_eq!(sorted(&vault, SortBy::Reference, false, 1, 2), ["R-02", "R-03"]);
+    assert_eq!(sorted(&vault, SortBy::Reference, true, 3, 5), ["R-01"]);
+    // An edit moves the file in the order: R-01 closed long ago now falls due first.
+    vault.close_file(&admin, "R-01", date("2001-06-30")).expect("close");
+    assert_eq!(sorted(&vault, SortBy::Final, false, 0, 1), ["R-01"]);
 }
 
 #[test]

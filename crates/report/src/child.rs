@@ -1,8 +1,8 @@
 //! Rendering in a child process. Typst keeps the memory of a render and a runaway template has
 //! no limit of its own (BUILD-NOTES.md), so a long-lived process (the desktop) starts a child
 //! that renders one report and exits: [`run_child`] is that child's entry; [`render_in_child`]
-//! the parent's side for a small report (its data whole), [`ListChild`] for a list, streamed,
-//! both with a time limit.
+//! the parent's side for a small report (its data whole), [`ListChild`] for a list, streamed;
+//! the first with a time limit, the second with a limit of time without progress.
 //!
 //! # A list's data, streamed
 //!
@@ -18,7 +18,7 @@ use std::{
     path::{Path, PathBuf},
     process::{Child, ChildStdin, Command, ExitStatus, Stdio},
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc,
     },
     thread,
@@ -29,9 +29,10 @@ use chrono::NaiveDate;
 
 use crate::{render, Attachment, ListReport, ReportError, Template};
 
-/// How long a child may render before it is stopped: far above the ~5 s of a 10,000-file
-/// certificate and the ~40 s of 100,000 in a release build, far below "the window seems stuck
-/// forever".
+/// How long a small report's child may render, and how long a list's child may go without
+/// reading a row or writing a page, before it is stopped: far above the ~0.5 s a list's child
+/// takes to typeset a chunk of 1,000 rows (so a list of a million rows, about an hour, is not cut
+/// short), far below "the window seems stuck forever".
 pub const CHILD_TIME_LIMIT: Duration = Duration::from_secs(300);
 
 /// The child process's entry: `--template NAME --input DATA.json --output OUT.pdf --today
@@ -216,10 +217,11 @@ pub struct ListChild {
     program: String,
     output: PathBuf,
     partial: PathBuf,
-    input: Option<BufWriter<ChildStdin>>,
-    /// Waits for the child, stopping it past the time limit or when told to.
+    input: Option<BufWriter<Tracked<ChildStdin>>>,
+    /// Waits for the child, stopping it once it makes no progress for the limit or when told to.
     watch: Option<thread::JoinHandle<Result<ExitStatus, ReportError>>>,
     stop: Arc<AtomicBool>,
+    progress: Progress,
     stdout: Option<thread::JoinHandle<std::io::Result<u64>>>,
     stderr: Option<thread::JoinHandle<std::io::Result<Vec<u8>>>>,
     rows: u64,
@@ -228,7 +230,8 @@ pub struct ListChild {
 
 impl ListChild {
     /// Starts `program` (with `args` before ours) rendering `template` with `header` (the
-    /// report's data but its rows), dated `today`, into `output`, within [`CHILD_TIME_LIMIT`].
+    /// report's data but its rows), dated `today`, into `output`; stopped if it neither reads
+    /// nor writes for [`CHILD_TIME_LIMIT`].
     pub fn start(
         program: &Path,
         args: &[&str],
@@ -240,7 +243,8 @@ impl ListChild {
         ListChild::start_within(program, args, template, header, today, output, CHILD_TIME_LIMIT)
     }
 
-    /// [`ListChild::start`] with another time limit; past it the child is killed.
+    /// [`ListChild::start`] with another limit of time without progress; past it the child is
+    /// killed.
     pub fn start_within(
         program: &Path,
         args: &[&str],
@@ -273,12 +277,15 @@ impl ListChild {
                 return Err(io("run", &name, &e));
             }
         };
-        let input = child.stdin.take().map(BufWriter::new);
+        // Progress is a byte taken by the child or a byte of the PDF it writes.
+        let progress = Progress::new();
+        let input = child.stdin.take().map(|pipe| BufWriter::new(Tracked { inner: pipe, progress: progress.clone() }));
         let stdout = child.stdout.take();
+        let output_progress = progress.clone();
         let stdout = thread::spawn(move || -> std::io::Result<u64> {
             let mut file = BufWriter::new(file);
             let copied = match stdout {
-                Some(mut pipe) => std::io::copy(&mut pipe, &mut file)?,
+                Some(pipe) => std::io::copy(&mut Tracked { inner: pipe, progress: output_progress }, &mut file)?,
                 None => 0,
             };
             file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -288,8 +295,8 @@ impl ListChild {
         let stderr = thread::spawn(move || read_all(stderr));
         let stop = Arc::new(AtomicBool::new(false));
         let watch = {
-            let stop = stop.clone();
-            thread::spawn(move || watch(child, Instant::now() + limit, limit, &stop))
+            let (stop, progress) = (stop.clone(), progress.clone());
+            thread::spawn(move || watch(child, &progress, limit, &stop))
         };
         let mut started = ListChild {
             program: name,
@@ -298,6 +305,7 @@ impl ListChild {
             input,
             watch: Some(watch),
             stop,
+            progress,
             stdout: Some(stdout),
             stderr: Some(stderr),
             rows: 0,
@@ -373,10 +381,14 @@ impl ListChild {
             Some(input) => input.write_all(line).and_then(|()| input.write_all(b"\n")),
             None => Err(std::io::Error::other("the input is closed")),
         };
+        // A row handed over is progress, even while it waits in the buffer: rows that come
+        // slowly (a slow disk) do not look like a stuck child.
+        self.progress.mark();
         sent.map_err(|_| self.failure())
     }
 
-    /// Why the child stopped taking its input: its own message, or its time limit.
+    /// Why the child stopped taking its input: its own message, or its limit of time without
+    /// progress.
     fn failure(&mut self) -> ReportError {
         self.input = None;
         match self.wait() {
@@ -415,12 +427,66 @@ impl Drop for ListChild {
     }
 }
 
-/// Waits for `child` to exit; kills it past `deadline` or when `stop` is set.
-fn watch(mut child: Child, deadline: Instant, limit: Duration, stop: &AtomicBool) -> Result<ExitStatus, ReportError> {
+/// When a list's child last read or wrote a byte.
+#[derive(Clone)]
+struct Progress {
+    origin: Instant,
+    /// Milliseconds from `origin`.
+    last: Arc<AtomicU64>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress { origin: Instant::now(), last: Arc::new(AtomicU64::new(0)) }
+    }
+
+    fn mark(&self) {
+        let now = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn idle(&self) -> Duration {
+        self.origin.elapsed().saturating_sub(Duration::from_millis(self.last.load(Ordering::Relaxed)))
+    }
+}
+
+/// A pipe end that marks progress at each byte that goes through.
+struct Tracked<P> {
+    inner: P,
+    progress: Progress,
+}
+
+impl<P: Write> Write for Tracked<P> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        if written > 0 {
+            self.progress.mark();
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<P: Read> Read for Tracked<P> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        if read > 0 {
+            self.progress.mark();
+        }
+        Ok(read)
+    }
+}
+
+/// Waits for `child` to exit; kills it once it has made no progress for `limit`, or when
+/// `stop` is set.
+fn watch(mut child: Child, progress: &Progress, limit: Duration, stop: &AtomicBool) -> Result<ExitStatus, ReportError> {
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() >= deadline || stop.load(Ordering::Relaxed) => {
+            Ok(None) if progress.idle() >= limit || stop.load(Ordering::Relaxed) => {
                 // Killing may fail only if it has just exited; either way it is gone.
                 let _ = child.kill();
                 let _ = child.wait();

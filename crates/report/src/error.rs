@@ -39,9 +39,10 @@ pub enum ReportError {
     /// The child process failed; its own message, if it printed one, is `stderr`.
     #[error("The report process failed ({status}): {stderr}")]
     Child { status: String, stderr: String },
-    /// The child process ran past its time limit and was stopped.
+    /// The child process went past its time limit without progress (a list: without reading a
+    /// row or writing a page) and was stopped.
     #[error(
-        "The report took longer than {seconds} seconds and was stopped. Try again with fewer files \
+        "The report was stopped after {seconds} seconds without progress. Try again with fewer files \
          (a smaller batch); if it happens with a small one, report it as a bug."
     )]
     TimedOut { seconds: u64 },

@@ -365,6 +365,38 @@ fn a_child_past_its_time_limit_is_stopped() {
     assert!(started.elapsed() < Duration::from_secs(10), "stopped at the limit");
 }
 
+/// A list's limit is on time without progress: a child that keeps taking rows, however slowly
+/// they come, runs past it (a list of a million rows takes about an hour).
+#[test]
+fn a_list_child_that_keeps_taking_rows_runs_past_its_limit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = dir.path().join("slow-rows.pdf");
+    let data = certificate("fr", 1);
+    let limit = Duration::from_millis(600);
+    let started = Instant::now();
+    let mut child = ListChild::start_within(
+        Path::new(env!("CARGO_BIN_EXE_greffier-report")),
+        &[],
+        Template::Certificate,
+        &data,
+        today(),
+        &output,
+        limit,
+    )
+    .expect("child");
+    let row = &data["files"][0];
+    let mut rows = 0;
+    // A slow source of rows (one every 50 ms) for four times the limit.
+    while started.elapsed() < limit * 4 {
+        child.push(row).expect("the child is still taking rows");
+        rows += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(child.finish().expect("rendered past the limit"), rows);
+    assert!(started.elapsed() > limit * 4);
+    assert!(std::fs::read(&output).expect("pdf").starts_with(b"%PDF"));
+}
+
 fn transfer_slips() -> Value {
     let slip = |n: u32, label: &str, files: &[&str]| {
         json!({

@@ -48,7 +48,7 @@ pub use query::{rewrite_query, split_prefixes, Prefix};
 pub const INDEX_FILE: &str = "search.db";
 const LOCK_FILE: &str = "search.lock";
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 /// Memory for tantivy's indexing threads (split between them).
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
@@ -148,6 +148,10 @@ pub(crate) struct Fields {
     status: Field,
     sensitivity: Field,
     due: Field,
+    title_sort: Field,
+    status_rank: Field,
+    sensitivity_rank: Field,
+    final_on: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -176,12 +180,7 @@ fn schema() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING),
         id: builder.add_i64_field("id", INDEXED | STORED | FAST),
         kind: builder.add_text_field("kind", code()),
-        reference: builder.add_text_field(
-            "reference",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
+        reference: builder.add_text_field("reference", code()),
         title: builder.add_text_field("title", analysed("fold")),
         text: builder.add_text_field("text", analysed("fold")),
         fr: builder.add_text_field("fr", stemmed("fr")),
@@ -198,6 +197,11 @@ fn schema() -> (Schema, Fields) {
         status: builder.add_text_field("status", code()),
         sensitivity: builder.add_text_field("sensitivity", code()),
         due: builder.add_text_field("due", code()),
+        // Columns the register sorts by (see `SortBy`), stored nowhere else.
+        title_sort: builder.add_text_field("title_sort", TextOptions::default().set_fast("code")),
+        status_rank: builder.add_u64_field("status_rank", FAST),
+        sensitivity_rank: builder.add_u64_field("sensitivity_rank", FAST),
+        final_on: builder.add_u64_field("final_on", FAST),
     };
     (builder.build(), fields)
 }
@@ -282,8 +286,8 @@ pub struct FileDoc {
     pub location: String,
     pub status: String,
     pub sensitivity: String,
-    /// The year of the final disposition, or `pending`.
-    pub due: String,
+    /// The date of the final disposition (`YYYY-MM-DD`); `None` while its event is awaited.
+    pub final_on: Option<String>,
     /// The names, birth dates and identifiers of the persons the file is about.
     pub persons: String,
 }
@@ -473,7 +477,11 @@ impl SearchIndex {
         d.add_text(f.project, doc.project.as_deref().unwrap_or("none"));
         d.add_text(f.status, &doc.status);
         d.add_text(f.sensitivity, &doc.sensitivity);
-        d.add_text(f.due, &doc.due);
+        d.add_text(f.due, due_bucket(doc.final_on.as_deref()));
+        d.add_text(f.title_sort, sort_prefix(&doc.title));
+        d.add_u64(f.status_rank, rank(STATUS_ORDER, &doc.status));
+        d.add_u64(f.sensitivity_rank, rank(SENSITIVITY_ORDER, &doc.sensitivity));
+        d.add_u64(f.final_on, date_number(doc.final_on.as_deref()));
         d
     }
 
@@ -907,26 +915,50 @@ impl SearchIndex {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Runs a query: the ranked page of hits, the total, and (when asked) the facet counts.
+    /// Runs a query: the ranked (or sorted) page of hits, the total, and (when asked) the facet
+    /// counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
         let f = &self.fields;
         let query = self.build_query(request)?;
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
-        let (top, total, facets) = if request.facets {
-            let (top, (total, facets)) = searcher.search(&*query, &(top, (Count, FacetCounter)))?;
-            (top, total, facets)
-        } else {
-            let (top, total) = searcher.search(&*query, &(top, Count))?;
-            (top, total, Vec::new())
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let (hits, total, facets) = match request.sort {
+            None => collect(&searcher, &*query, top.order_by_score(), request.facets, |score| score)?,
+            Some(sort) => {
+                let order = if sort.descending { tantivy::Order::Desc } else { tantivy::Order::Asc };
+                let column = match sort.by {
+                    SortBy::Reference => "reference",
+                    SortBy::Class => "class_code",
+                    SortBy::Title => "title_sort",
+                    SortBy::Status => "status_rank",
+                    SortBy::Sensitivity => "sensitivity_rank",
+                    SortBy::Final => "final_on",
+                };
+                match sort.by {
+                    SortBy::Reference | SortBy::Class | SortBy::Title => collect(
+                        &searcher,
+                        &*query,
+                        top.order_by_string_fast_field(column, order),
+                        request.facets,
+                        |_| 0.0,
+                    )?,
+                    SortBy::Status | SortBy::Sensitivity | SortBy::Final => collect(
+                        &searcher,
+                        &*query,
+                        top.order_by_fast_field::<u64>(column, order),
+                        request.facets,
+                        |_| 0.0,
+                    )?,
+                }
+            }
         };
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            hits.push(SearchHit { id: self.doc_id(&searcher, address)?, score });
+        let mut found = Vec::with_capacity(hits.len());
+        for (score, address) in hits {
+            found.push(SearchHit { id: self.doc_id(&searcher, address)?, score });
         }
         let snippets =
             if request.snippets { Some(SnippetGenerator::create(&searcher, &*query, f.text)?) } else { None };
-        Ok(SearchPage { total, hits, facets, snippets: snippets.map(Snippets) })
+        Ok(SearchPage { total, hits: found, facets, snippets: snippets.map(Snippets) })
     }
 
     /// The decoding oracle of the tests: how many live documents hold `term` in `field`, read from
@@ -995,6 +1027,28 @@ impl SearchIndex {
     }
 }
 
+/// The hits of a page (score and address), the total, and the facet counts.
+type Collected = (Vec<(Score, DocAddress)>, usize, Vec<FacetCount>);
+
+/// Runs `top` with the count (and the facets, when asked) in one pass over the hits; `score`
+/// turns the collector's sort key into the hit's score.
+fn collect<K: 'static>(
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+    top: impl Collector<Fruit = Vec<(K, DocAddress)>>,
+    facets: bool,
+    score: impl Fn(K) -> Score,
+) -> Result<Collected, SearchError> {
+    let (top, total, facets) = if facets {
+        let (top, (total, facets)) = searcher.search(query, &(top, (Count, FacetCounter)))?;
+        (top, total, facets)
+    } else {
+        let (top, total) = searcher.search(query, &(top, Count))?;
+        (top, total, Vec::new())
+    };
+    Ok((top.into_iter().map(|(key, address)| (score(key), address)).collect(), total, facets))
+}
+
 /// A search.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -1004,6 +1058,8 @@ pub struct SearchRequest {
     pub limit: usize,
     pub facets: bool,
     pub snippets: bool,
+    /// `None` ranks by relevance (by order of indexing when every hit scores the same).
+    pub sort: Option<FileSort>,
 }
 
 impl SearchRequest {
@@ -1015,6 +1071,7 @@ impl SearchRequest {
             limit: 20,
             facets: false,
             snippets: false,
+            sort: None,
         }
     }
 }
@@ -1196,7 +1253,6 @@ pub(crate) fn file_doc_from_row(
     paths: &HashMap<i64, Vec<String>>,
 ) -> rusqlite::Result<FileDoc> {
     let class_id: i64 = row.get(2)?;
-    let due: Option<String> = row.get(13)?;
     Ok(FileDoc {
         id: row.get(0)?,
         reference: row.get(1)?,
@@ -1211,9 +1267,69 @@ pub(crate) fn file_doc_from_row(
         location: row.get(10)?,
         status: row.get(11)?,
         sensitivity: row.get(12)?,
-        due: due_bucket(due.as_deref()),
+        final_on: row.get(13)?,
         persons: row.get(14)?,
     })
+}
+
+/// The lifecycle order of the statuses, and the order of the sensitivity levels, for sorting.
+const STATUS_ORDER: &[&str] = &["active", "semi_active", "inactive", "on_hold", "transferred", "destroyed"];
+const SENSITIVITY_ORDER: &[&str] = &["public", "internal", "confidential", "personal", "highly_sensitive"];
+/// Characters of a title its sort key keeps.
+const SORT_PREFIX_CHARS: usize = 48;
+
+fn rank(order: &[&str], value: &str) -> u64 {
+    order.iter().position(|v| *v == value).unwrap_or(order.len()) as u64
+}
+
+/// A title's sort key: its words folded (case and accents), the first 48 characters; whole
+/// titles would make a second copy of every title in the index.
+fn sort_prefix(title: &str) -> String {
+    fold(title).chars().take(SORT_PREFIX_CHARS).collect()
+}
+
+/// A date as the number `YYYYMMDD`; a date still awaited sorts after every date.
+fn date_number(date: Option<&str>) -> u64 {
+    date.and_then(|d| d.replace('-', "").parse().ok()).unwrap_or(u64::MAX)
+}
+
+/// What the register can be sorted by, besides relevance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    Reference,
+    Class,
+    /// By the first 48 characters of the title, case and accents folded.
+    Title,
+    /// In the order of the lifecycle: active, semi-active, inactive, on hold, transferred, destroyed.
+    Status,
+    /// From public to highly sensitive.
+    Sensitivity,
+    /// By final disposition date; files whose event is awaited come after every date.
+    Final,
+}
+
+impl SortBy {
+    pub fn parse(text: &str) -> Option<SortBy> {
+        Some(match text.trim().to_lowercase().as_str() {
+            "reference" | "référence" => SortBy::Reference,
+            "class" | "classe" => SortBy::Class,
+            "title" | "titre" => SortBy::Title,
+            "status" | "statut" => SortBy::Status,
+            "sensitivity" | "sensibilité" => SortBy::Sensitivity,
+            "final" | "due" | "échéance" => SortBy::Final,
+            _ => return None,
+        })
+    }
+}
+
+/// An order of the register's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSort {
+    pub by: SortBy,
+    #[serde(default)]
+    pub descending: bool,
 }
 
 /// The facet value of a final disposition date: its year, or `pending`.
