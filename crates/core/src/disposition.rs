@@ -272,17 +272,34 @@ const DUE_SELECT: &str = "SELECT f.id, f.reference, f.title, c.code, p.code, r.n
 /// class takes its whole branch: the class and, through `parent_id`, every class under it —
 /// the same walk as a hold on a class (`FILE_HOLDS_SQL`), which holds the files of the classes
 /// under it, taken from the other end.
-const DUE_WHERE: &str = "WHERE f.status NOT IN ('destroyed', 'transferred')
-      AND f.semi_active_until IS NOT NULL AND f.semi_active_until <= :until
-      AND (:project IS NULL OR f.project_id = (SELECT id FROM projects WHERE code = :project))
-      AND (:kind IS NULL OR f.disposition = :kind)
-      AND (:class IS NULL OR f.class_id IN (
-          WITH RECURSIVE branch(id) AS (
-              SELECT id FROM plan_classes WHERE code = :class
-              UNION SELECT sub.id FROM plan_classes sub JOIN branch b ON sub.parent_id = b.id)
-          SELECT id FROM branch))";
+/// The due list's condition, with only the filters a query sets: a filter left in as
+/// `(:project IS NULL OR …)` is evaluated on every one of the hundreds of thousands of rows a
+/// count walks (the count of 429,521 files due at 1M took 22.5 ms with all of them, 13.2 ms
+/// without).
+fn due_where(args: &DueArgs) -> String {
+    let mut sql = String::from(
+        "WHERE f.status NOT IN ('destroyed', 'transferred')
+          AND f.semi_active_until IS NOT NULL AND f.semi_active_until <= :until",
+    );
+    if args.project.is_some() {
+        sql.push_str(" AND f.project_id = (SELECT id FROM projects WHERE code = :project)");
+    }
+    if args.kind.is_some() {
+        sql.push_str(" AND f.disposition = :kind");
+    }
+    if args.class.is_some() {
+        sql.push_str(
+            " AND f.class_id IN (
+              WITH RECURSIVE branch(id) AS (
+                  SELECT id FROM plan_classes WHERE code = :class
+                  UNION SELECT sub.id FROM plan_classes sub JOIN branch b ON sub.parent_id = b.id)
+              SELECT id FROM branch)",
+        );
+    }
+    sql
+}
 
-/// A `DueQuery`'s values as `DUE_WHERE` binds them.
+/// A `DueQuery`'s values as [`due_where`] binds them.
 struct DueArgs {
     until: String,
     project: Option<String>,
@@ -291,8 +308,19 @@ struct DueArgs {
 }
 
 impl DueArgs {
+    /// The values the condition names.
     fn named(&self) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
-        vec![(":until", &self.until), (":project", &self.project), (":kind", &self.kind), (":class", &self.class)]
+        let mut named: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":until", &self.until)];
+        if let Some(project) = &self.project {
+            named.push((":project", project));
+        }
+        if let Some(kind) = &self.kind {
+            named.push((":kind", kind));
+        }
+        if let Some(class) = &self.class {
+            named.push((":class", class));
+        }
+        named
     }
 }
 
@@ -1222,7 +1250,8 @@ impl Vault {
         named.push((":limit", &limit));
         named.push((":offset", &offset));
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id LIMIT :limit OFFSET :offset"
+            "{DUE_SELECT} {} ORDER BY f.semi_active_until, f.id LIMIT :limit OFFSET :offset",
+            due_where(&args)
         ))?;
         let mut files = stmt.query_map(named.as_slice(), due_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         let marks = Marks::load(&self.conn)?;
@@ -1238,7 +1267,7 @@ impl Vault {
         let args = self.due_args(query)?;
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT count(*) FROM files f {DUE_WHERE}"))?
+            .prepare_cached(&format!("SELECT count(*) FROM files f {}", due_where(&args)))?
             .query_row(args.named().as_slice(), |row| row.get(0))?)
     }
 
@@ -1251,7 +1280,8 @@ impl Vault {
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let args = self.due_args(query)?;
-        let mut stmt = self.conn.prepare(&format!("{DUE_SELECT} {DUE_WHERE} ORDER BY f.semi_active_until, f.id"))?;
+        let mut stmt =
+            self.conn.prepare(&format!("{DUE_SELECT} {} ORDER BY f.semi_active_until, f.id", due_where(&args)))?;
         let mut rows = stmt.query(args.named().as_slice())?;
         let marks = Marks::load(&self.conn)?;
         let mut count = 0;

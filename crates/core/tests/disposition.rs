@@ -922,6 +922,42 @@ fn the_due_list_filters_by_a_class_and_its_subclasses() {
         vault.batch_files(&admin, &batch.number).expect("files").into_iter().map(|f| f.reference).collect();
     proposed.sort();
     assert_eq!(proposed, ["P-1", "S-1"], "R-1 is of another class");
+
+    // A project's files, alone and with the other filters.
+    vault
+        .add_project(
+            &admin,
+            greffier_core::NewProject {
+                code: "MANDAT-7".into(),
+                name: "Mandat".into(),
+                owner: ADMIN.into(),
+                sensitivity: greffier_core::Sensitivity::Internal,
+            },
+        )
+        .expect("project");
+    let draft = FileDraft {
+        reference: "M-1".into(),
+        class: "500-10-10".into(),
+        project: Some("MANDAT-7".into()),
+        title: "Plainte du mandat".into(),
+        dates: FileDates { opened_on: Some(date("2010-01-04")), closed_on: Some(date("2015-06-30")), ..Default::default() },
+        ..Default::default()
+    };
+    vault.create_file(&admin, draft).expect("file created");
+    let count = |project: &str, class: Option<&str>, kind: Option<DueKind>| {
+        let query = DueQuery { project: Some(project.into()), class: class.map(str::to_owned), kind, ..until_today() };
+        let page = vault.due_files(&admin, &query, 0, 50).expect("due");
+        assert_eq!(page.files.len() as u64, page.total);
+        page.files.into_iter().map(|f| f.reference).collect::<Vec<_>>()
+    };
+    assert_eq!(count("MANDAT-7", None, None), ["M-1"]);
+    assert_eq!(count("MANDAT-7", Some("500-10"), None), ["M-1"]);
+    assert_eq!(count("MANDAT-7", Some("500-40"), None), Vec::<String>::new());
+    let kind = vault.file(&admin, "M-1").expect("M-1").due.disposition;
+    let other = if kind == greffier_core::Disposition::Destroy { DueKind::Transfer } else { DueKind::Destruction };
+    assert_eq!(count("MANDAT-7", Some("500"), Some(other)), Vec::<String>::new(), "M-1 is not {other:?}");
+    assert_eq!(count("AUCUN", None, None), Vec::<String>::new(), "an unknown project has no files");
+    assert_eq!(vault.due_count(&admin, &until_today()).expect("count"), 4, "no filter: every file");
 }
 
 #[test]
