@@ -1,8 +1,8 @@
 // The fake shell's file register (see fake-shell.ts): files with accents and long titles, persons
 // with identifiers, the search syntax (words folded as the index folds them, "phrases",
-// prefix*, -exclude, classe:/projet:/statut:/personne:/ref:/échéance:), facets, snippets with
-// UTF-8 byte offsets as tantivy gives them, due dates computed from the fake plan's explanation,
-// imports with progress and cancel, exports; persons found as one types, attached to a file one at
+// prefix*, -exclude, classe:/projet:/statut:/personne:/ref:/échéance:), facets, the sorts by
+// column, snippets with UTF-8 byte offsets as tantivy gives them, due dates computed from the
+// fake plan's explanation, imports with progress and cancel, exports; persons found as one types, attached to a file one at
 // a time, edited and detached (a person no file needs any more is erased), with the core's
 // refusals: a person already on the file, a key another person has, an identifier without a
 // letter or digit, a purpose without text, no reason. A held file is refused by fake-shell.ts,
@@ -32,7 +32,10 @@ import type {
   ReviewDecision,
   Sensitivity,
   Snippet,
+  SortBy,
 } from '../src/lib/types';
+import { SENSITIVITIES } from '../src/lib/plan/format';
+import { FILE_STATUSES } from '../src/lib/register/filter';
 import { explainFor, listClasses, projectsOf } from './fake-plan';
 
 type Lang = 'fr' | 'en';
@@ -660,12 +663,34 @@ function snippetOf(text: string, terms: Term[]): Snippet | null {
 
 const FACET_FIELDS = ['class_code', 'project', 'status', 'sensitivity', 'due'] as const;
 
+/** A row's key for a sort, as the core's index keeps it (a final date awaited after every date). */
+function sortKey(row: FileRow, by: SortBy): string | number {
+  switch (by) {
+    case 'reference':
+      return row.reference;
+    case 'class':
+      return row.class;
+    case 'title':
+      return fold(row.title).slice(0, 48);
+    case 'status':
+      return FILE_STATUSES.indexOf(row.status);
+    case 'sensitivity':
+      return SENSITIVITIES.indexOf(row.sensitivity);
+    case 'final':
+      return row.semiActiveUntil ?? '\uffff';
+  }
+}
+
+// The big register's last sorted search, so that its pages are not sorted again one by one.
+let lastSorted: { key: string; found: Candidate[] } | null = null;
+
 // The big register's facets without a filter are counted once.
 let everyFacet: FacetCount[] | null = null;
 
 function search(filter: FileFilter, offset: number, limit: number, withFacets: boolean, lang: Lang): FileSearchPage {
   const terms = parseQuery(filter.query, lang);
-  const plain = terms.length === 0 && !filter.class && !filter.project && !filter.status && !filter.sensitivity && !filter.due;
+  const sort = filter.sort;
+  const plain = terms.length === 0 && !filter.class && !filter.project && !filter.status && !filter.sensitivity && !filter.due && !sort;
   const counts = new Map<string, number>();
   const countIn = (c: Candidate): void => {
     const row = rowOf(c.id, c.draft, c.status, c.birth, lang);
@@ -694,12 +719,25 @@ function search(filter: FileFilter, offset: number, limit: number, withFacets: b
       }
     }
   } else {
-    const found: Candidate[] = [];
-    for (let index = 0; index < count(); index += 1) {
-      const c = candidate(index);
-      if (!matches(c, terms, filter, lang)) continue;
-      found.push(c);
-      if (withFacets) countIn(c);
+    const key = JSON.stringify([filter, lang]);
+    let found: Candidate[] = [];
+    if (!withFacets && state.generated > 0 && lastSorted?.key === key) {
+      found = lastSorted.found;
+    } else {
+      for (let index = 0; index < count(); index += 1) {
+        const c = candidate(index);
+        if (!matches(c, terms, filter, lang)) continue;
+        found.push(c);
+        if (withFacets) countIn(c);
+      }
+    }
+    if (sort && lastSorted?.found !== found) {
+      // The sort is stable: ties keep the register's order.
+      const keyed = found.map((c) => ({ c, k: sortKey(rowOf(c.id, c.draft, c.status, c.birth, lang), sort.by) }));
+      const direction = sort.descending ? -1 : 1;
+      keyed.sort((a, b) => (a.k < b.k ? -direction : a.k > b.k ? direction : 0));
+      found = keyed.map((entry) => entry.c);
+      lastSorted = state.generated > 0 ? { key, found } : null;
     }
     total = found.length;
     picked = found.slice(offset, offset + limit);

@@ -266,7 +266,7 @@ function registerNow(cmd: string, args: Record<string, unknown>): unknown {
 /** Every file of the register the filter selects, still in it (not destroyed or transferred). */
 function filesWhere(filter: Partial<FileFilter>): FileRow[] {
   const rows: FileRow[] = [];
-  const all: FileFilter = { query: '', class: null, project: null, status: null, sensitivity: null, due: null, ...filter };
+  const all: FileFilter = { query: '', class: null, project: null, status: null, sensitivity: null, due: null, sort: null, ...filter };
   for (let offset = 0; ; offset += 500) {
     const page = registerNow('search_files', { filter: all, offset, limit: 500, facets: false }) as FileSearchPage;
     rows.push(...page.hits.map((hit) => hit.row));

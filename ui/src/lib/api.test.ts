@@ -253,7 +253,15 @@ describe('the wrappers of the register commands', () => {
   };
   // `identifiers: null` keeps the person's identifiers.
   const personEdit: PersonEdit = { lastName: 'Bélanger', firstName: 'Zoé', birthDate: '1985-07-15', externalKey: 'E-0412', identifiers: null };
-  const filter = { query: 'quebec', class: '100-20', project: null, status: 'active', sensitivity: null, due: '2031' } as const;
+  const filter = {
+    query: 'quebec',
+    class: '100-20',
+    project: null,
+    status: 'active',
+    sensitivity: null,
+    due: '2031',
+    sort: { by: 'title', descending: true },
+  } as const;
   const draft: FileDraft = {
     reference: 'D-2026-0001',
     class: '100-20-10',

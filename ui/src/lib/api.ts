@@ -309,9 +309,10 @@ export const api = {
     call<Explanation>(Command.Explain, { query }),
 
   /**
-   * A page of the register: the files `filter` selects, ranked when it has words, from
-   * `offset` (at most `limit`, which the core caps at 500); with the facet counts when
-   * `facets` is true (they cost a pass over every hit: ask for them once per filter).
+   * A page of the register: the files `filter` selects, in `filter.sort`'s order (without one,
+   * ranked when it has words), from `offset` (at most `limit`, which the core caps at 500); with
+   * the facet counts when `facets` is true (they cost a pass over every hit: ask for them once
+   * per filter; another order of the same files counts the same).
    */
   searchFiles: (
     filter: FileFilter,

@@ -666,6 +666,22 @@ export interface FileFilter {
   sensitivity: Sensitivity | null;
   /** The year of the final disposition, or `pending`. */
   due: string | null;
+  /** The order of the rows; `null` ranks them by relevance. */
+  sort: FileSort | null;
+}
+
+/**
+ * A column the register can be sorted by (`SortBy`): reference and class by code, the title by
+ * its first 48 characters (case and accents folded), the status in the order of a file's life,
+ * the sensitivity from public up, the final disposition by date (files still waiting for their
+ * event after every date).
+ */
+export type SortBy = 'reference' | 'class' | 'title' | 'status' | 'sensitivity' | 'final';
+
+/** An order of the register's rows (`FileSort`). */
+export interface FileSort {
+  by: SortBy;
+  descending: boolean;
 }
 
 /** A page of `search_files`: the hits from `offset`, the total, and the facets when asked. */

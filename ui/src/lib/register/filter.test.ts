@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { FacetCount, FileFilter } from '../types';
+import type { FacetCount, FileFilter, FileSort, SortBy } from '../types';
 import {
   activeChips,
+  ariaSort,
+  clearedFilter,
   EMPTY_FILTER,
   filterKey,
   groupFacets,
   isEmptyFilter,
   isSelected,
+  nextSort,
   sameFilter,
+  selectionKey,
   toggleFacet,
   withFacet,
   withoutField,
@@ -53,6 +57,57 @@ describe('facets and the filter', () => {
   it('clears one field and keeps the others', () => {
     const both = filter({ query: 'neige', class: '100', status: 'active' });
     expect(withoutField(both, 'class')).toEqual(filter({ query: 'neige', status: 'active' }));
+  });
+
+  it('keeps the order when a facet is picked or cleared', () => {
+    const sort: FileSort = { by: 'final', descending: true };
+    expect(toggleFacet(filter({ sort }), 'status', 'active').sort).toEqual(sort);
+    expect(withoutField(filter({ class: '100', sort }), 'class').sort).toEqual(sort);
+  });
+});
+
+describe('sorting by a column', () => {
+  const asc = (by: SortBy): FileSort => ({ by, descending: false });
+  const desc = (by: SortBy): FileSort => ({ by, descending: true });
+
+  // [the order in force, the column clicked, the order after the click]
+  it.each<[FileSort | null, SortBy, FileSort | null]>([
+    [null, 'title', asc('title')],
+    [asc('title'), 'title', desc('title')],
+    [desc('title'), 'title', null],
+    [asc('title'), 'final', asc('final')],
+    [desc('title'), 'status', asc('status')],
+  ])('from %j a click on %s gives %j', (current, by, expected) => {
+    expect(nextSort(current, by)).toEqual(expected);
+  });
+
+  it('comes back to relevance after three clicks on the same column', () => {
+    let sort: FileSort | null = null;
+    const seen: (FileSort | null)[] = [];
+    for (let click = 0; click < 3; click += 1) {
+      sort = nextSort(sort, 'reference');
+      seen.push(sort);
+    }
+    expect(seen).toEqual([asc('reference'), desc('reference'), null]);
+  });
+
+  it('tells each header how its column is sorted', () => {
+    expect(ariaSort(asc('class'), 'class')).toBe('ascending');
+    expect(ariaSort(desc('class'), 'class')).toBe('descending');
+    expect(ariaSort(desc('class'), 'title'), 'another column than the sorted one').toBe('none');
+    expect(ariaSort(null, 'class')).toBe('none');
+  });
+
+  it('keeps the order when the words and the facets are cleared, and nothing else', () => {
+    const sorted = filter({ query: 'neige', class: '100', due: 'pending', sort: desc('sensitivity') });
+    expect(clearedFilter(sorted)).toEqual(filter({ sort: desc('sensitivity') }));
+    expect(clearedFilter(filter({ query: 'neige' }))).toEqual(EMPTY_FILTER);
+  });
+
+  it('does not count the order as a filter field: no chip, an empty filter stays empty', () => {
+    const sorted = filter({ sort: asc('title') });
+    expect(activeChips(sorted)).toEqual([]);
+    expect(isEmptyFilter(sorted)).toBe(true);
   });
 });
 
@@ -108,5 +163,18 @@ describe('chips and keys', () => {
     expect(sameFilter(filter({ query: ' quebec ' }), filter({ query: 'quebec' }))).toBe(true);
     expect(sameFilter(filter({ query: 'quebec' }), filter({ query: 'quebec', class: '100' }))).toBe(false);
     expect(filterKey(filter({ status: 'active' }))).not.toBe(filterKey(filter({ sensitivity: 'public' })));
+  });
+
+  it('tells filters apart by their order, but not the files they select', () => {
+    const title = filter({ query: 'quebec', sort: { by: 'title', descending: false } });
+    const titleDown = filter({ query: 'quebec ', sort: { by: 'title', descending: true } });
+    const relevance = filter({ query: 'quebec' });
+    expect(sameFilter(title, titleDown), 'the other direction').toBe(false);
+    expect(sameFilter(title, relevance), 'a sort against none').toBe(false);
+    expect(sameFilter(title, filter({ query: 'quebec', sort: { by: 'class', descending: false } })), 'another column').toBe(false);
+    expect(sameFilter(title, { ...title, sort: { by: 'title', descending: false } }), 'an equal sort, another object').toBe(true);
+    expect(selectionKey(title)).toBe(selectionKey(titleDown));
+    expect(selectionKey(title)).toBe(selectionKey(relevance));
+    expect(selectionKey(title)).not.toBe(selectionKey(filter({ query: 'montreal', sort: title.sort })));
   });
 });

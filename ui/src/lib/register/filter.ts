@@ -1,10 +1,11 @@
 // The register's filter and its facets: which field of the `FileFilter` each facet sets, the
-// facet counts grouped and ordered for the side panel, and the chips of the fields in force.
-import type { FacetCount, FacetName, FileFilter, FileStatus, Sensitivity } from '../types';
+// facet counts grouped and ordered for the side panel, the chips of the fields in force, and the
+// order of the rows that a click on a column's header chooses.
+import type { FacetCount, FacetName, FileFilter, FileSort, FileStatus, Sensitivity, SortBy } from '../types';
 import { SENSITIVITIES } from '../plan/format';
 
-/** The fields of a filter that a facet sets (all but the query). */
-export type FilterField = Exclude<keyof FileFilter, 'query'>;
+/** The fields of a filter that a facet sets (all but the query and the order). */
+export type FilterField = Exclude<keyof FileFilter, 'query' | 'sort'>;
 
 export const EMPTY_FILTER: Readonly<FileFilter> = Object.freeze({
   query: '',
@@ -13,6 +14,7 @@ export const EMPTY_FILTER: Readonly<FileFilter> = Object.freeze({
   status: null,
   sensitivity: null,
   due: null,
+  sort: null,
 });
 
 /** The facets in the order the panel shows them. */
@@ -148,9 +150,32 @@ export function activeChips(filter: FileFilter): FilterChip[] {
   });
 }
 
-/** `true` when the filter selects every file. */
+/** `true` when the filter selects every file (in whatever order). */
 export function isEmptyFilter(filter: FileFilter): boolean {
   return filter.query.trim() === '' && activeChips(filter).length === 0;
+}
+
+/**
+ * The filter that selects every file, in the order `filter` has: clearing the words and the
+ * facets is not asking for another order.
+ */
+export function clearedFilter(filter: FileFilter): FileFilter {
+  return { ...EMPTY_FILTER, sort: filter.sort };
+}
+
+/**
+ * The order after a click on the header of column `by`: another column sorts by it, ascending;
+ * the sorted column turns descending, then back to relevance (`null`).
+ */
+export function nextSort(current: FileSort | null, by: SortBy): FileSort | null {
+  if (current?.by !== by) return { by, descending: false };
+  return current.descending ? null : { by, descending: true };
+}
+
+/** How column `by` is sorted, in the words of `aria-sort`. */
+export function ariaSort(sort: FileSort | null, by: SortBy): 'ascending' | 'descending' | 'none' {
+  if (sort?.by !== by) return 'none';
+  return sort.descending ? 'descending' : 'ascending';
 }
 
 /** The filter as the core should get it: the query trimmed. */
@@ -158,13 +183,22 @@ export function normalised(filter: FileFilter): FileFilter {
   return { ...filter, query: filter.query.trim() };
 }
 
-/** Two filters that select the same files (the query compared trimmed). */
+/** Two filters that show the same rows in the same order (the query compared trimmed). */
 export function sameFilter(a: FileFilter, b: FileFilter): boolean {
   return filterKey(a) === filterKey(b);
 }
 
-/** A key for caches: equal for filters that select the same files. */
+/** A key for caches: equal for filters that show the same rows in the same order. */
 export function filterKey(filter: FileFilter): string {
+  const sort = filter.sort === null ? null : [filter.sort.by, filter.sort.descending];
+  return JSON.stringify([selectionKey(filter), sort]);
+}
+
+/**
+ * A key equal for filters that select the same files, whatever their order: the facet counts
+ * are the same for both.
+ */
+export function selectionKey(filter: FileFilter): string {
   const n = normalised(filter);
   return JSON.stringify([n.query, n.class, n.project, n.status, n.sensitivity, n.due]);
 }

@@ -1,11 +1,11 @@
 // What the register's screen keeps while the user moves between areas: the filter (the query
-// typed, debounced, and the facet fields), the facet counts and the total, the window of rows
-// fetched so far, the row selected and the file open in the detail panel. Emptied when the
-// session ends, so that the next person to sign in starts afresh.
+// typed, debounced, the facet fields and the order of the rows), the facet counts and the
+// total, the window of rows fetched so far, the row selected and the file open in the detail
+// panel. Emptied when the session ends, so that the next person to sign in starts afresh.
 import { api } from '../api';
 import { afterFailure } from '../status.svelte';
-import type { CommandError, FacetCount, FileFilter, FileHit } from '../types';
-import { EMPTY_FILTER, normalised, sameFilter } from './filter';
+import type { CommandError, FacetCount, FileFilter, FileHit, SortBy } from '../types';
+import { EMPTY_FILTER, nextSort, normalised, sameFilter, selectionKey } from './filter';
 import { PAGE_SIZE, PageWindow } from './pages';
 
 /** How long typing must pause before the search runs. */
@@ -34,6 +34,9 @@ class RegisterStore {
   readonly rows: PageWindow<FileHit>;
   // The filter the page window fetches with: set before each reset, never mid-window.
   #applied: FileFilter = { ...EMPTY_FILTER };
+  // The files `facets` counts (`selectionKey`), or `null`: another order of the same files
+  // needs no new count, which is a pass over every hit.
+  #counted: string | null = null;
   #generation = 0;
   #changes = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,7 +82,20 @@ class RegisterStore {
     this.apply({ ...this.filter, query: this.typed });
   }
 
-  /** Shows the files `next` selects (nothing happens when it selects the same ones). */
+  /**
+   * A click on the header of column `by`: the rows sorted by it, then the other way, then by
+   * relevance again (`nextSort`). Words still being typed are searched now, as Enter does.
+   */
+  sortBy(by: SortBy): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.apply({ ...this.filter, query: this.typed, sort: nextSort(this.filter.sort, by) });
+  }
+
+  /**
+   * Shows the files `next` selects, in its order, from the top (nothing happens when it shows
+   * the same rows in the same order).
+   */
   apply(next: FileFilter): void {
     if (this.started && sameFilter(next, this.filter)) {
       this.filter = next;
@@ -88,19 +104,26 @@ class RegisterStore {
     this.filter = next;
     this.typed = next.query;
     this.selected = null;
-    void this.search();
+    void this.#load(false);
   }
 
   /** Reads the first page and the facets of the current filter (again). */
-  async search(): Promise<void> {
+  search(): Promise<void> {
+    return this.#load(true);
+  }
+
+  /** Reads the first page, with the facets when asked or when those held count other files. */
+  async #load(recount: boolean): Promise<void> {
     const generation = ++this.#generation;
     const filter = normalised(this.filter);
+    const selection = selectionKey(filter);
+    const withFacets = recount || selection !== this.#counted;
     this.#applied = filter;
     this.started = true;
     this.searching = true;
     this.error = null;
     this.rows.reset();
-    const answer = await api.searchFiles(filter, 0, PAGE_SIZE, true);
+    const answer = await api.searchFiles(filter, 0, PAGE_SIZE, withFacets);
     if (generation !== this.#generation) return;
     this.searching = false;
     if (!answer.ok) {
@@ -108,9 +131,13 @@ class RegisterStore {
       this.error = answer.error;
       this.total = null;
       this.facets = [];
+      this.#counted = null;
       return;
     }
-    this.facets = answer.value.facets;
+    if (withFacets) {
+      this.facets = answer.value.facets;
+      this.#counted = selection;
+    }
     this.total = answer.value.total;
     this.rows.seed(0, answer.value.hits, answer.value.total);
     if (this.selected !== null && this.selected >= answer.value.total) {
@@ -141,6 +168,7 @@ class RegisterStore {
     this.#generation += 1;
     this.filter = { ...EMPTY_FILTER };
     this.#applied = { ...EMPTY_FILTER };
+    this.#counted = null;
     this.typed = '';
     this.facets = [];
     this.total = null;

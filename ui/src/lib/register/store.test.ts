@@ -115,13 +115,91 @@ describe('the register store', () => {
     expect(register.total).toBe(1_000_000);
   });
 
+  it('sorts by a header clicked, from the top, through ascending, descending and relevance', async () => {
+    register.apply({ ...EMPTY_FILTER, class: '100-20' });
+    await vi.runAllTimersAsync();
+    register.ensure(450, 520);
+    await vi.runAllTimersAsync();
+    register.selected = 480;
+    search.mockClear();
+
+    register.sortBy('title');
+    await vi.runAllTimersAsync();
+    expect(search).toHaveBeenCalledExactlyOnceWith(
+      { ...EMPTY_FILTER, class: '100-20', sort: { by: 'title', descending: false } },
+      0,
+      100,
+      false,
+    );
+    expect(register.selected, 'row 480 is another file in the new order').toBeNull();
+    expect(register.hit(480), 'the rows of the former order are gone').toBeUndefined();
+
+    register.sortBy('title');
+    await vi.runAllTimersAsync();
+    expect(search.mock.calls.at(-1)?.[0].sort).toEqual({ by: 'title', descending: true });
+    register.sortBy('title');
+    await vi.runAllTimersAsync();
+    expect(search.mock.calls.at(-1)?.[0].sort).toBeNull();
+    expect(search.mock.calls.map((call) => call[1])).toEqual([0, 0, 0]);
+    expect(register.filter.class, 'the facet fields stay').toBe('100-20');
+  });
+
+  it('pages in the order in force', async () => {
+    register.sortBy('final');
+    await vi.runAllTimersAsync();
+    register.ensure(450, 520);
+    await vi.runAllTimersAsync();
+    const pages = search.mock.calls.slice(1);
+    expect(pages.map((call) => call[1])).toEqual([400, 500]);
+    expect(pages.every((call) => call[0].sort?.by === 'final')).toBe(true);
+  });
+
+  it('keeps the facet counts when only the order changes, and counts again for other files', async () => {
+    search.mockResolvedValueOnce({ ok: true, value: { ...page(50, 0, 50), facets: [{ facet: 'due', value: '2031', count: 50 }] } });
+    register.apply({ ...EMPTY_FILTER, query: 'neige' });
+    await vi.runAllTimersAsync();
+    register.sortBy('status');
+    await vi.runAllTimersAsync();
+    expect(search.mock.calls.map((call) => call[3])).toEqual([true, false]);
+    expect(register.facets, 'the same files, the same counts').toEqual([{ facet: 'due', value: '2031', count: 50 }]);
+    register.type('neige glace');
+    await vi.runAllTimersAsync();
+    expect(search.mock.calls.at(-1)?.[3], 'other words select other files').toBe(true);
+    expect(register.filter.sort, 'new words keep the order').toEqual({ by: 'status', descending: false });
+    expect(register.facets).toEqual([{ facet: 'status', value: 'active', count: 1_000_000 }]);
+  });
+
+  it('counts the facets with a new order when the former count never arrived', async () => {
+    await register.search();
+    search.mockImplementationOnce(() => new Promise(() => undefined));
+    register.apply({ ...EMPTY_FILTER, status: 'inactive' });
+    register.sortBy('reference');
+    await vi.runAllTimersAsync();
+    expect(search.mock.calls.at(-1)?.[0]).toEqual({ ...EMPTY_FILTER, status: 'inactive', sort: { by: 'reference', descending: false } });
+    expect(search.mock.calls.at(-1)?.[3], 'the facets held count every file, not the inactive ones').toBe(true);
+  });
+
+  it('searches the words being typed when a header is clicked, and not again after the pause', async () => {
+    register.type('neige');
+    register.sortBy('class');
+    await vi.runAllTimersAsync();
+    expect(search).toHaveBeenCalledExactlyOnceWith(
+      { ...EMPTY_FILTER, query: 'neige', sort: { by: 'class', descending: false } },
+      0,
+      100,
+      true,
+    );
+  });
+
   it('keeps the failure to show, and forgets everything at sign-out', async () => {
     search.mockResolvedValueOnce({ ok: false, error: { code: 'search_query_invalid', message: 'Guillemet non fermé.' } });
     await register.search();
     expect(register.error?.code).toBe('search_query_invalid');
     expect(register.total).toBeNull();
     register.open = 'D-1';
+    register.sortBy('title');
     register.reset();
     expect([register.error, register.open, register.started, register.typed]).toEqual([null, null, false, '']);
+    expect(register.filter.sort, 'the next person starts with the default order').toBeNull();
   });
 });
