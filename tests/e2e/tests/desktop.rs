@@ -376,6 +376,11 @@ impl App {
     /// Searches the register and waits until the results are exactly these files.
     async fn search_register(&self, query: &str, references: &[&str]) {
         self.type_into("register-search", query).await;
+        self.wait_for_rows(query, references).await;
+    }
+
+    /// Waits until the register's rows are exactly these files, in this order.
+    async fn wait_for_rows(&self, query: &str, references: &[&str]) {
         let wanted: Vec<String> = references.iter().map(|r| format!("register-row-{r}")).collect();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -697,6 +702,18 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.wait_for_text("register-total", "6 dossiers").await;
     app.find("register-row-E2E-002").await;
     app.shot("register").await;
+    // A click on a column's header sorts by it (titles with their accents and case folded), a
+    // second reverses the order, a third comes back to relevance.
+    let by_title = ["E2E-005", "E2E-006", "E2E-004", "E2E-001", "E2E-002", "E2E-003"];
+    app.click("register-sort-title").await;
+    app.wait_for_rows("(sorted by title)", &by_title).await;
+    app.wait_for_attribute("register-col-title", "aria-sort", "ascending").await;
+    app.shot("register-sorted-by-title").await;
+    app.click("register-sort-title").await;
+    let reversed: Vec<&str> = by_title.iter().rev().copied().collect();
+    app.wait_for_rows("(sorted by title, descending)", &reversed).await;
+    app.click("register-sort-title").await;
+    app.wait_for_attribute("register-col-title", "aria-sort", "none").await;
 
     app.type_into("register-search", "quebec").await;
     app.wait_for_text("register-total", "1 dossier").await;
