@@ -194,7 +194,9 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
     for (label, by, descending, query, offset) in [
         ("title ↑, every file", SortBy::Title, false, "", 0),
         ("title ↑, every file, rows from 500,000", SortBy::Title, false, "", 500_000),
+        ("title ↑, every file, rows from 20,000", SortBy::Title, false, "", 20_000),
         ("reference ↓, every file", SortBy::Reference, true, "", 0),
+        ("reference ↓, every file, rows from 999,900", SortBy::Reference, true, "", 999_900),
         ("final date ↑, every file", SortBy::Final, false, "", 0),
         ("final date ↑, every file, rows from 900,000", SortBy::Final, false, "", 900_000),
         ("status ↑, `contrat`", SortBy::Status, false, "contrat", 0),

@@ -1102,6 +1102,12 @@ pub mod testing {
         vault.key.clone()
     }
 
+    /// From which offset pages sorted by a text column take the deep path (20,000 by default):
+    /// the tests run both paths on a small register.
+    pub fn deep_page_from(offset: usize) {
+        crate::search::set_deep_page_from(offset);
+    }
+
     /// The key of the search index's database, for the tests' decoding oracles.
     pub fn index_key(vault: &Vault) -> VaultKey {
         crate::search::index_key(&vault.key)

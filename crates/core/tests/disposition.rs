@@ -940,7 +940,11 @@ fn the_due_list_filters_by_a_class_and_its_subclasses() {
         class: "500-10-10".into(),
         project: Some("MANDAT-7".into()),
         title: "Plainte du mandat".into(),
-        dates: FileDates { opened_on: Some(date("2010-01-04")), closed_on: Some(date("2015-06-30")), ..Default::default() },
+        dates: FileDates {
+            opened_on: Some(date("2010-01-04")),
+            closed_on: Some(date("2015-06-30")),
+            ..Default::default()
+        },
         ..Default::default()
     };
     vault.create_file(&admin, draft).expect("file created");

@@ -147,6 +147,72 @@ fn the_register_sorts_by_each_column_both_ways_and_pages_in_that_order() {
     assert_eq!(sorted(&vault, SortBy::Final, false, 0, 1), ["R-01"]);
 }
 
+/// Deep pages of a sort come from another path than the first pages (see `search::deep_page`):
+/// on a register in several segments, with ties, both paths give the same order, page after
+/// page, with or without a filter.
+#[test]
+fn deep_pages_of_a_sort_follow_the_same_order_as_the_first() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let titles = ["Écoles", "ecoles", "Budget", "budget annuel", "« Zones »", "Archives", "Zèbre", "—"];
+    let classes = ["100-20-05", "100-10-10", "100-20-10"];
+    let mut next = 7u64;
+    let mut all = Vec::new();
+    // Four imports: four segments at least.
+    for batch in 0..4 {
+        let mut csv = String::from("reference,class,title,opened,closed,sensitivity\n");
+        for _ in 0..60 {
+            next = next.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let reference = format!("T-{:05}", (next >> 33) % 100_000);
+            if all.contains(&reference) {
+                continue;
+            }
+            let title = titles[((next >> 20) % titles.len() as u64) as usize];
+            let class = classes[((next >> 10) % classes.len() as u64) as usize];
+            // Some closed (semi-active, with a final date), in two years (ties), some not.
+            let closed = ["", "2015-06-30", "2016-12-31"][((next >> 40) % 3) as usize];
+            let level = ["public", "internal", "confidential"][((next >> 44) % 3) as usize];
+            csv.push_str(&format!("{reference},{class},{title},2010-01-04,{closed},{level}\n"));
+            all.push(reference);
+        }
+        let path = write(fixture.dir.path(), &format!("t{batch}.csv"), csv.as_bytes());
+        vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("import");
+    }
+    let pages = |vault: &Vault, query: &str, sort: FileSort| -> (Vec<String>, usize) {
+        let filter = FileFilter { query: query.into(), sort: Some(sort), ..Default::default() };
+        let (mut out, mut offset, mut total) = (Vec::new(), 0, 0);
+        loop {
+            let page = vault.search_files(&admin, &filter, offset, 7, offset == 0).expect("search");
+            total = page.total.max(total);
+            if page.hits.is_empty() {
+                break;
+            }
+            offset += page.hits.len();
+            out.extend(page.hits.into_iter().map(|h| h.row.reference));
+        }
+        (out, total)
+    };
+    for query in ["", "class:100-20"] {
+        for by in [SortBy::Reference, SortBy::Class, SortBy::Title, SortBy::Status, SortBy::Sensitivity, SortBy::Final]
+        {
+            for descending in [false, true] {
+                let sort = FileSort { by, descending };
+                greffier_core::vault::testing::deep_page_from(usize::MAX);
+                let (first, total) = pages(&vault, query, sort);
+                greffier_core::vault::testing::deep_page_from(0);
+                let (deep, deep_total) = pages(&vault, query, sort);
+                assert_eq!(first, deep, "{query:?} {sort:?}");
+                assert_eq!((first.len(), deep_total), (total, total), "every file once: {query:?} {sort:?}");
+            }
+        }
+    }
+    let mut sorted = all.clone();
+    sorted.sort();
+    let (by_reference, _) = pages(&vault, "", FileSort { by: SortBy::Reference, descending: false });
+    assert_eq!(by_reference, sorted);
+    greffier_core::vault::testing::deep_page_from(20_000);
+}
+
 #[test]
 fn bad_files_are_refused_with_what_to_do() {
     let fixture = Fixture::new();
