@@ -6,6 +6,8 @@ mod error;
 mod report;
 mod state;
 
+use tauri::Manager;
+
 pub use error::CommandError;
 pub use state::AppState;
 /// The argument that makes the executable a report renderer (see `report.rs`).
@@ -87,9 +89,28 @@ pub fn run() {
             commands::disposition::export_transfer_slips,
             commands::disposition::decide_review,
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("Greffier could not start its window: {error}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("Greffier could not start its window: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // The process ends after this event without dropping its state: the vault is locked
+        // here, its log checkpointed and the search index's merges waited for (a process that
+        // ends under them crashes; see greffier-core's `SearchIndex::close`).
+        if let tauri::RunEvent::Exit = event {
+            let state = handle.state::<AppState>();
+            let open = match state.slot() {
+                Ok(mut slot) => slot.take(),
+                Err(_) => None,
+            };
+            if let Some(open) = open {
+                drop(open.session);
+                open.vault.lock();
+            }
+        }
+    });
 }

@@ -12,6 +12,7 @@
 // An import of a path containing `bad` is refused with a list of problems; `missing` cannot be
 // read; an export to a path containing `readonly` fails.
 import type {
+  Detached,
   DueDates,
   Explanation,
   FacetCount,
@@ -992,7 +993,7 @@ function editPerson(id: number, edit: PersonEdit, lang: Lang): Person {
 }
 
 /** `detach_person`: with a reason; a person no file needs any more is erased with their identifiers. */
-function detachPerson(reference: string, personId: number, reason: string, lang: Lang): FileRecord {
+function detachPerson(reference: string, personId: number, reason: string, lang: Lang): Detached {
   if (reason.trim() === '') {
     reject('reason_missing', 'Donnez un motif : une mise en suspens se place et se lève avec un motif.', 'Give a reason: a hold is placed and released with one.', lang);
   }
@@ -1008,9 +1009,10 @@ function detachPerson(reference: string, personId: number, reason: string, lang:
   }
   file.persons = file.persons.filter((p) => p.personId !== personId);
   file.updatedAt = stamp();
-  if (!state.files.some((f) => linkedTo(f, personId))) state.persons = state.persons.filter((p) => p.id !== personId);
+  const personErased = !state.files.some((f) => linkedTo(f, personId));
+  if (personErased) state.persons = state.persons.filter((p) => p.id !== personId);
   everyFacet = null;
-  return recordOf(file, lang);
+  return { file: recordOf(file, lang), personErased };
 }
 
 /** The references of the files about a person (fake-shell.ts checks their holds before an edit). */

@@ -358,8 +358,21 @@ pub fn person(ctx: &Context, command: PersonCommand) -> Result<Outcome, CliError
         }
         PersonCommand::Detach { reference, id, reason } => {
             let (mut vault, session) = ctx.open_session()?;
-            let record = vault.detach_person(&session, &reference, id, &reason)?;
-            show_or_json(ctx, &record);
+            let detached = vault.detach_person(&session, &reference, id, &reason)?;
+            if ctx.json {
+                print_json(&detached);
+            } else {
+                print_file(ctx.lang, &detached.file);
+                if detached.person_erased {
+                    println!(
+                        "{}",
+                        ctx.lang.pick(
+                            "La personne, qu'aucun autre dossier ne concernait, a été effacée du registre avec ses identifiants.",
+                            "The person, whom no other file was about, was erased from the register with their identifiers."
+                        )
+                    );
+                }
+            }
         }
         PersonCommand::Find { query } => {
             let (vault, session) = ctx.open_session()?;

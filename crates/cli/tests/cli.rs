@@ -860,7 +860,8 @@ fn persons_are_attached_edited_and_detached_one_at_a_time() {
         "Saisie en double",
     ]))
     .expect("json");
-    assert_eq!(detached["persons"], serde_json::json!([]));
+    assert_eq!(detached["file"]["persons"], serde_json::json!([]));
+    assert_eq!(detached["personErased"], true, "{detached}");
     let gone: serde_json::Value = serde_json::from_str(&run(&["--json", "person", "find", "tremblay"])).expect("json");
     assert_eq!(gone, serde_json::json!([]), "no file needs the person: erased");
     let audit = raw_connection(&vault)

@@ -49,7 +49,7 @@ pub use disposition::{
 pub use error::{DatabaseError, Error, ErrorCode, IoError};
 pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
-pub use persons::{Identifier, MaskedIdentifier, Person};
+pub use persons::{Detached, Identifier, MaskedIdentifier, Person};
 pub use plan::{ClassCode, ClassDraft, ClassId, CodeChange, MoveReport, PlanClass, PlanError, XmlProblem};
 pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
 pub use project::{

@@ -26,6 +26,16 @@ use crate::{
     Error, Permission, Vault,
 };
 
+/// What removing a person from a file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Detached {
+    /// The file, without the person.
+    pub file: FileRecord,
+    /// Whether the person, needed by no other file, was erased with their identifiers.
+    pub person_erased: bool,
+}
+
 /// An identifier as shown by default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -354,14 +364,15 @@ impl Vault {
     /// A person no other file needs is erased with their identifiers, and the details of their
     /// audit events, as a destruction does. Refused when the file is unknown, destroyed,
     /// transferred or held, or without a reason. The file's due dates are stored again.
-    /// Audited (`person.unlink` on the file, with the reason).
+    /// Audited (`person.unlink` on the file, with the reason). Answers the file as it is now,
+    /// and whether the person was erased.
     pub fn detach_person(
         &mut self,
         session: &Session,
         reference: &str,
         person_id: i64,
         reason: &str,
-    ) -> Result<FileRecord, Error> {
+    ) -> Result<Detached, Error> {
         self.require(session, Permission::ManageRegister)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -391,7 +402,7 @@ impl Vault {
         )?;
         tx.commit()?;
         self.sync_index();
-        self.file_by_id(file_id)
+        Ok(Detached { file: self.file_by_id(file_id)?, person_erased: !erased.is_empty() })
     }
 
     /// Stores a file's due dates as [`Vault::file`] computes them now (with its persons' birth

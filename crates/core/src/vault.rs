@@ -205,7 +205,7 @@ pub struct Vault {
     pub(crate) env: VaultEnv,
     pub(crate) key_source: KeySource,
     /// The search index, opened at its first use (see [`crate::search`]).
-    pub(crate) search: std::cell::RefCell<Option<crate::search::SearchIndex>>,
+    pub(crate) search: crate::search::IndexSlot,
 }
 
 /// A closed vault whose key is still held in memory (zeroed when dropped).

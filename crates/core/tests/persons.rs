@@ -182,6 +182,8 @@ fn a_person_is_attached_edited_and_detached_and_the_index_and_due_dates_follow()
 
     // Detached from one file: still needed by the other, so kept.
     let detached = vault.detach_person(&admin, "E-1", id, "Saisie sur le mauvais dossier").expect("detached");
+    assert!(!detached.person_erased, "E-2 still needs the person");
+    let detached = detached.file;
     assert!(detached.persons.is_empty());
     assert_eq!(detached.due.semi_active_until, None, "no birth date any more: waiting again");
     assert_eq!(stored_due(&fixture, &vault, "E-1"), None);
@@ -190,7 +192,8 @@ fn a_person_is_attached_edited_and_detached_and_the_index_and_due_dates_follow()
     assert_eq!(count(&fixture, &vault, &format!("SELECT count(*) FROM person_identifiers WHERE person_id = {id}")), 1);
 
     // Detached from the last file: erased with their identifiers, found nowhere.
-    vault.detach_person(&admin, "E-2", id, "Personne sans lien avec le dossier").expect("detached");
+    let last = vault.detach_person(&admin, "E-2", id, "Personne sans lien avec le dossier").expect("detached");
+    assert!(last.person_erased, "no file needs the person any more");
     for table in ["persons WHERE id", "person_identifiers WHERE person_id", "file_persons WHERE person_id"] {
         assert_eq!(count(&fixture, &vault, &format!("SELECT count(*) FROM {table} = {id}")), 0, "{table}");
     }

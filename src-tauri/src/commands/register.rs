@@ -86,14 +86,15 @@ pub async fn edit_person(app: AppHandle, id: i64, edit: PersonEdit) -> Result<Pe
     blocking(app, move |state| state.with_session(|vault, session| vault.edit_person(session, id, edit))).await
 }
 
-/// Removes a person from a file, with a reason; answers the file.
+/// Removes a person from a file, with a reason; answers the file and whether the person was
+/// erased.
 #[tauri::command]
 pub async fn detach_person(
     app: AppHandle,
     reference: String,
     person_id: i64,
     reason: String,
-) -> Result<FileRecord, CommandError> {
+) -> Result<greffier_core::Detached, CommandError> {
     blocking(app, move |state| {
         state.with_session(|vault, session| vault.detach_person(session, &reference, person_id, &reason))
     })

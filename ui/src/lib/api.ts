@@ -7,6 +7,7 @@ import { invoke, isTauri, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   AppStatus,
+  Detached,
   BackupReport,
   Batch,
   BatchDetail,
@@ -366,10 +367,10 @@ export const api = {
 
   /**
    * Removes a person from the file `reference`, with a reason; a person no other file needs
-   * is erased with their identifiers. Answers the file.
+   * is erased with their identifiers. Answers the file and whether the person was erased.
    */
-  detachPerson: (reference: string, personId: number, reason: string): Promise<CommandResult<FileRecord>> =>
-    call<FileRecord>(Command.DetachPerson, { reference, personId, reason }),
+  detachPerson: (reference: string, personId: number, reason: string): Promise<CommandResult<Detached>> =>
+    call<Detached>(Command.DetachPerson, { reference, personId, reason }),
 
   /**
    * Imports a files sheet and/or a persons sheet (.csv or .xlsx), all or nothing; emits

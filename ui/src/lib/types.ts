@@ -584,6 +584,14 @@ export interface FilePerson {
 }
 
 /** A file of the register with its calendar (`get_file` and the commands that change one). */
+/** What removing a person from a file did (`detach_person`). */
+export interface Detached {
+  /** The file, without the person. */
+  file: FileRecord;
+  /** Whether the person, needed by no other file, was erased with their identifiers. */
+  personErased: boolean;
+}
+
 export interface FileRecord {
   id: number;
   reference: string;

@@ -306,6 +306,27 @@ struct Payload {
     seq: i64,
 }
 
+/// A vault's search index, opened when first used; closed with the vault, once its merges are
+/// done (see [`SearchIndex::close`]).
+#[derive(Default)]
+pub(crate) struct IndexSlot(std::cell::RefCell<Option<SearchIndex>>);
+
+impl std::ops::Deref for IndexSlot {
+    type Target = std::cell::RefCell<Option<SearchIndex>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for IndexSlot {
+    fn drop(&mut self) {
+        if let Some(index) = self.0.get_mut().take() {
+            index.close();
+        }
+    }
+}
+
 /// The search index of one vault.
 pub struct SearchIndex {
     index: Index,
@@ -749,6 +770,17 @@ impl SearchIndex {
             Err(error) => tracing::warn!("no thread to wait for the search index's merges: {error}"),
         }
         Ok(count)
+    }
+
+    /// Closes the index once its merges are done: tantivy merges on threads of its own, which
+    /// write into the index database; a process that ended under them crashed in OpenSSL's
+    /// cleanup (seen at the end of a bulk import, whose commit starts merges).
+    pub(crate) fn close(mut self) {
+        self.wait_for_merges();
+        let SearchIndex { writer, .. } = self;
+        if let Err(error) = writer.wait_merging_threads() {
+            tracing::warn!("a merge of the search index failed as it was closed: {error}");
+        }
     }
 
     /// Waits for the merges [`Self::gather`] started and the reload after them (a failed merge
