@@ -79,10 +79,31 @@ class Driver:
                     raise SystemExit(f"no element {test_id}")
                 time.sleep(0.2)
 
-    def click(self, test_id):
-        self.call("POST", f"/session/{self.session}/element/{self.find(test_id)}/click", {})
+    def settle(self, timeout=120):
+        """Waits until the webview answers (WebKitWebDriver drops requests while it is busy)."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.call("GET", f"/session/{self.session}/title")
+                return
+            except (OSError, http.client.HTTPException):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def click(self, test_id, again_if_dropped=False):
+        """Clicks; a click the busy webview dropped is given again when that is harmless."""
+        while True:
+            self.settle()
+            try:
+                self.call("POST", f"/session/{self.session}/element/{self.find(test_id)}/click", {})
+                return
+            except (OSError, http.client.HTTPException):
+                if not again_if_dropped:
+                    raise
 
     def type(self, test_id, text):
+        self.settle()
         self.call("POST", f"/session/{self.session}/element/{self.find(test_id)}/value", {"text": text})
 
     def text(self, test_id):
@@ -101,8 +122,18 @@ class Driver:
             time.sleep(0.2)
 
     def screenshot(self, path):
+        deadline = time.time() + 120
+        while True:
+            try:
+                png = base64.b64decode(self.call("GET", f"/session/{self.session}/screenshot"))
+                break
+            except (OSError, http.client.HTTPException):
+                # The webview still busy (WebKitWebDriver drops the request): asked again.
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
         with open(path, "wb") as f:
-            f.write(base64.b64decode(self.call("GET", f"/session/{self.session}/screenshot")))
+            f.write(png)
 
     def stop(self):
         if self.session:
@@ -210,7 +241,7 @@ def main():
         driver.find("nav-register")
         measure(application, vault, "signed in", rows)
         started = time.time()
-        driver.click("nav-register")
+        driver.click("nav-register", again_if_dropped=True)
         driver.wait_text("register-total", "000")
         first_page = time.time() - started
         driver.screenshot(os.path.join(shots, "1-register.png"))
@@ -223,11 +254,12 @@ def main():
         driver.type("register-search", "\ue003" * 40 + ENTER)  # backspaces: every file again
         driver.click("register-sort-title")
         time.sleep(2.0)
+        driver.settle()
         driver.call("POST", f"/session/{driver.session}/element/{driver.find('register-table')}/value", {"text": END})
         time.sleep(3.0)
         driver.screenshot(os.path.join(shots, "3-sorted-last-page.png"))
         measure(application, vault, "sorted by title, last page", rows)
-        driver.click("nav-calendar")
+        driver.click("nav-calendar", again_if_dropped=True)
         time.sleep(3.0)
         driver.screenshot(os.path.join(shots, "4-calendar.png"))
         measure(application, vault, "calendar", rows)
