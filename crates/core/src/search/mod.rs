@@ -534,6 +534,17 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Queues a file: added as it is when the index cannot hold it yet (`new`), else replacing
+    /// its previous document through `queue`.
+    fn queue_file(&mut self, queue: &mut Replacements, doc: &FileDoc, new: bool) -> Result<(), SearchError> {
+        if new {
+            return self.add_new_file(doc);
+        }
+        let key = self.file_key(doc.id);
+        let document = self.file_document(doc);
+        self.replace(queue, key, document)
+    }
+
     /// Queues what [`Self::replace`] holds back.
     fn flush_replacements(&mut self, queue: &mut Replacements) -> Result<(), SearchError> {
         let (keys, docs): (Vec<Term>, Vec<TantivyDocument>) = queue.drain(..).unzip();
@@ -638,14 +649,8 @@ impl SearchIndex {
             let mut queue = Replacements::new();
             while let Some(row) = rows.next()? {
                 let doc = file_doc_from_row(row, &paths)?;
-                if since < 0 {
-                    // A rebuild starts from an empty index: nothing to replace.
-                    self.add_new_file(&doc)?;
-                } else {
-                    let key = self.file_key(doc.id);
-                    let doc = self.file_document(&doc);
-                    self.replace(&mut queue, key, doc)?;
-                }
+                // A rebuild starts from an empty index: nothing to replace.
+                self.queue_file(&mut queue, &doc, since < 0)?;
                 count += 1;
                 if count.is_multiple_of(10_000) && !progress(count) {
                     self.rollback();
@@ -834,13 +839,7 @@ impl SearchIndex {
             let mut rows = stmt.query([id])?;
             if let Some(row) = rows.next()? {
                 let doc = file_doc_from_row(row, &paths)?;
-                if doc.id >= new_from {
-                    self.add_new_file(&doc)?;
-                } else {
-                    let key = self.file_key(doc.id);
-                    let doc = self.file_document(&doc);
-                    self.replace(&mut queue, key, doc)?;
-                }
+                self.queue_file(&mut queue, &doc, doc.id >= new_from)?;
                 count += 1;
             }
         }
@@ -855,11 +854,12 @@ impl SearchIndex {
         let mut count = 0;
         let mut queue = Replacements::new();
         while let Some(row) = rows.next()? {
-            let doc = self.person_document(&PersonDoc { id: row.get(0)?, text: row.get(1)? });
+            let id = row.get(0)?;
+            let doc = self.person_document(&PersonDoc { id, text: row.get(1)? });
             if since < 0 {
                 self.writer.add_document(doc)?;
             } else {
-                let key = self.person_key(row.get(0)?);
+                let key = self.person_key(id);
                 self.replace(&mut queue, key, doc)?;
             }
             count += 1;
