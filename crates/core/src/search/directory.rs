@@ -56,6 +56,8 @@ struct Inner {
     cache: RwLock<HashMap<PathBuf, OwnedBytes>>,
     writing: Mutex<HashSet<PathBuf>>,
     locks: Mutex<HashSet<PathBuf>>,
+    /// Told when a lock is let go, for those waiting for it.
+    released: std::sync::Condvar,
     chunks: Mutex<ChunkCache>,
     /// Lazily read files: open handles by name, and the names deleted while still open.
     handles: Mutex<(HashMap<String, usize>, HashSet<String>)>,
@@ -213,6 +215,7 @@ impl VaultDirectory {
                 cache: RwLock::new(HashMap::new()),
                 writing: Mutex::new(HashSet::new()),
                 locks: Mutex::new(HashSet::new()),
+                released: std::sync::Condvar::new(),
                 chunks: Mutex::new(ChunkCache::default()),
                 handles: Mutex::new((HashMap::new(), HashSet::new())),
             }),
@@ -382,6 +385,7 @@ impl Drop for HeldLock {
         if let Ok(mut locks) = self.directory.inner.locks.lock() {
             locks.remove(&self.path);
         }
+        self.directory.inner.released.notify_all();
     }
 }
 
@@ -483,9 +487,18 @@ impl Directory for VaultDirectory {
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        let mut locks = self.inner.locks.lock().map_err(|e| LockError::IoError(Arc::new(io_error(e))))?;
-        if !locks.insert(lock.filepath.clone()) {
-            return Err(LockError::LockBusy);
+        let failed = |e: String| LockError::IoError(Arc::new(io_error(e)));
+        let mut locks = self.inner.locks.lock().map_err(|e| failed(e.to_string()))?;
+        // A blocking lock (tantivy's meta lock, taken by a reader's reload on another thread
+        // while a commit or a garbage collection wants it) is waited for, as tantivy's own
+        // directories do, up to 10 s.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !locks.insert(lock.filepath.clone()) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if !lock.is_blocking || left.is_zero() {
+                return Err(LockError::LockBusy);
+            }
+            locks = self.inner.released.wait_timeout(locks, left).map_err(|e| failed(e.to_string()))?.0;
         }
         Ok(DirectoryLock::from(Box::new(HeldLock { directory: self.clone(), path: lock.filepath.clone() })))
     }
@@ -563,6 +576,22 @@ mod tests {
         assert_eq!(dir.atomic_read(meta).unwrap(), b"one");
         dir.atomic_write(meta, b"two, longer").unwrap();
         assert_eq!(dir.atomic_read(meta).unwrap(), b"two, longer");
+    }
+
+    #[test]
+    fn a_blocking_lock_waits_for_its_holder() {
+        let dir = directory();
+        let lock = Lock { filepath: PathBuf::from("meta.lock"), is_blocking: true };
+        let held = dir.acquire_lock(&lock).unwrap();
+        let started = std::time::Instant::now();
+        let holder = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(held);
+        });
+        let again = dir.acquire_lock(&lock).expect("the lock, once let go");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(150), "it waited for the holder");
+        holder.join().unwrap();
+        drop(again);
     }
 
     #[test]
