@@ -460,6 +460,13 @@ pub struct FilterArgs {
     /// The year of the final disposition, or `pending`.
     #[arg(long)]
     pub due: Option<String>,
+    /// The order of the rows, by a column: reference (the default), class, title, status,
+    /// sensitivity, final (référence, classe, titre, statut, sensibilité, échéance).
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// With --sort: from the last value to the first.
+    #[arg(long, requires = "sort")]
+    pub desc: bool,
 }
 
 #[derive(Debug, Subcommand)]

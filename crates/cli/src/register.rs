@@ -52,8 +52,20 @@ fn filter(args: FilterArgs) -> Result<FileFilter, CliError> {
         status,
         sensitivity: args.sensitivity.as_deref().map(sensitivity).transpose()?,
         due: args.due,
-        sort: None,
+        sort: sort(args.sort.as_deref(), args.desc)?,
     })
+}
+
+/// The order `--sort COLUMN [--desc]` asks for.
+fn sort(column: Option<&str>, descending: bool) -> Result<Option<greffier_core::FileSort>, CliError> {
+    let Some(text) = column else { return Ok(None) };
+    let by = greffier_core::SortBy::parse(text).ok_or_else(|| {
+        bad_value(
+            format!("“{text}” is no column to sort by: write reference, class, title, status, sensitivity or final"),
+            format!("« {text} » n'est pas une colonne de tri : écrivez référence, classe, titre, statut, sensibilité ou échéance"),
+        )
+    })?;
+    Ok(Some(greffier_core::FileSort { by, descending }))
 }
 
 pub fn files(ctx: &Context, command: FilesCommand) -> Result<Outcome, CliError> {
@@ -424,19 +436,7 @@ pub fn search(ctx: &Context, args: SearchArgs) -> Result<Outcome, CliError> {
         None => {
             let query = args.query.join(" ");
             let (vault, session) = ctx.open_session()?;
-            let sort = match args.sort.as_deref() {
-                None => None,
-                Some(text) => Some(greffier_core::FileSort {
-                    by: greffier_core::SortBy::parse(text).ok_or_else(|| {
-                        bad_value(
-                            format!("“{text}” is no column to sort by: write reference, class, title, status, sensitivity or final"),
-                            format!("« {text} » n'est pas une colonne de tri : écrivez référence, classe, titre, statut, sensibilité ou échéance"),
-                        )
-                    })?,
-                    descending: args.desc,
-                }),
-            };
-            let filter = FileFilter { query, sort, ..Default::default() };
+            let filter = FileFilter { query, sort: sort(args.sort.as_deref(), args.desc)?, ..Default::default() };
             let page = vault.search_files(&session, &filter, args.offset, args.limit, true)?;
             if ctx.json {
                 print_json(&page);

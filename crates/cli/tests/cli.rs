@@ -776,6 +776,12 @@ fn plan_move_and_project_edit_close_reopen() {
     let bad = greffier(&vault, &[&admin[..], &["--lang", "en", "search", "verbaux", "--sort", "colour"]].concat(), &[]);
     assert_eq!(bad.code, 1, "{}", bad.stderr);
     assert!(bad.stderr.contains("is no column to sort by"), "{}", bad.stderr);
+    // An export in the same order.
+    let sheet = dir.path().join("trié par titre.csv");
+    run(&["files", "export", "--filter", "verbaux", "--sort", "titre", sheet.to_str().expect("utf-8")]);
+    let text = std::fs::read_to_string(&sheet).expect("export");
+    let rows: Vec<&str> = text.lines().skip(1).map(|line| line.split(',').next().unwrap_or("")).collect();
+    assert_eq!(rows, ["F-3", "F-1"], "{text}");
 }
 
 #[test]

@@ -76,8 +76,9 @@ fn cells(row: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<String>> {
 }
 
 impl Vault {
-    /// Writes the files a filter selects (every file when it is empty), ordered by reference.
-    /// Audited with the count and the filter.
+    /// Writes the files a filter selects (every file when it is empty) in the filter's sort order,
+    /// as the register shows them, or by reference when it has none (a ranking by relevance
+    /// means little in a sheet). Audited with the count and the filter.
     pub fn export_files(
         &self,
         session: &Session,
@@ -87,7 +88,7 @@ impl Vault {
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let query = filter.to_query();
-        let ids: Option<Vec<i64>> = if query.trim().is_empty() {
+        let ids: Option<Vec<i64>> = if query.trim().is_empty() && filter.sort.is_none() {
             None
         } else {
             let request = SearchRequest {
@@ -97,7 +98,7 @@ impl Vault {
                 limit: 1,
                 facets: false,
                 snippets: false,
-                sort: None,
+                sort: filter.sort,
             };
             Some(self.with_index(|index, conn| {
                 index.catch_up(conn)?;
@@ -109,7 +110,7 @@ impl Vault {
             RegisterFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer.write_record(EXPORT_COLUMNS).map_err(|e| failed(e.into()))?;
-                let count = self.each_export_record(ids.as_deref(), &mut |record| {
+                let count = self.each_export_record(ids.as_deref(), filter.sort.is_some(), &mut |record| {
                     writer.write_record(&record).map_err(|e| failed(e.into()).into())
                 })?;
                 writer.flush().map_err(failed)?;
@@ -117,7 +118,7 @@ impl Vault {
             }
             RegisterFormat::Xlsx => {
                 let mut rows = Vec::new();
-                let count = self.each_export_record(ids.as_deref(), &mut |record| {
+                let count = self.each_export_record(ids.as_deref(), filter.sort.is_some(), &mut |record| {
                     rows.push(record);
                     Ok(())
                 })?;
@@ -136,9 +137,12 @@ impl Vault {
         Ok(count)
     }
 
+    /// Emits the records of `ids` in their order when `ordered`, else by reference (every file
+    /// when `ids` is `None`).
     fn each_export_record(
         &self,
         ids: Option<&[i64]>,
+        ordered: bool,
         emit: &mut dyn FnMut(Vec<String>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         let mut count = 0u64;
@@ -148,6 +152,13 @@ impl Vault {
                 let mut found = stmt.query([])?;
                 while let Some(row) = found.next()? {
                     emit(cells(row)?)?;
+                    count += 1;
+                }
+            }
+            Some(ids) if ordered => {
+                let mut stmt = self.conn.prepare_cached(&format!("{EXPORT_SQL} WHERE f.id = ?1"))?;
+                for id in ids {
+                    emit(stmt.query_row([id], cells)?)?;
                     count += 1;
                 }
             }

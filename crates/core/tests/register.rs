@@ -139,6 +139,15 @@ fn the_register_sorts_by_each_column_both_ways_and_pages_in_that_order() {
     expected.sort();
     assert!(expected[0].0 < expected[1].0 && expected[1].0 < expected[2].0, "{expected:?}");
     both(&vault, SortBy::Final, [expected[0].1, expected[1].1, expected[2].1, "R-01"]);
+    // An export follows the view's order: a filtered view's, and the whole register's.
+    let exported = |vault: &Vault, query: &str, by: SortBy, descending: bool| -> Vec<String> {
+        let filter = FileFilter { query: query.into(), sort: Some(FileSort { by, descending }), ..Default::default() };
+        let mut out = Vec::new();
+        vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &mut out).expect("export");
+        csv::Reader::from_reader(out.as_slice()).records().map(|row| row.expect("row")[0].to_owned()).collect()
+    };
+    assert_eq!(exported(&vault, "trié", SortBy::Title, false), ["R-02", "R-01", "R-03", "R-10"]);
+    assert_eq!(exported(&vault, "", SortBy::Final, true), ["R-01", expected[2].1, expected[1].1, expected[0].1]);
     // Pages follow the order.
     assert_eq!(sorted(&vault, SortBy::Reference, false, 1, 2), ["R-02", "R-03"]);
     assert_eq!(sorted(&vault, SortBy::Reference, true, 3, 5), ["R-01"]);

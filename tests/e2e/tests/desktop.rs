@@ -712,6 +712,22 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.click("register-sort-title").await;
     let reversed: Vec<&str> = by_title.iter().rev().copied().collect();
     app.wait_for_rows("(sorted by title, descending)", &reversed).await;
+    // An export of the view follows its order (CSV; its path typed in, an accent in the name).
+    app.click("register-export").await;
+    let order = app.text("export-order").await;
+    assert!(order.contains("titre, décroissant"), "the dialog says the order of the rows: {order}");
+    app.find("export-format").await.select_by_value("csv").await.expect("the CSV format");
+    let exported = vault_dir.path().join("registre trié.csv");
+    app.type_into("export-path", exported.to_str().expect("utf-8 path")).await;
+    app.click("export-start").await;
+    app.message("export-result").await;
+    app.shot("register-exported").await;
+    app.click("export-close").await;
+    let sheet_text = std::fs::read_to_string(&exported).expect("the export");
+    // (A description holds a quoted line break: the rows are the lines that start with a reference.)
+    let exported_rows: Vec<&str> =
+        sheet_text.lines().filter(|l| l.starts_with("E2E-")).map(|l| l.split(',').next().unwrap_or("")).collect();
+    assert_eq!(exported_rows, reversed, "the export is in the order on screen:\n{sheet_text}");
     app.click("register-sort-title").await;
     app.wait_for_attribute("register-col-title", "aria-sort", "none").await;
 

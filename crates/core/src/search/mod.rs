@@ -958,17 +958,10 @@ impl SearchIndex {
             None => collect(&searcher, &*query, top.order_by_score(), request.facets, |score| score)?,
             Some(sort) => {
                 let order = if sort.descending { tantivy::Order::Desc } else { tantivy::Order::Asc };
-                let column = match sort.by {
-                    SortBy::Reference => "reference",
-                    SortBy::Class => "class_code",
-                    SortBy::Title => "title_sort",
-                    SortBy::Status => "status_rank",
-                    SortBy::Sensitivity => "sensitivity_rank",
-                    SortBy::Final => "final_on",
-                };
+                let column = sort.by.column();
                 let deep = request.offset >= DEEP_PAGE_FROM.load(std::sync::atomic::Ordering::Relaxed);
                 match sort.by {
-                    _ if deep => deep_page(&searcher, &*query, column, sort.by.is_text(), sort.descending, request)?,
+                    _ if deep => deep_page(&searcher, &*query, sort, request)?,
                     SortBy::Reference | SortBy::Class | SortBy::Title => collect(
                         &searcher,
                         &*query,
@@ -1002,11 +995,19 @@ impl SearchIndex {
         Ok(self.reader.searcher().doc_freq(&Term::from_field_text(field, term))?)
     }
 
-    /// The ids of every hit of a query, for exports.
+    /// The ids of every hit of a query, for exports: in the request's sort order when it has one
+    /// (the order of its pages, ties included), in no given order otherwise.
     pub fn all_ids(&self, request: &SearchRequest) -> Result<Vec<i64>, SearchError> {
         let query = self.build_query(request)?;
         let searcher = self.reader.searcher();
-        let addresses = searcher.search(&*query, &tantivy::collector::DocSetCollector)?;
+        let addresses: Vec<DocAddress> = match request.sort {
+            None => searcher.search(&*query, &tantivy::collector::DocSetCollector)?.into_iter().collect(),
+            Some(sort) => {
+                let mut hits = keyed_hits(&searcher, &*query, sort.by)?;
+                hits.sort_unstable_by_key(|hit| hit_key(hit, sort.descending));
+                hits.into_iter().map(|(_, segment_ord, doc_id)| DocAddress { segment_ord, doc_id }).collect()
+            }
+        };
         let mut ids = Vec::with_capacity(addresses.len());
         let mut columns = HashMap::new();
         for address in addresses {
@@ -1101,16 +1102,13 @@ pub(crate) fn set_deep_page_from(offset: usize) {
 fn deep_page(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
-    column: &str,
-    text: bool,
-    descending: bool,
+    sort: FileSort,
     request: &SearchRequest,
 ) -> Result<Collected, SearchError> {
-    let ranks = if text { Some(std::sync::Arc::new(text_ranks(searcher, column)?)) } else { None };
-    let mut hits = searcher.search(query, &KeyedHits { column: column.to_owned(), ranks })?;
+    let mut hits = keyed_hits(searcher, query, sort.by)?;
     let facets = if request.facets { searcher.search(query, &FacetCounter)? } else { Vec::new() };
     let total = hits.len();
-    let key = |hit: &(u64, u32, u32)| (if descending { u64::MAX - hit.0 } else { hit.0 }, hit.1, hit.2);
+    let key = |hit: &(u64, u32, u32)| hit_key(hit, sort.descending);
     let start = request.offset.min(total);
     let end = request.offset.saturating_add(request.limit.max(1)).min(total);
     let mut page = Vec::new();
@@ -1128,6 +1126,23 @@ fn deep_page(
         page = chosen.iter().map(|&(_, segment_ord, doc_id)| (0.0, DocAddress { segment_ord, doc_id })).collect();
     }
     Ok((page, total, facets))
+}
+
+/// Every hit of a query as (its key, its segment, its document), the key being a `u64` column's
+/// value or a text column's rank (see [`text_ranks`]).
+fn keyed_hits(
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+    by: SortBy,
+) -> Result<Vec<(u64, u32, u32)>, SearchError> {
+    let column = by.column();
+    let ranks = if by.is_text() { Some(std::sync::Arc::new(text_ranks(searcher, column)?)) } else { None };
+    Ok(searcher.search(query, &KeyedHits { column: column.to_owned(), ranks })?)
+}
+
+/// The order of keyed hits: by key (reversed when descending), ties by document address.
+fn hit_key(hit: &(u64, u32, u32), descending: bool) -> (u64, u32, u32) {
+    (if descending { u64::MAX - hit.0 } else { hit.0 }, hit.1, hit.2)
 }
 
 /// For each segment, the rank of each ordinal of a text column among the texts of every
@@ -1502,6 +1517,18 @@ pub enum SortBy {
 }
 
 impl SortBy {
+    /// The index's fast column that holds the sort key.
+    fn column(self) -> &'static str {
+        match self {
+            SortBy::Reference => "reference",
+            SortBy::Class => "class_code",
+            SortBy::Title => "title_sort",
+            SortBy::Status => "status_rank",
+            SortBy::Sensitivity => "sensitivity_rank",
+            SortBy::Final => "final_on",
+        }
+    }
+
     /// Whether the column is text (else a number).
     fn is_text(self) -> bool {
         matches!(self, SortBy::Reference | SortBy::Class | SortBy::Title)

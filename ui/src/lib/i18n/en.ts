@@ -732,7 +732,7 @@ export const en = {
     'The plan and its rules, for a spreadsheet or for another records management tool.',
   'transfer.format': 'Format',
   'transfer.format.xlsx': 'XLSX — Excel workbook (plan and rules)',
-  'transfer.format.csv': 'CSV — comma-separated text (plan and rules)',
+  'transfer.format.csv': 'CSV — semicolon-separated text for Excel (plan and rules)',
   'transfer.format.xml': 'XML — Quebec exchange format (retention schedule)',
   'transfer.format.pdf': 'PDF — printable retention schedule, classification plan attached',
   'transfer.exportPath': 'File to write',
@@ -1041,8 +1041,12 @@ export const en = {
     'The files the search and the filters in force select, with their due dates, in the import’s columns.',
   'registerExport.all': 'The whole register: no filter is in force.',
   'registerExport.filtered': 'Filter in force: {filter}',
+  'registerExport.order.reference': 'Rows by reference.',
+  'registerExport.order.sorted': 'Rows in the order of the {column} column, {direction}, as in the list.',
+  'registerExport.order.ascending': 'ascending',
+  'registerExport.order.descending': 'descending',
   'registerExport.format.xlsx': 'XLSX — Excel workbook',
-  'registerExport.format.csv': 'CSV — semicolon-separated text',
+  'registerExport.format.csv': 'CSV — comma-separated text',
   'registerExport.done': '{count} files exported',
 
   // The destruction calendar area (screens/CalendarPage.svelte and screens/calendar/).

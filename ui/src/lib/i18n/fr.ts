@@ -750,7 +750,7 @@ export const fr = {
     'Le plan et ses règles, pour un tableur ou pour un autre outil de gestion documentaire.',
   'transfer.format': 'Format',
   'transfer.format.xlsx': 'XLSX — classeur Excel (plan et règles)',
-  'transfer.format.csv': 'CSV — texte séparé par des virgules (plan et règles)',
+  'transfer.format.csv': 'CSV — texte séparé par des points-virgules pour Excel (plan et règles)',
   'transfer.format.xml': 'XML — format d’échange québécois (calendrier de conservation)',
   'transfer.format.pdf': 'PDF — calendrier à imprimer, plan de classification en annexe',
   'transfer.exportPath': 'Fichier à écrire',
@@ -1069,8 +1069,12 @@ export const fr = {
     'Les dossiers que la recherche et les filtres en vigueur sélectionnent, avec leurs échéances, dans les colonnes de l’importation.',
   'registerExport.all': 'Tout le registre : aucun filtre n’est en vigueur.',
   'registerExport.filtered': 'Filtre en vigueur : {filter}',
+  'registerExport.order.reference': 'Lignes par référence.',
+  'registerExport.order.sorted': 'Lignes dans l’ordre de la colonne {column}, {direction}, comme dans la liste.',
+  'registerExport.order.ascending': 'croissant',
+  'registerExport.order.descending': 'décroissant',
   'registerExport.format.xlsx': 'XLSX — classeur Excel',
-  'registerExport.format.csv': 'CSV — texte séparé par des points-virgules',
+  'registerExport.format.csv': 'CSV — texte séparé par des virgules',
   'registerExport.done': '{count} dossiers exportés',
 
   // The destruction calendar area (screens/CalendarPage.svelte and screens/calendar/).
