@@ -1003,9 +1003,9 @@ impl SearchIndex {
         let addresses: Vec<DocAddress> = match request.sort {
             None => searcher.search(&*query, &tantivy::collector::DocSetCollector)?.into_iter().collect(),
             Some(sort) => {
-                let mut hits = keyed_hits(&searcher, &*query, sort.by)?;
-                hits.sort_unstable_by_key(|hit| hit_key(hit, sort.descending));
-                hits.into_iter().map(|(_, segment_ord, doc_id)| DocAddress { segment_ord, doc_id }).collect()
+                let Hits { mut packed, bases } = keyed_hits(&searcher, &*query, sort)?;
+                packed.sort_unstable();
+                packed.iter().map(|&hit| address_of(&bases, hit)).collect()
             }
         };
         let mut ids = Vec::with_capacity(addresses.len());
@@ -1094,55 +1094,72 @@ pub(crate) fn set_deep_page_from(offset: usize) {
     DEEP_PAGE_FROM.store(offset, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// A sorted page far from the start: the hits are collected with their key (16 bytes each), the
-/// page is selected (`select_nth_unstable`) and sorted. A text column's key is its rank: every
-/// segment's dictionary is walked once, in step, to rank each of its ordinals among all the
-/// segments' texts. Ties fall by document address, as in tantivy's collector, so pages on either
-/// side of [`DEEP_PAGE_FROM`] follow one order.
+/// A sorted page far from the start: every hit is collected with its key, packed in 8 bytes
+/// ([`KeyedHits`]), then the page is selected (`select_nth_unstable`) and sorted. A text
+/// column's key is its rank: every segment's dictionary is walked once, in step, to rank each of
+/// its ordinals among all the segments' texts. Ties fall by document address, as in tantivy's
+/// collector, so pages on either side of [`DEEP_PAGE_FROM`] follow one order.
 fn deep_page(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
     sort: FileSort,
     request: &SearchRequest,
 ) -> Result<Collected, SearchError> {
-    let mut hits = keyed_hits(searcher, query, sort.by)?;
+    let Hits { packed: mut hits, bases } = keyed_hits(searcher, query, sort)?;
     let facets = if request.facets { searcher.search(query, &FacetCounter)? } else { Vec::new() };
     let total = hits.len();
-    let key = |hit: &(u64, u32, u32)| hit_key(hit, sort.descending);
     let start = request.offset.min(total);
     let end = request.offset.saturating_add(request.limit.max(1)).min(total);
     let mut page = Vec::new();
     if start < end {
         if start > 0 {
-            hits.select_nth_unstable_by_key(start, key);
+            hits.select_nth_unstable(start);
         }
         let tail = &mut hits[start..];
         let wanted = end - start;
         if wanted < tail.len() {
-            tail.select_nth_unstable_by_key(wanted - 1, key);
+            tail.select_nth_unstable(wanted - 1);
         }
         let chosen = &mut tail[..wanted];
-        chosen.sort_unstable_by_key(key);
-        page = chosen.iter().map(|&(_, segment_ord, doc_id)| (0.0, DocAddress { segment_ord, doc_id })).collect();
+        chosen.sort_unstable();
+        page = chosen.iter().map(|&hit| (0.0, address_of(&bases, hit))).collect();
     }
     Ok((page, total, facets))
 }
 
-/// Every hit of a query as (its key, its segment, its document), the key being a `u64` column's
-/// value or a text column's rank (see [`text_ranks`]).
+/// Every hit of a query in a sort's terms (see [`KeyedHits`]).
 fn keyed_hits(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
-    by: SortBy,
-) -> Result<Vec<(u64, u32, u32)>, SearchError> {
-    let column = by.column();
-    let ranks = if by.is_text() { Some(std::sync::Arc::new(text_ranks(searcher, column)?)) } else { None };
-    Ok(searcher.search(query, &KeyedHits { column: column.to_owned(), ranks })?)
+    sort: FileSort,
+) -> Result<Hits, SearchError> {
+    let column = sort.by.column();
+    let ranks = if sort.by.is_text() { Some(std::sync::Arc::new(text_ranks(searcher, column)?)) } else { None };
+    // Each segment's first document in a numbering of all the segments' documents in order.
+    let mut bases = Vec::with_capacity(searcher.segment_readers().len());
+    let mut next = 0u32;
+    for segment in searcher.segment_readers() {
+        bases.push(next);
+        next = next.checked_add(segment.max_doc()).ok_or_else(|| SearchError::Index {
+            detail: "the index holds more than 4 billion documents: too many to sort".into(),
+        })?;
+    }
+    let bases = std::sync::Arc::new(bases);
+    let collector = KeyedHits { column: column.to_owned(), ranks, descending: sort.descending, bases: bases.clone() };
+    Ok(Hits { packed: searcher.search(query, &collector)?, bases })
 }
 
-/// The order of keyed hits: by key (reversed when descending), ties by document address.
-fn hit_key(hit: &(u64, u32, u32), descending: bool) -> (u64, u32, u32) {
-    (if descending { u64::MAX - hit.0 } else { hit.0 }, hit.1, hit.2)
+/// Hits packed by [`KeyedHits`], and the numbering of documents they use.
+struct Hits {
+    packed: Vec<u64>,
+    bases: std::sync::Arc<Vec<u32>>,
+}
+
+/// The address of a packed hit's document, `bases` being each segment's first number.
+fn address_of(bases: &[u32], hit: u64) -> DocAddress {
+    let number = hit as u32;
+    let segment = bases.partition_point(|&base| base <= number).saturating_sub(1);
+    DocAddress { segment_ord: segment as SegmentOrdinal, doc_id: number - bases.get(segment).copied().unwrap_or(0) }
 }
 
 /// For each segment, the rank of each ordinal of a text column among the texts of every
@@ -1192,11 +1209,18 @@ fn text_ranks(searcher: &tantivy::Searcher, column: &str) -> Result<Vec<Vec<u32>
     Ok(ranks)
 }
 
-/// Collects every hit as (its key, its segment, its document): the value of a `u64` column, or
-/// the rank of a text column's value when `ranks` are given.
+/// Collects every hit packed in a `u64`: its key in the high 32 bits (the value of a `u64`
+/// column, or the rank of a text column's value when `ranks` are given; reversed when
+/// `descending`), its document's number across the segments in the low 32 (`bases`: each
+/// segment's first). Sorting the packed hits sorts by key, ties by document address as in
+/// tantivy's collector; 8 bytes a hit, so a page deep in a million files holds 8 MB while it is
+/// picked. The keys fit: ranks are `u32`, the `u64` columns hold ranks and `YYYYMMDD` dates,
+/// and `u64::MAX` (a file awaiting its event) becomes `u32::MAX`, still after every date.
 struct KeyedHits {
     column: String,
     ranks: Option<std::sync::Arc<Vec<Vec<u32>>>>,
+    descending: bool,
+    bases: std::sync::Arc<Vec<u32>>,
 }
 
 struct SegmentKeyedHits {
@@ -1204,11 +1228,13 @@ struct SegmentKeyedHits {
     /// This segment's ranks of its ordinals; `None` for a `u64` column (the value is the key).
     ranks: Option<std::sync::Arc<Vec<Vec<u32>>>>,
     segment: SegmentOrdinal,
-    hits: Vec<(u64, u32, u32)>,
+    base: u32,
+    descending: bool,
+    hits: Vec<u64>,
 }
 
 impl Collector for KeyedHits {
-    type Fruit = Vec<(u64, u32, u32)>;
+    type Fruit = Vec<u64>;
     type Child = SegmentKeyedHits;
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentKeyedHits> {
@@ -1217,15 +1243,27 @@ impl Collector for KeyedHits {
         } else {
             Some(segment.fast_fields().u64(&self.column)?)
         };
-        Ok(SegmentKeyedHits { ords, ranks: self.ranks.clone(), segment: segment_ord, hits: Vec::new() })
+        Ok(SegmentKeyedHits {
+            ords,
+            ranks: self.ranks.clone(),
+            segment: segment_ord,
+            base: self.bases.get(segment_ord as usize).copied().unwrap_or(0),
+            descending: self.descending,
+            hits: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(u64, u32, u32)>>) -> tantivy::Result<Vec<(u64, u32, u32)>> {
-        let mut all = Vec::with_capacity(fruits.iter().map(Vec::len).sum());
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        // Onto the biggest: one copy fewer of most of the hits.
+        let mut fruits = fruits;
+        let biggest = fruits.iter().enumerate().max_by_key(|(_, f)| f.len()).map(|(at, _)| at);
+        let Some(biggest) = biggest else { return Ok(Vec::new()) };
+        let mut all = fruits.swap_remove(biggest);
+        all.reserve(fruits.iter().map(Vec::len).sum());
         for fruit in fruits {
             all.extend(fruit);
         }
@@ -1234,21 +1272,22 @@ impl Collector for KeyedHits {
 }
 
 impl SegmentCollector for SegmentKeyedHits {
-    type Fruit = Vec<(u64, u32, u32)>;
+    type Fruit = Vec<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let value = self.ords.as_ref().and_then(|column| column.first(doc));
         let key = match &self.ranks {
             // A document without a value ranks 0, before every text (tantivy's `None` is lowest).
             Some(ranks) => {
-                value.and_then(|ord| ranks.get(self.segment as usize)?.get(ord as usize).copied()).map_or(0, u64::from)
+                value.and_then(|ord| ranks.get(self.segment as usize)?.get(ord as usize).copied()).unwrap_or(0)
             }
-            None => value.unwrap_or(0),
+            None => value.map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX)),
         };
-        self.hits.push((key, self.segment, doc));
+        let key = if self.descending { u32::MAX - key } else { key };
+        self.hits.push(u64::from(key) << 32 | u64::from(self.base + doc));
     }
 
-    fn harvest(self) -> Vec<(u64, u32, u32)> {
+    fn harvest(self) -> Vec<u64> {
         self.hits
     }
 }
