@@ -89,6 +89,11 @@ pub fn run() {
             commands::disposition::export_transfer_slips,
             commands::disposition::decide_review,
         ])
+        .setup(|app| {
+            #[cfg(target_os = "linux")]
+            software_rendering(app);
+            Ok(())
+        })
         .build(tauri::generate_context!());
     let app = match result {
         Ok(app) => app,
@@ -111,6 +116,22 @@ pub fn run() {
                 drop(open.session);
                 open.vault.lock();
             }
+        }
+    });
+}
+
+/// WebKit draws the window without OpenGL: with no GPU (a virtual desktop, Xvfb) its
+/// compositing goes through Mesa's llvmpipe in software, and the web process then holds about
+/// 165 MiB more (BENCHMARKS.md, "The whole desktop app at 1M files"). A records manager animates
+/// nothing.
+#[cfg(target_os = "linux")]
+fn software_rendering(app: &tauri::App) {
+    use tauri::Manager;
+    use webkit2gtk::{SettingsExt, WebViewExt};
+    let Some(window) = app.get_webview_window("main") else { return };
+    let _ = window.with_webview(|webview| {
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
         }
     });
 }

@@ -14,5 +14,19 @@ fn main() {
         }
         return;
     }
+    #[cfg(target_os = "linux")]
+    webview_defaults();
     greffier_desktop_lib::run()
+}
+
+/// JavaScriptCore's JIT off, unless the user set `JSC_useJIT` (before any thread starts: the web
+/// process inherits the environment). The interface runs in JSC's interpreter, fast enough for a
+/// page of rows at a time (the end-to-end test takes as long), and the web process maps no memory
+/// that is both writable and executable, a common way in for an exploit; about 20 MiB less
+/// (BENCHMARKS.md, "The whole desktop app at 1M files").
+#[cfg(target_os = "linux")]
+fn webview_defaults() {
+    if std::env::var_os("JSC_useJIT").is_none() {
+        std::env::set_var("JSC_useJIT", "false");
+    }
 }

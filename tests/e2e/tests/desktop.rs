@@ -203,6 +203,17 @@ fn xdotool(display: &Display, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Takes a picture of an X display into `file` (imagemagick's `import`); whether it could.
+fn picture(display: &str, file: &Path) -> bool {
+    Command::new("import")
+        .args(["-window", "root"])
+        .arg(file)
+        .env("DISPLAY", display)
+        .status()
+        .expect("import (package imagemagick)")
+        .success()
+}
+
 /// Waits until a visible top-level window of that exact title is on the display, and returns its id.
 fn wait_for_window(display: &Display, title: &str) -> String {
     let pattern = format!("^{title}$");
@@ -244,6 +255,8 @@ fn wait_for_no_window(display: &Display, title: &str) {
 struct Driver {
     child: Child,
     port: u16,
+    /// The X display the app is on.
+    display: String,
 }
 
 impl Driver {
@@ -276,7 +289,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port }
+        Driver { child, port, display: display.name.clone() }
     }
 }
 
@@ -291,6 +304,7 @@ struct App {
     client: Client,
     shots: PathBuf,
     count: u32,
+    display: String,
 }
 
 impl App {
@@ -307,7 +321,7 @@ impl App {
             .expect("WebDriver session");
         let shots = workspace().join("target/e2e");
         std::fs::create_dir_all(&shots).expect("screenshot folder");
-        App { client, shots, count: 0 }
+        App { client, shots, count: 0, display: driver.display.clone() }
     }
 
     async fn find(&self, test_id: &str) -> Element {
@@ -317,9 +331,7 @@ impl App {
             Ok(element) => element,
             Err(e) => {
                 // Keep a picture of the screen the element was missing from.
-                if let Ok(png) = self.client.screenshot().await {
-                    let _ = std::fs::write(self.shots.join(format!("failure-{test_id}.png")), png);
-                }
+                picture(&self.display, &self.shots.join(format!("failure-{test_id}.png")));
                 panic!("no element {test_id}: {e}")
             }
         }
@@ -341,23 +353,22 @@ impl App {
             )
             .await
             .expect("settle");
-        self.count += 1;
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.count)), png).expect("write screenshot");
+        // The display's picture, not WebDriver's: WebKit's snapshot for WebDriver never answers
+        // when the window draws without compositing, as the app does (src-tauri/src/lib.rs).
+        let display = self.display.clone();
+        self.capture(&display, name);
     }
 
-    /// A picture of the whole display (native dialogs included, which WebDriver's own screenshot
-    /// of the webview does not show).
+    /// A picture of the whole display, native dialogs included, taken without waiting for the
+    /// page to settle (a native dialog holds the window's loop).
     fn shot_display(&mut self, display: &Display, name: &str) {
+        self.capture(&display.name, name);
+    }
+
+    fn capture(&mut self, display: &str, name: &str) {
         self.count += 1;
         let file = self.shots.join(format!("{:02}-{name}.png", self.count));
-        let status = Command::new("import")
-            .args(["-window", "root"])
-            .arg(&file)
-            .env("DISPLAY", &display.name)
-            .status()
-            .expect("import (package imagemagick)");
-        assert!(status.success(), "import -window root failed");
+        assert!(picture(display, &file), "import -window root failed");
     }
 
     /// Waits until a field's value is `value` (an answer from the native side may still be coming).
@@ -417,9 +428,7 @@ impl App {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
                 Err(e) => {
-                    if let Ok(png) = self.client.screenshot().await {
-                        let _ = std::fs::write(self.shots.join(format!("failure-click-{test_id}.png")), png);
-                    }
+                    picture(&self.display, &self.shots.join(format!("failure-click-{test_id}.png")));
                     panic!("click {test_id}: {e}")
                 }
             }
