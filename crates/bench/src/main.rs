@@ -537,6 +537,18 @@ fn median(values: &mut [f64]) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// Refuses any argument but the `known` flags, each with its value (`--help` too): a benchmark
+/// started by a typo runs for minutes.
+fn known_flags(args: &[String], known: &[&str], usage: &str) -> Result<(), Failure> {
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        if !known.contains(&flag.as_str()) || rest.next().is_none() {
+            return Err(fail(format!("unexpected argument {flag:?}; usage: {usage}")));
+        }
+    }
+    Ok(())
+}
+
 fn arg<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
 }
@@ -554,7 +566,13 @@ struct SizeReport {
     fts: FtsRun,
 }
 
+const RUN_USAGE: &str =
+    "greffier-bench run [--sizes 100000,1000000] [--runs 5] [--seed 42] [--work target/bench] [--write BENCHMARKS.md]";
+const DISPOSITION_USAGE: &str =
+    "greffier-bench disposition [--sizes 100000,1000000] [--seed 42] [--work target/bench] [--write BENCHMARKS.md]";
+
 fn run(args: &[String]) -> Result<(), Failure> {
+    known_flags(args, &["--sizes", "--runs", "--seed", "--work", "--write"], RUN_USAGE)?;
     let sizes: Vec<usize> = arg(args, "--sizes")
         .unwrap_or("100000")
         .split(',')
@@ -704,6 +722,7 @@ fn render(reports: &[SizeReport], seed: u64, args: &[String]) -> String {
 /// `greffier-bench disposition --sizes … --write BENCHMARKS.md`: on the same generated data (one
 /// import per size, reusing the vault `run` left when there is one), the calendar's figures.
 fn disposition(args: &[String]) -> Result<(), Failure> {
+    known_flags(args, &["--sizes", "--seed", "--work", "--write"], DISPOSITION_USAGE)?;
     let sizes: Vec<usize> = arg(args, "--sizes")
         .unwrap_or("100000")
         .split(',')
@@ -813,15 +832,35 @@ fn main() -> ExitCode {
             }
             _ => Err(fail("unknown child")),
         },
-        _ => Err(fail(
-            "usage: greffier-bench run [--sizes 100000,1000000] [--runs 5] [--seed 42] [--work target/bench] [--write BENCHMARKS.md]",
-        )),
+        _ => Err(fail(format!("usage: {RUN_USAGE}\n       {DISPOSITION_USAGE}"))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("greffier-bench: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_benchmark_refuses_what_it_does_not_know_rather_than_running() {
+        assert!(known_flags(&args(&["--sizes", "1000", "--seed", "7"]), &["--sizes", "--seed"], "u").is_ok());
+        for bad in [&["--help"][..], &["--sizes"], &["--size", "10"], &["1000"]] {
+            assert!(known_flags(&args(bad), &["--sizes"], "u").is_err(), "{bad:?}");
+        }
+        // Before any work: no vault, no generated data.
+        for command in [run, disposition] {
+            let refused = command(&args(&["--help"])).expect_err("refused");
+            assert!(refused.to_string().contains("usage: greffier-bench"), "{refused}");
         }
     }
 }

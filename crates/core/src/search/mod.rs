@@ -17,6 +17,7 @@
 
 pub(crate) mod directory;
 mod query;
+mod stem;
 
 use std::{
     collections::HashMap,
@@ -31,8 +32,7 @@ use tantivy::{
     schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING},
     snippet::SnippetGenerator,
     tokenizer::{
-        AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
-        TextAnalyzer,
+        AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
     },
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
@@ -220,7 +220,7 @@ fn stem_analyzer(language: Language) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
+        .filter(stem::CachedStemmer::new(language))
         .build()
 }
 
