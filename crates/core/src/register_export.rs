@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::{
     audit::{AuditAction, NewEvent},
     register::{FileFilter, RegisterError},
-    search::{DocKind, SearchRequest},
+    search::{DocKind, FileSort, SearchRequest, SortBy},
     users::Session,
     Error, Permission, Vault,
 };
@@ -98,7 +98,9 @@ impl Vault {
                 limit: 1,
                 facets: false,
                 snippets: false,
-                sort: filter.sort,
+                // By reference when the view has no order of its own: the index's reference column
+                // is the reference lower-cased, the order of the whole register's export below.
+                sort: Some(filter.sort.unwrap_or(FileSort { by: SortBy::Reference, descending: false })),
             };
             Some(self.with_index(|index, conn| {
                 index.catch_up(conn)?;
@@ -110,7 +112,7 @@ impl Vault {
             RegisterFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer.write_record(EXPORT_COLUMNS).map_err(|e| failed(e.into()))?;
-                let count = self.each_export_record(ids.as_deref(), filter.sort.is_some(), &mut |record| {
+                let count = self.each_export_record(ids.as_deref(), &mut |record| {
                     writer.write_record(&record).map_err(|e| failed(e.into()).into())
                 })?;
                 writer.flush().map_err(failed)?;
@@ -118,7 +120,7 @@ impl Vault {
             }
             RegisterFormat::Xlsx => {
                 let mut rows = Vec::new();
-                let count = self.each_export_record(ids.as_deref(), filter.sort.is_some(), &mut |record| {
+                let count = self.each_export_record(ids.as_deref(), &mut |record| {
                     rows.push(record);
                     Ok(())
                 })?;
@@ -137,12 +139,10 @@ impl Vault {
         Ok(count)
     }
 
-    /// Emits the records of `ids` in their order when `ordered`, else by reference (every file
-    /// when `ids` is `None`).
+    /// Emits the records of `ids` in their order (every file by reference when `None`).
     fn each_export_record(
         &self,
         ids: Option<&[i64]>,
-        ordered: bool,
         emit: &mut dyn FnMut(Vec<String>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         let mut count = 0u64;
@@ -155,22 +155,10 @@ impl Vault {
                     count += 1;
                 }
             }
-            Some(ids) if ordered => {
+            Some(ids) => {
                 let mut stmt = self.conn.prepare_cached(&format!("{EXPORT_SQL} WHERE f.id = ?1"))?;
                 for id in ids {
                     emit(stmt.query_row([id], cells)?)?;
-                    count += 1;
-                }
-            }
-            Some(ids) => {
-                let mut stmt = self.conn.prepare_cached(&format!("{EXPORT_SQL} WHERE f.id = ?1"))?;
-                let mut records = Vec::with_capacity(ids.len());
-                for id in ids {
-                    records.push(stmt.query_row([id], cells)?);
-                }
-                records.sort_by_key(|a| a[0].to_lowercase());
-                for record in records {
-                    emit(record)?;
                     count += 1;
                 }
             }
