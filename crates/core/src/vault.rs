@@ -1108,6 +1108,17 @@ pub mod testing {
         crate::search::set_deep_page_from(offset);
     }
 
+    /// Has this thread's destructions find tantivy merging the segments they must rewrite (as
+    /// its merge policy may after a commit), to check they wait for those merges.
+    pub fn merge_in_flight_at_purge(on: bool) {
+        crate::search::set_merge_in_flight_at_purge(on);
+    }
+
+    /// Merges the search index into one segment, as tantivy's merge policy would in time.
+    pub fn merge_whole_index(vault: &Vault) {
+        vault.with_index(|index, _| index.merge_all()).expect("merge")
+    }
+
     /// The key of the search index's database, for the tests' decoding oracles.
     pub fn index_key(vault: &Vault) -> VaultKey {
         crate::search::index_key(&vault.key)

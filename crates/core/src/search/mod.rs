@@ -332,7 +332,8 @@ pub struct SearchIndex {
     index: Index,
     directory: VaultDirectory,
     reader: IndexReader,
-    writer: IndexWriter<TantivyDocument>,
+    /// `None` only if it could not be opened again after [`Self::reopen_writer`] closed it.
+    writer: Option<IndexWriter<TantivyDocument>>,
     fields: Fields,
     indexed_seq: i64,
     path: PathBuf,
@@ -412,7 +413,7 @@ impl SearchIndex {
             index,
             directory,
             reader,
-            writer,
+            writer: Some(writer),
             fields,
             indexed_seq: payload.seq,
             path,
@@ -518,7 +519,7 @@ impl SearchIndex {
 
     /// Queues a file the index cannot hold yet (a new row of an import): no delete to apply.
     pub(crate) fn add_new_file(&self, doc: &FileDoc) -> Result<(), SearchError> {
-        self.writer.add_document(self.file_document(doc))?;
+        self.writer()?.add_document(self.file_document(doc))?;
         Ok(())
     }
 
@@ -550,7 +551,7 @@ impl SearchIndex {
         let (keys, docs): (Vec<Term>, Vec<TantivyDocument>) = queue.drain(..).unzip();
         self.delete_keys(keys)?;
         for doc in docs {
-            self.writer.add_document(doc)?;
+            self.writer()?.add_document(doc)?;
         }
         Ok(())
     }
@@ -568,13 +569,12 @@ impl SearchIndex {
     pub(crate) fn commit(&mut self, seq: i64) -> Result<(), SearchError> {
         let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, seq })
             .map_err(|e| SearchError::Index { detail: e.to_string() })?;
-        let result = self.writer.prepare_commit().and_then(|mut prepared| {
+        let result = self.writer_mut()?.prepare_commit().and_then(|mut prepared| {
             prepared.set_payload(&payload);
             prepared.commit()
         });
         if let Err(error) = result {
-            let _ = self.writer.rollback();
-            self.writer = self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?;
+            self.reopen_writer()?;
             return Err(error.into());
         }
         self.indexed_seq = seq;
@@ -584,11 +584,34 @@ impl SearchIndex {
 
     /// Drops what was queued since the last commit.
     pub(crate) fn rollback(&mut self) {
-        if self.writer.rollback().is_err() {
-            if let Ok(writer) = self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP) {
-                self.writer = writer;
+        let rolled_back = self.writer.as_mut().is_some_and(|writer| writer.rollback().is_ok());
+        if !rolled_back {
+            if let Err(error) = self.reopen_writer() {
+                tracing::warn!("the search index's writer could not be opened again: {error}");
             }
         }
+    }
+
+    fn writer(&self) -> Result<&IndexWriter<TantivyDocument>, SearchError> {
+        self.writer.as_ref().ok_or_else(writer_closed)
+    }
+
+    fn writer_mut(&mut self) -> Result<&mut IndexWriter<TantivyDocument>, SearchError> {
+        self.writer.as_mut().ok_or_else(writer_closed)
+    }
+
+    /// Closes the writer once every merge in flight has ended, those tantivy's merge policy
+    /// started after a commit included (nothing else waits for them), and opens a new one.
+    /// What was not committed is dropped.
+    fn reopen_writer(&mut self) -> Result<(), SearchError> {
+        self.wait_for_merges();
+        if let Some(writer) = self.writer.take() {
+            if let Err(error) = writer.wait_merging_threads() {
+                tracing::warn!("a merge of the search index failed: {error}");
+            }
+        }
+        self.writer = Some(self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?);
+        Ok(())
     }
 
     /// Indexes every file and person changed since the index's change, and commits.
@@ -610,7 +633,7 @@ impl SearchIndex {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<usize, SearchError> {
         let target = register_seq(register)?;
-        self.writer.delete_all_documents()?;
+        self.writer()?.delete_all_documents()?;
         let count = match self.feed_since(register, -1, progress) {
             Ok(count) => count,
             Err(error) => {
@@ -625,7 +648,9 @@ impl SearchIndex {
 
     /// Removes index files no commit refers to any more.
     pub(crate) fn collect_garbage(&self) {
-        let _ = self.writer.garbage_collect_files().wait();
+        if let Ok(writer) = self.writer() {
+            let _ = writer.garbage_collect_files().wait();
+        }
     }
 
     /// Feeds the writer the files and persons whose change is above `since`.
@@ -685,10 +710,11 @@ impl SearchIndex {
     /// commit at a million files, where one set of terms walks each dictionary once.
     fn delete_keys(&mut self, keys: Vec<Term>) -> Result<(), SearchError> {
         if keys.len() > 1 {
-            self.writer.delete_query(Box::new(tantivy::query::TermSetQuery::new(keys)))?;
+            self.writer()?.delete_query(Box::new(tantivy::query::TermSetQuery::new(keys)))?;
         } else {
+            let writer = self.writer()?;
             for key in keys {
-                self.writer.delete_term(key);
+                writer.delete_term(key);
             }
         }
         Ok(())
@@ -698,10 +724,21 @@ impl SearchIndex {
     /// deleted document of `purge` (every segment with deletions when `None`) is merged into a
     /// new segment without them, the old segment files are removed, and the index database's
     /// log is checkpointed and truncated (its connection has `secure_delete` on, so freed pages
-    /// are zeroed). Waits first for the merges [`Self::gather`] started. Returns whether the
-    /// checkpoint completed.
+    /// are zeroed). Waits first for every merge in flight, the background ones of
+    /// [`Self::gather`] and those tantivy's merge policy started after the last commit: one of
+    /// those ending after the purge's merge of the same segment failed it (the segment was gone),
+    /// and its files, written from the segments before the deletion, would have outlived the
+    /// purge's garbage collection. Returns whether the checkpoint completed.
     pub(crate) fn purge_deleted(&mut self, purge: Option<&Purge>) -> Result<bool, SearchError> {
-        self.wait_for_merges();
+        if let Some(purge) = purge.filter(|_| MERGE_IN_FLIGHT_AT_PURGE.with(std::cell::Cell::get)) {
+            // What tantivy's merge policy does after a commit, at the worst moment.
+            self.wait_for_merges();
+            self.reader.reload()?;
+            for id in self.segments_holding(purge)? {
+                drop(self.writer_mut()?.merge(&[id]));
+            }
+        }
+        self.reopen_writer()?;
         self.reader.reload()?;
         let segments = match purge {
             Some(purge) => self.segments_holding(purge)?,
@@ -715,15 +752,29 @@ impl SearchIndex {
         };
         // One merge per segment, all started before any is awaited: tantivy runs them on its
         // merge threads, so the two cores rewrite segments side by side.
-        let merges: Vec<_> = segments.iter().map(|id| self.writer.merge(std::slice::from_ref(id))).collect();
+        let writer = self.writer_mut()?;
+        let merges: Vec<_> = segments.iter().map(|id| writer.merge(std::slice::from_ref(id))).collect();
         for merge in merges {
             merge.wait()?;
         }
         // The reader lets go of the old segments first, so their files can really go.
         self.reader.reload()?;
-        self.writer.garbage_collect_files().wait()?;
+        self.writer()?.garbage_collect_files().wait()?;
         let conn = self.directory.conn().map_err(|e| SearchError::Index { detail: e.to_string() })?;
         checkpoint_truncate(&conn).map_err(SearchError::from)
+    }
+
+    /// Merges every segment into one, for the tests that need a batch's documents to share a
+    /// segment with others (as they do once tantivy's merge policy has run).
+    pub(crate) fn merge_all(&mut self) -> Result<(), SearchError> {
+        self.wait_for_merges();
+        self.reader.reload()?;
+        let segments: Vec<_> = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer_mut()?.merge(&segments).wait()?;
+        }
+        self.reader.reload()?;
+        Ok(())
     }
 
     /// Gathers the documents of files a batch may destroy or anonymise (and of their persons)
@@ -752,13 +803,15 @@ impl SearchIndex {
         for id in &purge.persons {
             let mut rows = stmt.query([id])?;
             if let Some(row) = rows.next()? {
-                self.writer.add_document(self.person_document(&PersonDoc { id: row.get(0)?, text: row.get(1)? }))?;
+                self.writer()?.add_document(self.person_document(&PersonDoc { id: row.get(0)?, text: row.get(1)? }))?;
                 count += 1;
             }
         }
         self.commit(self.indexed_seq)?;
         self.wait_for_merges();
-        let merges: Vec<_> = self.segments_holding(purge)?.into_iter().map(|id| self.writer.merge(&[id])).collect();
+        let segments = self.segments_holding(purge)?;
+        let writer = self.writer_mut()?;
+        let merges: Vec<_> = segments.into_iter().map(|id| writer.merge(&[id])).collect();
         let reader = self.reader.clone();
         let waiter = std::thread::Builder::new().name("index-merges".into()).spawn(move || {
             for merge in merges {
@@ -782,8 +835,7 @@ impl SearchIndex {
     /// cleanup (seen at the end of a bulk import, whose commit starts merges).
     pub(crate) fn close(mut self) {
         self.wait_for_merges();
-        let SearchIndex { writer, .. } = self;
-        if let Err(error) = writer.wait_merging_threads() {
+        if let Some(Err(error)) = self.writer.take().map(IndexWriter::wait_merging_threads) {
             tracing::warn!("a merge of the search index failed as it was closed: {error}");
         }
     }
@@ -857,7 +909,7 @@ impl SearchIndex {
             let id = row.get(0)?;
             let doc = self.person_document(&PersonDoc { id, text: row.get(1)? });
             if since < 0 {
-                self.writer.add_document(doc)?;
+                self.writer()?.add_document(doc)?;
             } else {
                 let key = self.person_key(id);
                 self.replace(&mut queue, key, doc)?;
@@ -1088,6 +1140,18 @@ fn collect<K: 'static>(
 /// row before the page in its heap and, for a text column, turns each one's ordinal into its
 /// text (2.5 s and 190 MiB for a page at row 500,000 of a million sorted by title).
 static DEEP_PAGE_FROM: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(20_000);
+
+thread_local! {
+    /// Whether [`SearchIndex::purge_deleted`] finds merges of the segments it must rewrite
+    /// already running, as tantivy's merge policy may start them after a commit: set by a test.
+    static MERGE_IN_FLIGHT_AT_PURGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Has the purges of this thread find merges of their segments in flight (see
+/// [`MERGE_IN_FLIGHT_AT_PURGE`]).
+pub(crate) fn set_merge_in_flight_at_purge(on: bool) {
+    MERGE_IN_FLIGHT_AT_PURGE.with(|flag| flag.set(on));
+}
 
 /// Moves [`DEEP_PAGE_FROM`], for the tests that check both paths give one order.
 pub(crate) fn set_deep_page_from(offset: usize) {
@@ -1451,6 +1515,10 @@ pub(crate) fn register_seq(conn: &Connection) -> Result<i64, SearchError> {
 }
 
 /// Each class's code and its ancestors' codes, by class id.
+fn writer_closed() -> SearchError {
+    SearchError::Index { detail: "its writer could not be opened again; close the vault and open it again".into() }
+}
+
 pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>, SearchError> {
     let mut stmt = conn.prepare("SELECT id, code, parent_id FROM plan_classes")?;
     let rows: Vec<(i64, String, Option<i64>)> =
