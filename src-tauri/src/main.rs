@@ -19,14 +19,18 @@ fn main() {
     greffier_desktop_lib::run()
 }
 
-/// JavaScriptCore's JIT off, unless the user set `JSC_useJIT` (before any thread starts: the web
-/// process inherits the environment). The interface runs in JSC's interpreter, fast enough for a
-/// page of rows at a time (the end-to-end test takes as long), and the web process maps no memory
-/// that is both writable and executable, a common way in for an exploit; about 20 MiB less
-/// (BENCHMARKS.md, "The whole desktop app at 1M files").
+/// The web view's defaults, unless the user set them (before any thread starts: WebKit's
+/// processes inherit the environment; BENCHMARKS.md, "The whole desktop app at 1M files"):
+/// - JavaScriptCore's JIT off. The interface runs in JSC's interpreter, fast enough for a page of
+///   rows at a time (the end-to-end test takes as long), and the web process maps no memory
+///   that is both writable and executable, a common way in for an exploit; about 20 MiB less.
+/// - No compositing from the start (`src/lib.rs` also sets the hardware acceleration policy
+///   "never", but the window's web view is composited until then): 5 MiB less.
 #[cfg(target_os = "linux")]
 fn webview_defaults() {
-    if std::env::var_os("JSC_useJIT").is_none() {
-        std::env::set_var("JSC_useJIT", "false");
+    for (name, value) in [("JSC_useJIT", "false"), ("WEBKIT_DISABLE_COMPOSITING_MODE", "1")] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
     }
 }
