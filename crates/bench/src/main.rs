@@ -95,13 +95,18 @@ fn child_import(csv: &Path, vault_dir: &Path, plaintext: bool, persons: Option<&
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
     let started = Instant::now();
     let mut phases: Vec<(greffier_core::ImportPhase, f64)> = Vec::new();
-    let report = vault.import_register(&admin, Some(csv), persons, &mut |phase, _| {
+    let report = vault.import_register(&admin, Some(csv), persons, &mut |phase, done| {
+        if done > 0 && done.is_multiple_of(200_000) {
+            stage(&format!("{phase:?} {done}"));
+        }
         if phases.last().map(|(p, _)| *p) != Some(phase) {
+            stage(&format!("{phase:?} starts"));
             phases.push((phase, started.elapsed().as_secs_f64()));
         }
         true
     })?;
     let seconds = started.elapsed().as_secs_f64();
+    stage("end");
     if std::env::var_os("GREFFIER_BENCH_PHASES").is_some() {
         eprintln!("phases (start, s): {phases:?}; end {seconds:.2}");
     }
