@@ -1514,11 +1514,11 @@ pub(crate) fn register_seq(conn: &Connection) -> Result<i64, SearchError> {
     Ok(conn.query_row("SELECT change_seq FROM register_state WHERE id = 1", [], |row| row.get(0))?)
 }
 
-/// Each class's code and its ancestors' codes, by class id.
 fn writer_closed() -> SearchError {
     SearchError::Index { detail: "its writer could not be opened again; close the vault and open it again".into() }
 }
 
+/// Each class's code and its ancestors' codes, by class id.
 pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>, SearchError> {
     let mut stmt = conn.prepare("SELECT id, code, parent_id FROM plan_classes")?;
     let rows: Vec<(i64, String, Option<i64>)> =
