@@ -403,7 +403,7 @@ fn traces(fixture: &Fixture, vault: &Vault, admin: &Session, canaries: &[&str]) 
         if count(&index_pages, &folded) + count(&index_pages, canary) > 0 {
             found.push(format!("{canary} in search.db pages"));
         }
-        for field in ["text", "person"] {
+        for field in ["text", "person", "who"] {
             if vault.index_doc_freq(field, &folded).expect("doc freq") > 0 {
                 found.push(format!("{canary} in the index's {field} terms"));
             }

@@ -230,6 +230,60 @@ type Attempt<'a> = Box<dyn Fn(&mut Vault) -> Result<(), greffier_core::Error> + 
 
 /// The register's persons, links, purposes and the files' stored dates and change numbers,
 /// and the audit trail's length: what a refusal must leave as it was.
+/// A query on files finds only files and a query on persons only persons, whatever its shape:
+/// the index leaves out the filter on the kind when a query cannot match the other kind, so each
+/// shape that could is checked (a person taken for a file would be counted in the total).
+#[test]
+fn queries_on_files_never_find_persons_and_queries_on_persons_never_find_files() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = setup(&fixture);
+    vault.attach_person(&admin, "E-1", tremblay()).expect("attached");
+    let total = |query: &str| {
+        let filter = FileFilter { query: query.into(), ..Default::default() };
+        vault.search_files(&admin, &filter, 0, 50, false).expect(query).total
+    };
+    for (query, files) in [
+        ("tremblay", 1),
+        ("Tremblay Émilie", 1),
+        ("personne:tremblay", 1),
+        ("\"Tremblay Émilie\"", 1),
+        ("\"Émilie Tremblay\"", 0),
+        ("trem*", 1),
+        ("personne:trem*", 1),
+        ("tremblay OR politique", 2),
+        ("expertise", 2),
+        ("+expertise -tremblay", 1),
+        ("-trem*", 2),
+        ("*", 3),
+        ("", 3),
+        ("who:tremblay", 0),
+        ("who:tremblay OR politique", 1),
+        ("kind:person", 0),
+        ("kind:person OR kind:file", 3),
+        ("id:1", 1),
+        ("... who:tremblay", 0),
+        ("classe:600-20-10", 2),
+    ] {
+        assert_eq!(total(query), files, "files found by {query:?}");
+    }
+    let persons = |query: &str| vault.find_persons(&admin, query, 10).expect(query).len();
+    for (query, found) in [
+        ("tremblay", 1),
+        ("personne:tremblay", 1),
+        ("person:trem*", 1),
+        ("trem*", 1),
+        ("046454286", 1),
+        ("expertise", 0),
+        ("expertise OR tremblay", 1),
+        ("classe:600-20-10", 0),
+        ("title:expertise", 0),
+        ("kind:file", 0),
+        ("id:2", 0),
+    ] {
+        assert_eq!(persons(query), found, "persons found by {query:?}");
+    }
+}
+
 fn state(fixture: &Fixture, vault: &Vault) -> String {
     let raw = fixture.raw(vault.vault_id());
     let mut out = String::new();

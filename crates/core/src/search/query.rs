@@ -89,6 +89,16 @@ pub fn split_prefixes(query: &str) -> Rewritten {
 
 /// Rewrites a query as described in the module's comment. Text inside quotes is left alone.
 pub fn rewrite_query(query: &str) -> String {
+    rewrite(query, false)
+}
+
+/// [`rewrite_query`] for a query on persons, whose own words are in the index's `who` field:
+/// `person:` (or `personne:`) names it there. A prefix keeps `person`, which the search maps.
+pub fn rewrite_person_query(query: &str) -> String {
+    rewrite(query, true)
+}
+
+fn rewrite(query: &str, persons: bool) -> String {
     let mut out = String::with_capacity(query.len());
     let mut in_quotes = false;
     let mut word = String::new();
@@ -96,7 +106,7 @@ pub fn rewrite_query(query: &str) -> String {
         if word.is_empty() {
             return;
         }
-        out.push_str(&rewrite_word(word));
+        out.push_str(&rewrite_word(word, persons));
         word.clear();
     };
     for ch in query.chars() {
@@ -117,7 +127,7 @@ pub fn rewrite_query(query: &str) -> String {
     out
 }
 
-fn rewrite_word(word: &str) -> String {
+fn rewrite_word(word: &str, persons: bool) -> String {
     let (sign, rest) = match word.strip_prefix(['+', '-']) {
         Some(rest) => (&word[..1], rest),
         None => ("", word),
@@ -138,6 +148,10 @@ fn rewrite_word(word: &str) -> String {
         }
         Some(stem) if !stem.is_empty() => format!("{}*", stem.to_lowercase()),
         _ => value.to_owned(),
+    };
+    let field = match field {
+        Some("person") if persons && !value.ends_with('*') => Some("who"),
+        field => field,
     };
     match field {
         Some(field) => format!("{sign}{field}:{value}"),
@@ -161,6 +175,8 @@ mod tests {
         assert_eq!(rewrite_query("(échéance:2031 OR due:2032)"), "(due:2031 OR due:2032)");
         assert_eq!(rewrite_query("inconnu:valeur"), "inconnu:valeur");
         assert_eq!(rewrite_query("ref:D-19*"), "reference:d-19*");
+        assert_eq!(rewrite_query("personne:Roy"), "person:Roy");
+        assert_eq!(super::rewrite_person_query("personne:Roy person:Bé* Roy"), "who:Roy person:be* Roy");
     }
 
     #[test]
