@@ -268,7 +268,20 @@ fn time_query_mix(vault: &Vault, admin: &greffier_core::Session) -> Result<Vec<Q
     let mut queries = Vec::new();
     // For experiments: only the queries whose label holds this text.
     let only = std::env::var("GREFFIER_BENCH_ONLY").unwrap_or_default();
-    for query in query_mix().into_iter().filter(|q| q.label.contains(&only)) {
+    // Or other queries, separated by `|`.
+    let mix = match std::env::var("GREFFIER_BENCH_QUERIES") {
+        Ok(list) => list
+            .split('|')
+            .map(|q| greffier_bench::BenchQuery {
+                label: Box::leak(q.to_owned().into_boxed_str()),
+                kind: QueryKind::Word,
+                greffier: q.to_owned(),
+                fts5: q.to_owned(),
+            })
+            .collect(),
+        Err(_) => query_mix(),
+    };
+    for query in mix.into_iter().filter(|q| q.label.contains(&only)) {
         let filter = FileFilter { query: query.greffier.clone(), ..Default::default() };
         let warm = vault.search_files(admin, &filter, 0, 20, false)?;
         let mut samples = Vec::with_capacity(REPEAT);

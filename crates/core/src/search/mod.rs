@@ -16,6 +16,7 @@
 //! each register change and at open, so a crash between the two commits loses nothing.
 
 pub(crate) mod directory;
+mod phrase;
 mod query;
 mod stem;
 
@@ -33,6 +34,7 @@ use tantivy::{
     snippet::SnippetGenerator,
     tokenizer::{
         AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+        TokenizerManager,
     },
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
@@ -294,6 +296,17 @@ fn code_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
 }
 
+/// The index's analysers, but for the words of a query, whose phrases leave out their little
+/// words (see [`phrase`]).
+fn query_tokenizers() -> TokenizerManager {
+    let tokenizers = TokenizerManager::new();
+    tokenizers.register("fold", TextAnalyzer::from(phrase::PhraseGaps::new(fold_analyzer())));
+    tokenizers.register("fr", stem_analyzer(Language::French));
+    tokenizers.register("en", stem_analyzer(Language::English));
+    tokenizers.register("code", code_analyzer());
+    tokenizers
+}
+
 fn register_analyzers(index: &Index) {
     index.tokenizers().register("fold", fold_analyzer());
     index.tokenizers().register("fr", stem_analyzer(Language::French));
@@ -406,6 +419,8 @@ pub struct SearchIndex {
     /// The thread that waits for the merges [`SearchIndex::gather`] started, then reloads the
     /// reader onto the merged segments (opening them takes seconds at a million files).
     background: Option<std::thread::JoinHandle<()>>,
+    /// The analysers queries are read with (see [`query_tokenizers`]).
+    query_tokenizers: TokenizerManager,
     _lock: File,
 }
 
@@ -485,6 +500,7 @@ impl SearchIndex {
             indexed_seq: payload.seq,
             path,
             background: None,
+            query_tokenizers: query_tokenizers(),
             _lock: lock,
         })
     }
@@ -1014,7 +1030,11 @@ impl SearchIndex {
 
     fn parser(&self, kind: DocKind) -> tantivy::query::QueryParser {
         let f = &self.fields;
-        let mut parser = tantivy::query::QueryParser::for_index(&self.index, default_fields(f, kind));
+        let mut parser = tantivy::query::QueryParser::new(
+            self.index.schema(),
+            default_fields(f, kind),
+            self.query_tokenizers.clone(),
+        );
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 2.0);
         parser.set_field_boost(f.reference, 4.0);
