@@ -256,6 +256,7 @@ fn search_folds_accents_stems_words_and_reads_phrases_prefixes_fields_and_facets
         ("F-3", "100-20-05", "Politique de sécurité", "Inspecté par la direction; contrat de service signé"),
         ("F-4", "300-10", "Dossier de l'employé François Gagnon", "Contrat de travail et évaluations"),
         ("F-5", "200-20-05", "États financiers 2021", "Rapport du vérificateur, Montréal"),
+        ("F-6", "300-10", "Contrat du service de paie", "Entente signée"),
     ];
     for (reference, class, title, description) in files {
         vault.create_file(&admin, draft(reference, class, title, description)).expect("create");
@@ -267,8 +268,12 @@ fn search_folds_accents_stems_words_and_reads_phrases_prefixes_fields_and_facets
     assert_eq!(references(&vault, &admin, "inspection"), ["F-1", "F-2", "F-3"], "French and English stems");
     assert_eq!(references(&vault, &admin, "inspections"), ["F-1", "F-2", "F-3"]);
     assert_eq!(references(&vault, &admin, "yearly"), ["F-2"]);
-    assert_eq!(references(&vault, &admin, "\"contrat de service\""), ["F-3"], "phrase");
+    // A little word inside a phrase stands for any one word (as Lucene's analysers read it).
+    assert_eq!(references(&vault, &admin, "\"contrat de service\""), ["F-3", "F-6"], "phrase");
+    assert_eq!(references(&vault, &admin, "\"Contrat du service\""), ["F-3", "F-6"]);
     assert_eq!(references(&vault, &admin, "\"service de contrat\""), Vec::<String>::new(), "phrase order");
+    assert_eq!(references(&vault, &admin, "\"contrat service\""), Vec::<String>::new(), "one word between");
+    assert_eq!(references(&vault, &admin, "\"contrat de travail\""), ["F-4"]);
     assert_eq!(references(&vault, &admin, "insp*"), ["F-1", "F-2", "F-3"], "prefix");
     assert_eq!(references(&vault, &admin, "Montré*"), ["F-5"], "accented prefix");
     assert_eq!(references(&vault, &admin, "class:200-20"), ["F-1", "F-2", "F-5"], "a class and the classes under it");

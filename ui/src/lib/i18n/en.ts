@@ -759,7 +759,7 @@ export const en = {
   'register.helpIntro': 'Every word is required; accents and case do not matter.',
   'register.help.words': 'files that hold both words',
   'register.help.wordsExample': 'contract snow',
-  'register.help.phrase': 'the words in this order',
+  'register.help.phrase': 'the words in this order (a little word in between, such as “of”, may vary)',
   'register.help.phraseExample': '"service contract"',
   'register.help.prefix': 'words that start so',
   'register.help.prefixExample': 'insp*',

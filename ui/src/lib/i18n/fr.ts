@@ -778,7 +778,7 @@ export const fr = {
     'Tous les mots sont requis ; les accents et les majuscules ne comptent pas.',
   'register.help.words': 'les dossiers qui contiennent les deux mots',
   'register.help.wordsExample': 'contrat neige',
-  'register.help.phrase': 'les mots dans cet ordre',
+  'register.help.phrase': 'les mots dans cet ordre (un petit mot au milieu, comme « de », peut varier)',
   'register.help.phraseExample': '"contrat de service"',
   'register.help.prefix': 'les mots qui commencent ainsi',
   'register.help.prefixExample': 'insp*',
