@@ -15,6 +15,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// mimalloc as the CLI runs it; glibc's malloc for the search child, which stands for the desktop.
+#[global_allocator]
+static ALLOCATOR: greffier_alloc::Allocator = greffier_alloc::Allocator;
+
 use greffier_bench::{fts5_import, latency, peak_rss_kib, query_mix, sqlite3_import, QueryKind};
 use greffier_core::{
     DueQuery, FileDraft, FileFilter, FileSort, FixedClock, KdfParams, KdfProfile, MemoryKeyStore, NewProject, NewUser,
@@ -199,6 +203,7 @@ fn child_search(vault_dir: &Path) -> Result<(), Failure> {
             samples.push(t.elapsed());
         }
         let (p50, p95) = latency(&mut samples);
+        stage(label);
         sorted.push(QueryFigures {
             label: label.to_owned(),
             kind: "Sorted".into(),
@@ -561,7 +566,12 @@ fn hex(bytes: &[u8]) -> String {
 
 fn run_child<T: for<'de> Deserialize<'de>>(args: &[&str]) -> Result<T, Failure> {
     let exe = std::env::current_exe()?;
-    let output = Command::new(exe).arg("child").args(args).output()?;
+    let mut command = Command::new(exe);
+    // The search child measures the core as the desktop runs it: on glibc's malloc, one arena.
+    if args.first() == Some(&"search") {
+        command.env(greffier_alloc::SYSTEM_ALLOCATOR_VAR, "1");
+    }
+    let output = command.arg("child").args(args).output()?;
     if !output.status.success() {
         return Err(fail(format!("child {args:?} failed: {}", String::from_utf8_lossy(&output.stderr))));
     }

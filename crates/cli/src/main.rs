@@ -15,6 +15,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use greffier_core::{ErrorCode, UserMessage};
 
+#[global_allocator]
+static ALLOCATOR: greffier_alloc::Allocator = greffier_alloc::Allocator;
+
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = args::Cli::parse();

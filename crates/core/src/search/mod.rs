@@ -1158,7 +1158,9 @@ impl SearchIndex {
         let query = self.build_query(request)?;
         let searcher = self.reader.searcher();
         let addresses: Vec<DocAddress> = match request.sort {
-            None => search_on_one_thread(&searcher, &*query, &tantivy::collector::DocSetCollector)?.into_iter().collect(),
+            None => {
+                search_on_one_thread(&searcher, &*query, &tantivy::collector::DocSetCollector)?.into_iter().collect()
+            }
             Some(sort) => {
                 let Hits { mut packed, bases } = keyed_hits(&searcher, &*query, sort)?;
                 packed.sort_unstable();
