@@ -1021,8 +1021,10 @@ impl Vault {
             self.env.clock.now(),
         )?;
         // The files that gained persons, and the persons, read back from the transaction.
+        let mut small_cache = None;
         if indexing {
             if let Some(index) = slot.slot.as_mut() {
+                small_cache = Some(SmallCache::new(&self.conn)?);
                 let mut touched: Vec<i64> = touched_by_persons.into_iter().collect();
                 touched.sort_unstable();
                 progress(ImportPhase::Indexing, fed);
@@ -1052,11 +1054,37 @@ impl Vault {
                 }
             }
         }
+        drop(small_cache);
         slot.armed = false;
         drop(slot);
         if !indexing {
             self.sync_index();
         }
         Ok(report)
+    }
+}
+
+/// The register's page cache held at 8 MiB while an import indexes its persons and the files
+/// they are on, then given back. By then the cache is full of pages the import wrote, which its
+/// reads by id no longer need; tantivy's indexing and merges take their place. At a million files
+/// with 600,000 persons the import's peak was 312–321 MiB, 270–275 MiB with this, for 3 s more
+/// (2026-12-06).
+struct SmallCache<'c> {
+    conn: &'c rusqlite::Connection,
+}
+
+impl<'c> SmallCache<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> Result<SmallCache<'c>, Error> {
+        conn.execute_batch("PRAGMA cache_size = -8192; PRAGMA shrink_memory;")?;
+        Ok(SmallCache { conn })
+    }
+}
+
+impl Drop for SmallCache<'_> {
+    fn drop(&mut self) {
+        let size = format!("PRAGMA cache_size = -{};", crate::vault::REGISTER_CACHE_KIB);
+        if let Err(error) = self.conn.execute_batch(&size) {
+            tracing::warn!("the register's page cache could not be given back its size: {error}");
+        }
     }
 }

@@ -33,6 +33,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 16;
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
 /// SQLCipher's page size; a vault file is always a whole number of pages.
 const PAGE_SIZE: u64 = 4096;
+/// The register's page cache (64 MiB, the bottom of the brief's 64–256 MB: the desktop's memory
+/// is counted). An import holds it smaller while it indexes (see `register_import`).
+pub(crate) const REGISTER_CACHE_KIB: u32 = 65536;
 
 /// Where a vault lives when none is named: `$XDG_DATA_HOME/greffier/vault`, else
 /// `~/.local/share/greffier/vault`, else `%APPDATA%\greffier\vault`.
@@ -444,14 +447,14 @@ pub(crate) fn connect_with(path: &Path, key: &VaultKey, durability: Durability) 
         conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value().as_str()))?;
     }
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))?;
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA busy_timeout = 5000;
-         PRAGMA cache_size = -65536;",
-    )?;
+         PRAGMA cache_size = -{REGISTER_CACHE_KIB};"
+    ))?;
     conn.execute_batch(match durability {
         Durability::Full => "PRAGMA synchronous = FULL;",
         Durability::Normal => "PRAGMA synchronous = NORMAL;",
@@ -1127,6 +1130,11 @@ pub mod testing {
     /// Index files no live segment uses (left behind by a merge without garbage collection).
     pub fn index_stale_files(vault: &Vault) -> Vec<String> {
         vault.with_index(|index, _| index.stale_files()).expect("index files")
+    }
+
+    /// The register's page cache, in KiB (`PRAGMA cache_size`, given negative).
+    pub fn register_cache_kib(vault: &Vault) -> i64 {
+        -vault.conn.query_row("PRAGMA cache_size", [], |row| row.get::<_, i64>(0)).expect("cache size")
     }
 
     /// Erases the details of events, as destroying the records they describe will.

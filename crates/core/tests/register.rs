@@ -335,6 +335,8 @@ fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
         .expect("import");
     assert_eq!((report.files, report.persons_created, report.links, report.purposes), (3, 2, 2, 3));
     assert!(phases.contains(&ImportPhase::Indexing));
+    // The page cache, held small while the import indexed its persons, has its size back.
+    assert_eq!(greffier_core::vault::testing::register_cache_kib(&vault), 65536);
     let r1 = vault.file(&admin, "R-001").expect("R-001");
     assert_eq!(r1.dates.closed_on, Some(date("2015-12-31")), "DD/MM/YYYY read");
     assert_eq!(r1.keywords, ["neige", "rues"]);
