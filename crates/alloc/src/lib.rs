@@ -109,9 +109,9 @@ unsafe impl GlobalAlloc for Allocator {
 }
 
 /// The value of a mimalloc option (for the tests).
-pub fn mimalloc_option(option: libmimalloc_sys::mi_option_t) -> i64 {
+pub fn mimalloc_option(option: libmimalloc_sys::mi_option_t) -> std::ffi::c_long {
     // SAFETY: reading an option has no precondition.
-    i64::from(unsafe { libmimalloc_sys::mi_option_get(option) })
+    unsafe { libmimalloc_sys::mi_option_get(option) }
 }
 
 #[cfg(test)]
