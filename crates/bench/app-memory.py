@@ -106,6 +106,10 @@ class Driver:
         self.settle()
         self.call("POST", f"/session/{self.session}/element/{self.find(test_id)}/value", {"text": text})
 
+    def clear(self, test_id):
+        self.settle()
+        self.call("POST", f"/session/{self.session}/element/{self.find(test_id)}/clear", {})
+
     def text(self, test_id):
         return self.call("GET", f"/session/{self.session}/element/{self.find(test_id)}/text")
 
@@ -239,12 +243,15 @@ def main():
         first_page = time.time() - started
         driver.screenshot(os.path.join(shots, "1-register.png"))
         measure(application, vault, "register, first page", rows)
-        for words in ["dossier", "contrat de service", "québec", "insp*"]:
+        for words in ["dossier", "\"contrat de service\"", "québec", "insp*"]:
+            driver.clear("register-search")
             driver.type("register-search", words + ENTER)
+            driver.wait_text("register-total", "dossier")
             time.sleep(1.0)
         driver.screenshot(os.path.join(shots, "2-search.png"))
         measure(application, vault, "four searches", rows)
-        driver.type("register-search", "\ue003" * 40 + ENTER)  # backspaces: every file again
+        driver.clear("register-search")
+        driver.type("register-search", ENTER)  # every file again
         driver.click("register-sort-title")
         time.sleep(2.0)
         driver.settle()
