@@ -778,6 +778,12 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.search_register(CANARY_FORM, &["E2E-003"]).await;
     app.search_register(CANARY_PERSON, &["E2E-001"]).await;
     app.shot("register-search-canary-person").await;
+    // The file's panel leaves the list narrow: the status and level columns go, their headers
+    // with them (they were once left piled on the final date's).
+    for column in ["status", "sensitivity"] {
+        let header = app.find(&format!("register-col-{column}")).await;
+        assert!(!header.is_displayed().await.expect("displayed"), "the {column} header is hidden with its column");
+    }
 
     // The destruction calendar. A second archivist is added: the one who proposes a batch can
     // never approve it.
