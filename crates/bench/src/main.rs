@@ -15,7 +15,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// mimalloc as the CLI runs it; glibc's malloc for the search child, which stands for the desktop.
+/// mimalloc as the CLI runs it; glibc's malloc for the search children, which stand for the
+/// desktop (see `desktop_allocator`).
 #[global_allocator]
 static ALLOCATOR: greffier_alloc::Allocator = greffier_alloc::Allocator;
 
@@ -164,6 +165,9 @@ fn stage(name: &str) {
 
 fn child_search(vault_dir: &Path) -> Result<(), Failure> {
     // As the desktop runs the core.
+    if greffier_alloc::is_mimalloc() {
+        return Err(fail("the search children run on the system's allocator"));
+    }
     greffier_core::limit_malloc_arenas();
     let started = Instant::now();
     let mut vault = Vault::open(vault_dir, Unlock::Passphrase(Secret::new(RECOVERY)), &env())?;
@@ -310,6 +314,9 @@ fn time_query_mix(vault: &Vault, admin: &greffier_core::Session) -> Result<Vec<Q
 
 /// Child: the query mix alone on a vault, one line a query (p50, p95, hits), for experiments.
 fn child_queries(vault_dir: &Path) -> Result<(), Failure> {
+    if greffier_alloc::is_mimalloc() {
+        return Err(fail("the search children run on the system's allocator"));
+    }
     greffier_core::limit_malloc_arenas();
     let vault = Vault::open(vault_dir, Unlock::Passphrase(Secret::new(RECOVERY)), &env())?;
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
@@ -566,12 +573,7 @@ fn hex(bytes: &[u8]) -> String {
 
 fn run_child<T: for<'de> Deserialize<'de>>(args: &[&str]) -> Result<T, Failure> {
     let exe = std::env::current_exe()?;
-    let mut command = Command::new(exe);
-    // The search child measures the core as the desktop runs it: on glibc's malloc, one arena.
-    if args.first() == Some(&"search") {
-        command.env(greffier_alloc::SYSTEM_ALLOCATOR_VAR, "1");
-    }
-    let output = command.arg("child").args(args).output()?;
+    let output = Command::new(exe).arg("child").args(args).output()?;
     if !output.status.success() {
         return Err(fail(format!("child {args:?} failed: {}", String::from_utf8_lossy(&output.stderr))));
     }
@@ -863,8 +865,26 @@ fn write_marked(path: &Path, start: &str, end: &str, markdown: &str) -> Result<(
     Ok(())
 }
 
+/// The search children measure the core as the desktop runs it, on glibc's malloc with one
+/// arena: started on mimalloc (by the runner or by hand), one starts itself again on glibc.
+/// Returns only if it could not.
+fn desktop_allocator(args: &[String]) -> Failure {
+    use std::os::unix::process::CommandExt;
+    let error = match std::env::current_exe() {
+        Ok(exe) => Command::new(exe).args(args).env(greffier_alloc::SYSTEM_ALLOCATOR_VAR, "1").exec(),
+        Err(error) => error,
+    };
+    fail(format!("could not start again on the system's allocator: {error}"))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let search_child = args.first().map(String::as_str) == Some("child")
+        && matches!(args.get(1).map(String::as_str), Some("search" | "queries"));
+    if search_child && greffier_alloc::is_mimalloc() {
+        eprintln!("{}", desktop_allocator(&args));
+        return ExitCode::FAILURE;
+    }
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("disposition") => disposition(&args[1..]),
