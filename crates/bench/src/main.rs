@@ -521,8 +521,9 @@ struct FtsRun {
     db_mib: f64,
 }
 
-/// Child: a keyed FTS5 build of files.csv, the query mix on it, and a rebuild.
-fn child_fts5(csv: &Path, work: &Path, with_queries: bool) -> Result<(), Failure> {
+/// Child: a keyed FTS5 build of files.csv, the query mix on it (`with_queries`), and a rebuild
+/// (`with_rebuild`).
+fn child_fts5(csv: &Path, work: &Path, with_queries: bool, with_rebuild: bool) -> Result<(), Failure> {
     let key: [u8; 32] = rand_key();
     let (took, db) = fts5_import(csv, work, Some(&key))?;
     let mut run =
@@ -546,6 +547,8 @@ fn child_fts5(csv: &Path, work: &Path, with_queries: bool) -> Result<(), Failure
                 p95_ms: ms(p95),
             });
         }
+    }
+    if with_rebuild {
         let conn = rusqlite::Connection::open(db.path())?;
         conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex(&key)))?;
         let t = Instant::now();
@@ -897,7 +900,13 @@ fn main() -> ExitCode {
             (Some("queries"), Some(dir), _) => child_queries(Path::new(dir)),
             (Some("disposition"), Some(dir), Some(work)) => child_disposition(Path::new(dir), Path::new(work)),
             (Some("fts5"), Some(csv), Some(work)) => {
-                child_fts5(Path::new(csv), Path::new(work), args.get(4).map(String::as_str) == Some("queries"))
+                let mode = args.get(4).map(String::as_str);
+                child_fts5(
+                    Path::new(csv),
+                    Path::new(work),
+                    mode == Some("queries"),
+                    matches!(mode, Some("queries" | "rebuild")),
+                )
             }
             _ => Err(fail("unknown child")),
         },

@@ -268,6 +268,13 @@ fn search_folds_accents_stems_words_and_reads_phrases_prefixes_fields_and_facets
     assert_eq!(references(&vault, &admin, "inspection"), ["F-1", "F-2", "F-3"], "French and English stems");
     assert_eq!(references(&vault, &admin, "inspections"), ["F-1", "F-2", "F-3"]);
     assert_eq!(references(&vault, &admin, "yearly"), ["F-2"]);
+    // Stems are looked up when a query is read, in the words the index holds once.
+    assert_eq!(references(&vault, &admin, "invoices"), ["F-2"], "an English stem");
+    assert_eq!(references(&vault, &admin, "évaluation"), ["F-4"], "a French stem, accents folded");
+    assert_eq!(references(&vault, &admin, "\"contrats\""), ["F-3", "F-4", "F-6"], "a quoted word alone");
+    assert_eq!(references(&vault, &admin, "contrat -inspections"), ["F-4", "F-6"], "excluded with its stems");
+    assert_eq!(references(&vault, &admin, "titre:contrat"), ["F-6"], "a word in a named field");
+    assert!(references(&vault, &admin, "titre:contrats").is_empty(), "is looked for as typed");
     // A little word inside a phrase stands for any one word (as Lucene's analysers read it).
     assert_eq!(references(&vault, &admin, "\"contrat de service\""), ["F-3", "F-6"], "phrase");
     assert_eq!(references(&vault, &admin, "\"Contrat du service\""), ["F-3", "F-6"]);
