@@ -941,12 +941,7 @@ fn main() -> ExitCode {
             },
             (Some("fts5"), Some(csv), Some(work)) => {
                 let mode = args.get(4).map(String::as_str);
-                child_fts5(
-                    Path::new(csv),
-                    Path::new(work),
-                    mode == Some("queries"),
-                    mode == Some("rebuild"),
-                )
+                child_fts5(Path::new(csv), Path::new(work), mode == Some("queries"), mode == Some("rebuild"))
             }
             _ => Err(fail("unknown child")),
         },
