@@ -100,6 +100,9 @@ pub(crate) fn siblings(searcher: &Searcher, field: Field, word: &str) -> Result<
                 .map_err(|e| SearchError::Index { detail: e.to_string() })?;
             while terms.advance() {
                 scanned += 1;
+                if scanned > MAX_SCANNED {
+                    return Ok(sorted(found));
+                }
                 let key = terms.key();
                 if key == word.as_bytes() || seen.contains(key) {
                     continue;
@@ -112,9 +115,6 @@ pub(crate) fn siblings(searcher: &Searcher, field: Field, word: &str) -> Result<
                             return Ok(sorted(found));
                         }
                     }
-                }
-                if scanned >= MAX_SCANNED {
-                    return Ok(sorted(found));
                 }
             }
         }
