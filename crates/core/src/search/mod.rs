@@ -16,6 +16,7 @@
 //! each register change and at open, so a crash between the two commits loses nothing.
 
 pub(crate) mod directory;
+mod fold;
 mod phrase;
 mod query;
 mod stems;
@@ -30,11 +31,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::{
     collector::{Collector, Count, SegmentCollector, TopDocs},
-    schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING},
+    schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING},
     snippet::SnippetGenerator,
-    tokenizer::{
-        AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
-    },
+    tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, TokenStream, TokenizerManager},
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
 };
@@ -49,7 +48,7 @@ pub use query::{rewrite_query, split_prefixes, Prefix};
 pub const INDEX_FILE: &str = "search.db";
 const LOCK_FILE: &str = "search.lock";
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 5;
+const SCHEMA_VERSION: u32 = 6;
 /// Memory for tantivy's indexing threads (split between them).
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
@@ -180,7 +179,7 @@ fn schema() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING),
         // Read from its fast column: the index stores no document (no document store to write
         // while indexing, nor blocks of it to decompress and cache for each hit).
-        id: builder.add_i64_field("id", INDEXED | FAST),
+        id: builder.add_i64_field("id", FAST),
         kind: builder.add_text_field("kind", code()),
         reference: builder.add_text_field("reference", code()),
         title: builder.add_text_field("title", analysed("fold")),
@@ -335,13 +334,10 @@ fn unwrap_single(ast: tantivy::query_grammar::UserInputAst) -> tantivy::query_gr
     }
 }
 
-/// Lower case, accents folded (`Québec` finds `quebec`), words longer than 40 bytes dropped.
+/// Lower case, accents folded (`Québec` finds `quebec`), words of 40 bytes or more dropped, in
+/// one pass (see [`fold::FoldTokenizer`]).
 pub(crate) fn fold_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(fold::FoldTokenizer::default())
 }
 
 fn code_analyzer() -> TextAnalyzer {
@@ -365,11 +361,35 @@ fn register_analyzers(index: &Index) {
 
 /// Folds a text as the index does: for the tests and for prefix queries.
 pub fn fold(text: &str) -> String {
-    let mut analyzer = fold_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut words = Vec::new();
-    stream.process(&mut |token| words.push(token.text.clone()));
-    words.join(" ")
+    fold_prefix(text, usize::MAX)
+}
+
+/// `text`'s folded words separated by a space, cut at `max_chars` characters. Reuses one
+/// analyser per thread: a reindex folds every title for its sort key.
+fn fold_prefix(text: &str, max_chars: usize) -> String {
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(fold_analyzer());
+    }
+    let mut out = String::with_capacity(text.len().min(max_chars));
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut chars = 0;
+        while chars < max_chars && stream.advance() {
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            let word = &stream.token().text;
+            out.push_str(word);
+            // Folded words are ASCII but for the rare letter tantivy cannot fold.
+            chars += if word.is_ascii() { word.len() } else { word.chars().count() };
+        }
+        if chars > max_chars {
+            let cut = out.char_indices().nth(max_chars).map_or(out.len(), |(at, _)| at);
+            out.truncate(cut);
+        }
+    });
+    out
 }
 
 /// A file as the index sees it.
@@ -1748,10 +1768,13 @@ fn rank(order: &[&str], value: &str) -> u64 {
 /// A title's sort key: its words folded (case and accents), the first 48 characters; whole
 /// titles would make a second copy of every title in the index.
 fn sort_prefix(title: &str) -> String {
-    let folded = fold(title);
+    let folded = fold_prefix(title, SORT_PREFIX_CHARS);
     // A title of signs alone has no word: sorted by its signs, never without a key.
-    let key = if folded.is_empty() { title.trim().to_lowercase() } else { folded };
-    key.chars().take(SORT_PREFIX_CHARS).collect()
+    if folded.is_empty() {
+        title.trim().to_lowercase().chars().take(SORT_PREFIX_CHARS).collect()
+    } else {
+        folded
+    }
 }
 
 /// A date as the number `YYYYMMDD`; a date still awaited sorts after every date.
@@ -1852,5 +1875,27 @@ mod tests {
         assert!(!person("who:tremblay"));
         assert!(person("class:100"));
         assert!(person("tremblay OR title:x"));
+    }
+
+    /// A title's sort key is its folded words cut at 48 characters, folded in one pass that
+    /// stops early; a title of signs alone keeps its signs.
+    #[test]
+    fn a_sort_key_is_the_folded_title_cut_at_its_length() {
+        let long = "Procès-verbal de la réunion du conseil d'administration de l'Œuvre, séance extraordinaire";
+        for title in [long, "Québec", "  Dossier  DE  l'employé ", "ÉTÉ 2024 — bilan", "", "« … »", "東京 ß ﬁn"]
+        {
+            let expected: String = fold(title).chars().take(SORT_PREFIX_CHARS).collect();
+            let expected = if expected.is_empty() {
+                title.trim().to_lowercase().chars().take(SORT_PREFIX_CHARS).collect()
+            } else {
+                expected
+            };
+            assert_eq!(sort_prefix(title), expected, "{title:?}");
+        }
+        assert_eq!(sort_prefix(long).chars().count(), SORT_PREFIX_CHARS);
+        assert_eq!(
+            fold(long),
+            "proces verbal de la reunion du conseil d administration de l oeuvre seance extraordinaire"
+        );
     }
 }
