@@ -33,8 +33,11 @@ use tantivy::{
 const CHUNK: usize = 64 * 1024;
 /// Files at least this big are read lazily.
 const LAZY_FROM: usize = 4 << 20;
-/// How many recent chunks of lazily read files stay in memory (32 MiB).
-const CACHED_CHUNKS: usize = 512;
+/// How many recent chunks of lazily read files stay in memory (24 MiB). At 32 MiB the core
+/// driven as at a desk peaked at 147 MiB at a million files, over the brief's 150 MB; at 24 MiB
+/// 140 MiB, at 16 MiB 131 MiB but with phrases of common words a fifth slower (2026-12-06,
+/// `GREFFIER_BENCH_PHASES=1 greffier-bench child search`).
+const CACHED_CHUNKS: usize = 384;
 
 /// The tables, created when missing. `index_files` lists terminated files; `index_chunks` holds
 /// their bytes (and the bytes of files still being written, which a crash may orphan: they are
