@@ -59,7 +59,7 @@ fn in_word(c: char) -> bool {
 #[derive(Clone)]
 pub(crate) struct FoldTokenizer {
     token: Token,
-    /// Lower case and folding for a word that is not all ASCII (tantivy's own filters).
+    /// Lower case and folding for a word with a letter beyond the table (tantivy's own filters).
     other: TextAnalyzer,
 }
 
