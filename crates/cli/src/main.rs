@@ -20,6 +20,14 @@ static ALLOCATOR: greffier_alloc::Allocator = greffier_alloc::Allocator;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    // Warnings only, without time or module: a line a user can read after the command's output.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .without_time()
+        .with_target(false)
+        .with_ansi(false)
+        .init();
     let cli = args::Cli::parse();
     let lang = context::language(cli.lang);
     match run::run(cli, lang) {

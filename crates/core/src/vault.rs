@@ -1131,6 +1131,12 @@ pub mod testing {
         crate::search::set_merge_in_flight_at_purge(on);
     }
 
+    /// Has this thread's destructions find the segments they must rewrite merged by something
+    /// else between listing them and merging them (as tantivy's merge policy may).
+    pub fn merged_under_purge(on: bool) {
+        crate::search::set_merged_under_purge(on);
+    }
+
     /// Merges the search index into one segment, as tantivy's merge policy would in time.
     pub fn merge_whole_index(vault: &Vault) {
         vault.with_index(|index, _| index.merge_all()).expect("merge")

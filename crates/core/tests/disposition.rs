@@ -1068,6 +1068,28 @@ fn an_execution_reports_its_phases_in_order_with_the_final_counts() {
 }
 
 #[test]
+fn a_destruction_finishes_when_tantivy_merged_the_segments_it_must_rewrite_under_it() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, archivist) = setup(&fixture);
+    file(&mut vault, &admin, "KEPT-1", "500-10-05", "Gardé", "2025-06-30");
+    for (round, canary) in ["Frimoussette", "Gargantuesque"].iter().enumerate() {
+        let references: Vec<String> = (0..20).map(|i| format!("U{round}-{i:02}")).collect();
+        for reference in &references {
+            file(&mut vault, &admin, reference, "500-10-05", &format!("{canary} {reference}"), "2015-06-30");
+        }
+        let batch = vault.propose_batch(&admin, BatchKind::Destruction, &references, "").expect("batch");
+        vault.approve_batch(&archivist, &batch.number, "").expect("approved");
+        testing::merge_whole_index(&vault);
+        testing::merged_under_purge(true);
+        let executed = vault.execute_batch(&archivist, &batch.number, "");
+        testing::merged_under_purge(false);
+        let report = executed.unwrap_or_else(|e| panic!("round {round}: {}", e.message(greffier_core::Lang::En)));
+        assert_eq!((report.files, report.batch.state), (20, BatchState::Executed), "round {round}");
+        assert_eq!(traces(&fixture, &vault, &admin, &[canary]), Vec::<String>::new(), "round {round}");
+    }
+}
+
+#[test]
 fn a_destruction_waits_for_merges_tantivy_started_on_the_segments_it_must_rewrite() {
     let fixture = Fixture::new();
     let (mut vault, admin, archivist) = setup(&fixture);

@@ -858,25 +858,46 @@ impl SearchIndex {
                 drop(self.writer_mut()?.merge(&[id]));
             }
         }
-        self.reopen_writer()?;
-        self.reader.reload()?;
-        let segments = match purge {
-            Some(purge) => self.segments_holding(purge)?,
-            None => self
-                .index
-                .searchable_segment_metas()?
-                .into_iter()
-                .filter(|meta| meta.has_deletes())
-                .map(|meta| meta.id())
-                .collect(),
+        let mut attempt = 1;
+        let outcome = loop {
+            // A new writer once every merge in flight has ended, with tantivy's merge policy off
+            // until the purge is done: after one of the merges below ends, the policy may merge
+            // segments whose merge is not started yet (a loaded machine), and the merge that
+            // ends second fails (CI, 2026-12-06).
+            self.reopen_writer()?;
+            self.writer()?.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+            self.reader.reload()?;
+            let segments = match purge {
+                Some(purge) => self.segments_holding(purge)?,
+                None => self
+                    .index
+                    .searchable_segment_metas()?
+                    .into_iter()
+                    .filter(|meta| meta.has_deletes())
+                    .map(|meta| meta.id())
+                    .collect(),
+            };
+            if MERGED_UNDER_PURGE.with(std::cell::Cell::get) && !segments.is_empty() {
+                // What the merge policy did under the purge before it was turned off.
+                self.writer_mut()?.merge(&segments).wait()?;
+            }
+            // One merge per segment, all started before any is awaited: tantivy runs them on its
+            // merge threads, so the two cores rewrite segments side by side.
+            let writer = self.writer_mut()?;
+            let merges: Vec<_> = segments.iter().map(|id| writer.merge(std::slice::from_ref(id))).collect();
+            let failed = merges.into_iter().filter_map(|merge| merge.wait().err()).last();
+            match failed {
+                None => break Ok(()),
+                // Something else rewrote some of them: list again what still holds the batch.
+                Some(error) if attempt < 3 => {
+                    tracing::warn!("a merge of the search index's purge failed (attempt {attempt}): {error}");
+                    attempt += 1;
+                }
+                Some(error) => break Err(error),
+            }
         };
-        // One merge per segment, all started before any is awaited: tantivy runs them on its
-        // merge threads, so the two cores rewrite segments side by side.
-        let writer = self.writer_mut()?;
-        let merges: Vec<_> = segments.iter().map(|id| writer.merge(std::slice::from_ref(id))).collect();
-        for merge in merges {
-            merge.wait()?;
-        }
+        self.writer()?.set_merge_policy(Box::new(tantivy::merge_policy::DefaultMergePolicy::default()));
+        outcome?;
         // The reader lets go of the old segments first, so their files can really go.
         self.reader.reload()?;
         self.writer()?.garbage_collect_files().wait()?;
@@ -1301,6 +1322,17 @@ thread_local! {
     /// Whether [`SearchIndex::purge_deleted`] finds merges of the segments it must rewrite
     /// already running, as tantivy's merge policy may start them after a commit: set by a test.
     static MERGE_IN_FLIGHT_AT_PURGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether the segments [`SearchIndex::purge_deleted`] must rewrite are merged by something
+    /// else after it listed them and before its own merges start, as tantivy's merge policy may
+    /// (on a loaded machine, when one of the purge's merges ends before the next is started):
+    /// set by a test.
+    static MERGED_UNDER_PURGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Has the purges of this thread find the segments they listed merged by something else (see
+/// [`MERGED_UNDER_PURGE`]).
+pub(crate) fn set_merged_under_purge(on: bool) {
+    MERGED_UNDER_PURGE.with(|flag| flag.set(on));
 }
 
 /// Has the purges of this thread find merges of their segments in flight (see
