@@ -863,7 +863,7 @@ impl SearchIndex {
             // A new writer once every merge in flight has ended, with tantivy's merge policy off
             // until the purge is done: after one of the merges below ends, the policy may merge
             // segments whose merge is not started yet (a loaded machine), and the merge that
-            // ends second fails (CI, 2026-12-06).
+            // ends second fails (the likely cause of a CI failure, 2026-12-06).
             self.reopen_writer()?;
             self.writer()?.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
             self.reader.reload()?;
