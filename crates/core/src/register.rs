@@ -1519,7 +1519,17 @@ impl Vault {
     /// Rebuilds the search index from the register. Audited.
     pub fn reindex(&mut self, session: &Session, progress: &mut dyn FnMut(usize) -> bool) -> Result<usize, Error> {
         self.require(session, Permission::ManageRegister)?;
-        let count = self.with_index(|index, conn| index.rebuild(conn, progress))?;
+        let count = {
+            let mut slot = self.search.borrow_mut();
+            // No catch-up first: everything is indexed again.
+            let index = match slot.take() {
+                Some(index) => index,
+                None => search::SearchIndex::open_without_catch_up(&self.paths.dir, &self.key, &self.conn)?,
+            };
+            let (index, count) = index.rebuild(&self.conn, progress);
+            *slot = index;
+            count?
+        };
         self.record(
             session,
             NewEvent::new(AuditAction::SearchReindex, "search", &self.vault_id)

@@ -484,6 +484,56 @@ fn the_index_follows_the_register_through_reopen_crash_and_reindex() {
     assert_eq!(references(&vault, &admin, "numéro").len(), 29, "K-007 lost the word");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_reindex_puts_a_new_index_file_in_place_and_one_cancelled_or_cut_short_leaves_the_old_one() {
+    use std::os::unix::fs::MetadataExt;
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    for n in 0..30 {
+        vault
+            .create_file(&admin, draft(&format!("R-{n:03}"), "200-20-10", &format!("Rapport numéro {n}"), "Québec"))
+            .expect("create");
+    }
+    let dir = fixture.vault_dir();
+    let index = dir.join("search.db");
+    let inode = |path: &Path| std::fs::metadata(path).expect("the index file").ino();
+    let leftovers = || {
+        ["search-rebuild.db", "search-rebuild.db-wal", "search-rebuild.db-shm"]
+            .into_iter()
+            .filter(|name| dir.join(name).exists())
+            .collect::<Vec<_>>()
+    };
+    let before = inode(&index);
+
+    // Cancelled: the index in use stays, and nothing is left beside it.
+    vault.reindex(&admin, &mut |_| false).expect_err("cancelled");
+    assert_eq!(inode(&index), before, "the old index is still the one in place");
+    assert_eq!(leftovers(), Vec::<&str>::new());
+    assert_eq!(references(&vault, &admin, "rapport").len(), 30);
+
+    // Done: a new file in its place, searchable at once and kept up to date afterwards.
+    assert_eq!(vault.reindex(&admin, &mut |_| true).expect("reindex"), 30);
+    assert_ne!(inode(&index), before, "a new database file");
+    assert_eq!(leftovers(), Vec::<&str>::new());
+    assert_eq!(references(&vault, &admin, "rapport").len(), 30);
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+    vault.update_file(&admin, "R-004", draft("R-004", "200-20-10", "Compte rendu refait", "Québec")).expect("edit");
+    assert_eq!(references(&vault, &admin, "refait"), ["R-004"]);
+    assert_eq!(references(&vault, &admin, "rapport").len(), 29);
+    drop(vault);
+
+    // A rebuild cut short by a crash: what it left is removed at the next use, and the index in
+    // place is the one searched.
+    std::fs::write(dir.join("search-rebuild.db"), b"half a database").expect("leftover");
+    std::fs::write(dir.join("search-rebuild.db-wal"), b"half a log").expect("leftover");
+    let vault = Vault::open(&dir, greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    assert_eq!(references(&vault, &admin, "refait"), ["R-004"]);
+    assert_eq!(leftovers(), Vec::<&str>::new());
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+}
+
 /// Every file under a folder, recursively.
 fn all_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
