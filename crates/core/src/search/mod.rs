@@ -807,9 +807,9 @@ impl SearchIndex {
     /// from `progress` cancels. The new index is written into a database of its own beside this
     /// one, which stays in use meanwhile, and replaces it once committed: the old index then goes
     /// with its file, where deleting its chunks one by one (zeroed by `secure_delete`) took about
-    /// 3 s of 17 at a million files on one core, the other idle. Nothing is lost by not zeroing
-    /// them: the old index held only what the register holds (a destruction rewrites the segments
-    /// it touched, zeroing the old ones), and its pages are encrypted.
+    /// 3 s of 17 at a million files on one core, the other idle. The old file is then no longer
+    /// part of the vault, and the blocks the file system frees hold only encrypted pages, as a
+    /// truncated log's do.
     ///
     /// Returns the index in use afterwards: this one if the rebuild failed or was cancelled, the
     /// new one once it replaced it, none if it could not be opened (the next use opens it).
