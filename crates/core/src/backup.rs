@@ -144,10 +144,7 @@ impl TempFile {
 impl Drop for TempFile {
     fn drop(&mut self) {
         if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(&path);
-            for suffix in ["-wal", "-shm", "-journal"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            fsutil::remove_database(&path);
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::{
     fs::{self, File},
     io::Write,
-    path::Path,
+    path::{Path, PathBuf},
 };
 
 use crate::IoError;
@@ -39,4 +39,18 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<(), IoError> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+/// A path with a suffix added to its file name (`vault.db` → `vault.db-wal`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Removes an SQLite database and its log, shared memory and journal, whichever exist.
+pub(crate) fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = fs::remove_file(with_suffix(path, suffix));
+    }
 }

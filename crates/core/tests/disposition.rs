@@ -1067,37 +1067,14 @@ fn an_execution_reports_its_phases_in_order_with_the_final_counts() {
     assert_eq!(last_of(&events, ExecutionPhase::Files), Some((1, 1)), "one transferred");
 }
 
-#[test]
-fn a_destruction_finishes_when_tantivy_merged_the_segments_it_must_rewrite_under_it() {
+/// Destroys a batch of 20 files per canary, in rounds, with `hook` on while each executes, and
+/// checks each round finishes and leaves no trace of its canary.
+fn destroy_in_rounds(prefix: &str, canaries: &[&str], hook: fn(bool)) {
     let fixture = Fixture::new();
     let (mut vault, admin, archivist) = setup(&fixture);
     file(&mut vault, &admin, "KEPT-1", "500-10-05", "Gardé", "2025-06-30");
-    for (round, canary) in ["Frimoussette", "Gargantuesque"].iter().enumerate() {
-        let references: Vec<String> = (0..20).map(|i| format!("U{round}-{i:02}")).collect();
-        for reference in &references {
-            file(&mut vault, &admin, reference, "500-10-05", &format!("{canary} {reference}"), "2015-06-30");
-        }
-        let batch = vault.propose_batch(&admin, BatchKind::Destruction, &references, "").expect("batch");
-        vault.approve_batch(&archivist, &batch.number, "").expect("approved");
-        testing::merge_whole_index(&vault);
-        testing::merged_under_purge(true);
-        let executed = vault.execute_batch(&archivist, &batch.number, "");
-        testing::merged_under_purge(false);
-        let report = executed.unwrap_or_else(|e| panic!("round {round}: {}", e.message(greffier_core::Lang::En)));
-        assert_eq!((report.files, report.batch.state), (20, BatchState::Executed), "round {round}");
-        assert_eq!(traces(&fixture, &vault, &admin, &[canary]), Vec::<String>::new(), "round {round}");
-    }
-}
-
-#[test]
-fn a_destruction_waits_for_merges_tantivy_started_on_the_segments_it_must_rewrite() {
-    let fixture = Fixture::new();
-    let (mut vault, admin, archivist) = setup(&fixture);
-    // A few rounds: without waiting, the purge's merge and the one in flight race, and
-    // whichever ends second fails or leaves its files behind.
-    file(&mut vault, &admin, "KEPT-1", "500-10-05", "Gardé", "2025-06-30");
-    for (round, canary) in ["Vermillonoxe", "Tartempionix", "Zigouilluxe", "Brindezingue"].iter().enumerate() {
-        let references: Vec<String> = (0..20).map(|i| format!("M{round}-{i:02}")).collect();
+    for (round, canary) in canaries.iter().enumerate() {
+        let references: Vec<String> = (0..20).map(|i| format!("{prefix}{round}-{i:02}")).collect();
         for reference in &references {
             // A confidential class: the residual record does not keep the title.
             file(&mut vault, &admin, reference, "500-10-05", &format!("{canary} {reference}"), "2015-06-30");
@@ -1106,11 +1083,27 @@ fn a_destruction_waits_for_merges_tantivy_started_on_the_segments_it_must_rewrit
         vault.approve_batch(&archivist, &batch.number, "").expect("approved");
         // The batch's documents share a segment with the files kept, so the purge must rewrite it.
         testing::merge_whole_index(&vault);
-        testing::merge_in_flight_at_purge(true);
+        hook(true);
         let executed = vault.execute_batch(&archivist, &batch.number, "");
-        testing::merge_in_flight_at_purge(false);
+        hook(false);
         let report = executed.unwrap_or_else(|e| panic!("round {round}: {}", e.message(greffier_core::Lang::En)));
         assert_eq!((report.files, report.batch.state), (20, BatchState::Executed), "round {round}");
         assert_eq!(traces(&fixture, &vault, &admin, &[canary]), Vec::<String>::new(), "round {round}");
     }
+}
+
+#[test]
+fn a_destruction_finishes_when_tantivy_merged_the_segments_it_must_rewrite_under_it() {
+    destroy_in_rounds("U", &["Frimoussette", "Gargantuesque"], testing::merged_under_purge);
+}
+
+#[test]
+fn a_destruction_waits_for_merges_tantivy_started_on_the_segments_it_must_rewrite() {
+    // A few rounds: without waiting, the purge's merge and the one in flight race, and
+    // whichever ends second fails or leaves its files behind.
+    destroy_in_rounds(
+        "M",
+        &["Vermillonoxe", "Tartempionix", "Zigouilluxe", "Brindezingue"],
+        testing::merge_in_flight_at_purge,
+    );
 }

@@ -38,7 +38,11 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::{crypto::hmac_sha256, ErrorCode, UserMessage, VaultKey};
+use crate::{
+    crypto::hmac_sha256,
+    fsutil::{remove_database, with_suffix},
+    ErrorCode, UserMessage, VaultKey,
+};
 
 use directory::VaultDirectory;
 
@@ -486,21 +490,8 @@ pub(crate) fn index_key(vault_key: &VaultKey) -> VaultKey {
 }
 
 pub(crate) fn remove_index_files(dir: &Path) {
-    remove_database_files(&dir.join(INDEX_FILE));
-    remove_database_files(&dir.join(REBUILD_FILE));
-}
-
-/// Removes a database and its log, shared memory and journal.
-fn remove_database_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(with_suffix(path, suffix));
-    }
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
+    remove_database(&dir.join(INDEX_FILE));
+    remove_database(&dir.join(REBUILD_FILE));
 }
 
 /// Puts the database a rebuild wrote (closed, its log checkpointed) in the place of the index's
@@ -519,10 +510,8 @@ fn replace_database(fresh: &Path, path: &Path) -> Result<(), SearchError> {
     for suffix in ["-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(with_suffix(fresh, suffix));
     }
-    if let Some(dir) = path.parent() {
-        File::open(dir).and_then(|dir| dir.sync_all()).map_err(io)?;
-    }
-    Ok(())
+    crate::fsutil::sync_dir(path.parent().unwrap_or_else(|| Path::new(".")))
+        .map_err(|e| SearchError::Index { detail: e.to_string() })
 }
 
 fn open_database(path: &Path, key: &VaultKey) -> Result<Connection, SearchError> {
@@ -560,7 +549,7 @@ impl SearchIndex {
             Err(std::fs::TryLockError::Error(e)) => return Err(SearchError::Index { detail: e.to_string() }),
         }
         // What a rebuild that did not finish left.
-        remove_database_files(&dir.join(REBUILD_FILE));
+        remove_database(&dir.join(REBUILD_FILE));
         let path = dir.join(INDEX_FILE);
         let key = index_key(vault_key);
         let (index, directory, payload) = match Self::open_existing(&path, &key) {
@@ -819,11 +808,11 @@ impl SearchIndex {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> (Option<SearchIndex>, Result<usize, SearchError>) {
         let fresh = self.path.with_file_name(REBUILD_FILE);
-        remove_database_files(&fresh);
+        remove_database(&fresh);
         let count = match Self::build(&fresh, &self.key, register, progress) {
             Ok(count) => count,
             Err(error) => {
-                remove_database_files(&fresh);
+                remove_database(&fresh);
                 return (Some(self), Err(error));
             }
         };
@@ -838,7 +827,7 @@ impl SearchIndex {
         match swapped {
             Ok(index) => (Some(index), Ok(count)),
             Err(error) => {
-                remove_database_files(&fresh);
+                remove_database(&fresh);
                 (None, Err(error))
             }
         }
