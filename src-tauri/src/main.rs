@@ -16,6 +16,15 @@ fn main() {
     }
     #[cfg(target_os = "linux")]
     webview_defaults();
+    // The core's warnings (a search index merge that failed and was retried, a writer reopened)
+    // on stderr, as the command line prints them: seen when the app is started from a terminal
+    // or by a session that keeps its programs' output. Not in a file: a log the vault's canary
+    // scan does not cover would be a place for clear text.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .with_ansi(false)
+        .init();
     greffier_desktop_lib::run()
 }
 

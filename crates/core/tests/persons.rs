@@ -10,7 +10,7 @@ use common::*;
 use greffier_core::{
     persons::{NewPerson, PersonEdit, PersonLink, PersonRef},
     BatchKind, Consent, ErrorCode, FileDates, FileDraft, FileFilter, HoldKind, HoldTarget, Identifier, IdentifierKind,
-    NewUser, Purpose, Role, Secret, Session, UserMessage, Vault,
+    Lang, NewUser, Purpose, Role, Secret, Session, UserMessage, Vault,
 };
 
 /// Class 600-20-10, rule 6040 of the sample plan: 18 years from the person's birth, then 10.
@@ -256,20 +256,39 @@ fn queries_on_files_never_find_persons_and_queries_on_persons_never_find_files()
         ("-trem*", 2),
         ("*", 3),
         ("", 3),
-        ("who:tremblay", 0),
-        ("who:tremblay OR politique", 1),
-        ("kind:person", 0),
-        ("kind:person OR kind:file", 3),
-        ("... who:tremblay", 0),
+        ("-personne:tremblay", 2),
+        ("-tremblay", 2),
+        ("expertise (-tremblay)", 1),
         ("classe:600-20-10", 2),
     ] {
         assert_eq!(total(query), files, "files found by {query:?}");
     }
-    // Ids are a column of the index, not words: a query on them is refused, not run.
-    for query in ["id:1", "tremblay OR id:1"] {
+    // The index's own fields (the persons' words, kinds, keys, ids, sort columns) are not for
+    // queries: refused with a message naming the field, not run.
+    for (query, field) in [
+        ("who:tremblay", "who"),
+        ("who:tremblay OR politique", "who"),
+        ("kind:person OR kind:file", "kind"),
+        ("... who:tremblay", "who"),
+        ("key:f1", "key"),
+        ("id:1", "id"),
+        ("tremblay OR id:1", "id"),
+        ("text:expertise", "text"),
+        ("title_sort:a*", "title_sort"),
+        ("inconnu:valeur", "inconnu"),
+    ] {
         let refused =
             vault.search_files(&admin, &FileFilter { query: query.into(), ..Default::default() }, 0, 50, false);
-        assert!(refused.is_err(), "{query}: ids are not searched");
+        let error = refused.expect_err(query);
+        assert_eq!(error.code(), ErrorCode::SearchQueryInvalid, "{query}");
+        for lang in [Lang::En, Lang::Fr] {
+            let message = error.localized(lang);
+            assert!(
+                message.contains(&format!("“{field}”")) || message.contains(&format!("« {field} »")),
+                "{query}: {message}"
+            );
+            assert!(message.contains(if lang == Lang::En { "project" } else { "projet" }), "{message}");
+        }
     }
     let persons = |query: &str| vault.find_persons(&admin, query, 10).expect(query).len();
     for (query, found) in [
@@ -282,9 +301,12 @@ fn queries_on_files_never_find_persons_and_queries_on_persons_never_find_files()
         ("expertise OR tremblay", 1),
         ("classe:600-20-10", 0),
         ("title:expertise", 0),
-        ("kind:file", 0),
+        ("who:tremblay", 1),
     ] {
         assert_eq!(persons(query), found, "persons found by {query:?}");
+    }
+    for query in ["kind:file", "key:p1 OR tremblay"] {
+        assert!(vault.find_persons(&admin, query, 10).is_err(), "{query}: the index's own fields are refused");
     }
 }
 

@@ -75,6 +75,12 @@ pub enum SearchError {
     Busy,
     #[error("The query “{query}” could not be read: {detail}. Check the quotes and parentheses.")]
     BadQuery { query: String, detail: String },
+    #[error(
+        "The query “{query}” names a field search does not know: “{field}”. Name one of class, project, status, \
+         sensitivity, due, person, reference (ref) or title (or their French names), or leave the field out to search \
+         every text."
+    )]
+    UnknownField { query: String, field: String },
 }
 
 impl UserMessage for SearchError {
@@ -82,7 +88,7 @@ impl UserMessage for SearchError {
         match self {
             SearchError::Index { .. } => ErrorCode::SearchIndexFailed,
             SearchError::Busy => ErrorCode::SearchIndexBusy,
-            SearchError::BadQuery { .. } => ErrorCode::SearchQueryInvalid,
+            SearchError::BadQuery { .. } | SearchError::UnknownField { .. } => ErrorCode::SearchQueryInvalid,
         }
     }
 
@@ -97,6 +103,11 @@ impl UserMessage for SearchError {
             }
             SearchError::BadQuery { query, detail } => format!(
                 "La requête « {query} » est illisible : {detail}. Vérifiez les guillemets et les parenthèses."
+            ),
+            SearchError::UnknownField { query, field } => format!(
+                "La requête « {query} » nomme un champ que la recherche ne connaît pas : « {field} ». Nommez classe, \
+                 projet, statut, sensibilité, échéance, personne, référence (ref) ou titre (ou leur nom anglais), ou \
+                 retirez le champ pour chercher dans tous les textes."
             ),
         }
     }
@@ -270,6 +281,28 @@ fn could_match(ast: &tantivy::query_grammar::UserInputAst, has: &dyn Fn(Option<&
     }
 }
 
+/// The first field a parsed query names that people may not name: a query on files names the
+/// fields of [`query`]'s aliases; one on persons also `who` (what `person:` becomes there).
+fn first_unknown_field(ast: &tantivy::query_grammar::UserInputAst, kind: DocKind) -> Option<String> {
+    use tantivy::query_grammar::{UserInputAst, UserInputLeaf};
+    let known = |name: &str| query::is_field(name) || (kind == DocKind::Person && name == "who");
+    match ast {
+        UserInputAst::Boost(inner, _) => first_unknown_field(inner, kind),
+        UserInputAst::Clause(clauses) => clauses.iter().find_map(|(_, ast)| first_unknown_field(ast, kind)),
+        UserInputAst::Leaf(leaf) => {
+            let name = match leaf.as_ref() {
+                UserInputLeaf::All => None,
+                UserInputLeaf::Literal(literal) => literal.field_name.as_deref(),
+                UserInputLeaf::Range { field, .. }
+                | UserInputLeaf::Set { field, .. }
+                | UserInputLeaf::Regex { field, .. } => field.as_deref(),
+                UserInputLeaf::Exists { field } => Some(field.as_str()),
+            };
+            name.filter(|name| !known(name)).map(str::to_owned)
+        }
+    }
+}
+
 /// A parsed query whose words in the default fields (`fields`) also find, in the folded text, the
 /// words that share their French or English stem (`siblings` gives them for a folded word),
 /// weighed half: `inspection` is `(title:inspection OR text:inspection OR … OR
@@ -330,6 +363,26 @@ fn with_stems(
 
 /// A query of one required clause is that clause: what tantivy's parser simplifies when it reads
 /// a query's text, and does not for a query given as a tree.
+/// A group of exclusions alone (`-tremblay`, `a (-b)`) means everything but them: tantivy's parser
+/// refuses a query of exclusions only, so such a group is given `*` to exclude from.
+fn exclusions_from_everything(ast: tantivy::query_grammar::UserInputAst) -> tantivy::query_grammar::UserInputAst {
+    use tantivy::query_grammar::{Occur, UserInputAst, UserInputLeaf};
+    match ast {
+        UserInputAst::Clause(clauses) => {
+            let only_exclusions =
+                !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Some(Occur::MustNot));
+            let mut clauses: Vec<_> =
+                clauses.into_iter().map(|(occur, ast)| (occur, exclusions_from_everything(ast))).collect();
+            if only_exclusions {
+                clauses.push((Some(Occur::Must), UserInputAst::Leaf(Box::new(UserInputLeaf::All))));
+            }
+            UserInputAst::Clause(clauses)
+        }
+        UserInputAst::Boost(inner, boost) => UserInputAst::Boost(Box::new(exclusions_from_everything(*inner)), boost),
+        leaf => leaf,
+    }
+}
+
 fn unwrap_single(ast: tantivy::query_grammar::UserInputAst) -> tantivy::query_grammar::UserInputAst {
     use tantivy::query_grammar::{Occur, UserInputAst};
     match ast {
@@ -1228,6 +1281,10 @@ impl SearchIndex {
         } else {
             let ast = tantivy::query_grammar::parse_query(&text)
                 .map_err(|_| bad(tantivy::query::QueryParserError::SyntaxError(text.clone()).to_string()))?;
+            // The index's own fields (its keys, ids, kinds, sort columns) are not for queries.
+            if let Some(field) = first_unknown_field(&ast, request.kind) {
+                return Err(SearchError::UnknownField { query: request.query.clone(), field });
+            }
             let may_match = could_match(&ast, &|field| other_kind_has(request.kind, field));
             let ast = match request.kind {
                 DocKind::File => {
@@ -1240,7 +1297,8 @@ impl SearchIndex {
                 }
                 DocKind::Person => ast,
             };
-            (parser.build_query_from_user_input_ast(unwrap_single(ast)).map_err(|e| bad(e.to_string()))?, may_match)
+            let ast = unwrap_single(exclusions_from_everything(ast));
+            (parser.build_query_from_user_input_ast(ast).map_err(|e| bad(e.to_string()))?, may_match)
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed.box_clone())];
         for prefix in &rewritten.prefixes {

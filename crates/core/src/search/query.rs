@@ -159,6 +159,11 @@ fn rewrite_word(word: &str, persons: bool) -> String {
     }
 }
 
+/// Whether `name` is the index's name of a field people may name (see [`ALIASES`]).
+pub(super) fn is_field(name: &str) -> bool {
+    ALIASES.iter().any(|(_, field)| *field == name)
+}
+
 fn is_code_field(field: &str) -> bool {
     matches!(field, "class" | "project" | "status" | "sensitivity" | "due" | "reference")
 }
