@@ -451,6 +451,68 @@ fn fold_prefix(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// New files handed to tantivy by a thread of their own, so that making their documents
+/// (folding the title for its sort key, joining the texts) and queuing them is not done by the
+/// thread that reads and writes the rows (an import's, which the whole import waits on).
+pub(crate) struct Feeder<'scope> {
+    docs: std::sync::mpsc::SyncSender<Vec<FileDoc>>,
+    batch: Vec<FileDoc>,
+    thread: std::thread::ScopedJoinHandle<'scope, Result<u64, SearchError>>,
+}
+
+/// Documents handed over at a time (one by one, waking the thread for each cost more than it
+/// saved), and batches queued ahead of the feeding thread.
+const FEED_BATCH: usize = 256;
+const FEED_AHEAD: usize = 4;
+
+impl<'scope> Feeder<'scope> {
+    pub(crate) fn start<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        index: &'env SearchIndex,
+    ) -> Result<Feeder<'scope>, SearchError> {
+        let (docs, received) = std::sync::mpsc::sync_channel::<Vec<FileDoc>>(FEED_AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("greffier-feed".into())
+            .spawn_scoped(scope, move || {
+                let mut fed = 0u64;
+                let mut failed = None;
+                // Receives to the end even after a failure, so that the sender never waits.
+                for doc in received.into_iter().flatten() {
+                    if failed.is_none() {
+                        match index.add_new_file(&doc) {
+                            Ok(()) => fed += 1,
+                            Err(error) => failed = Some(error),
+                        }
+                    }
+                }
+                failed.map_or(Ok(fed), Err)
+            })
+            .map_err(|e| SearchError::Index { detail: e.to_string() })?;
+        Ok(Feeder { docs, batch: Vec::with_capacity(FEED_BATCH), thread })
+    }
+
+    /// Queues a new file's document; `false` once the feeding thread is gone.
+    pub(crate) fn send(&mut self, doc: FileDoc) -> bool {
+        self.batch.push(doc);
+        if self.batch.len() < FEED_BATCH {
+            return true;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(FEED_BATCH));
+        self.docs.send(batch).is_ok()
+    }
+
+    /// Waits for every queued document to be handed to tantivy: how many were.
+    pub(crate) fn finish(self) -> Result<u64, SearchError> {
+        let Feeder { docs, batch, thread } = self;
+        // The last batch; if the thread is gone, joining it says why.
+        let _ = docs.send(batch);
+        drop(docs);
+        thread
+            .join()
+            .unwrap_or_else(|_| Err(SearchError::Index { detail: "the thread feeding the index stopped".into() }))
+    }
+}
+
 /// A file as the index sees it.
 #[derive(Debug, Clone, Default)]
 pub struct FileDoc {
