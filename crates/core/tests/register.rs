@@ -287,6 +287,12 @@ fn search_folds_accents_stems_words_and_reads_phrases_prefixes_fields_and_facets
     assert_eq!(references(&vault, &admin, "classe:200-20-10"), ["F-1", "F-2"], "French field names");
     assert_eq!(references(&vault, &admin, "contrat -class:300"), ["F-3"]);
     assert_eq!(references(&vault, &admin, "ref:F-4"), ["F-4"]);
+    // Statuses and sensitivities in French, as the search help shows them.
+    for (french, code) in [("statut:actif", "status:active"), ("sensibilité:interne", "sensitivity:internal")] {
+        let found = references(&vault, &admin, code);
+        assert!(!found.is_empty(), "{code}");
+        assert_eq!(references(&vault, &admin, french), found, "{french}");
+    }
     assert_eq!(references(&vault, &admin, "françois gagnon"), ["F-4"]);
     let page = vault
         .search_files(&admin, &FileFilter { query: "inspection".into(), ..Default::default() }, 0, 1, true)

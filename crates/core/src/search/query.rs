@@ -149,6 +149,16 @@ fn rewrite_word(word: &str, persons: bool) -> String {
         Some(stem) if !stem.is_empty() => format!("{}*", stem.to_lowercase()),
         _ => value.to_owned(),
     };
+    // A status or a sensitivity in French or in other words (`statut:semi_actif`,
+    // `sensibilité:confidentiel`): the index holds each as its code.
+    let value = match field {
+        _ if value.ends_with('*') => value,
+        Some("status") => crate::FileStatus::parse(&value).map_or(value, |status| status.as_str().to_owned()),
+        Some("sensitivity") => {
+            crate::Sensitivity::parse(&value).map_or(value, |sensitivity| sensitivity.as_str().to_owned())
+        }
+        _ => value,
+    };
     let field = match field {
         Some("person") if persons && !value.ends_with('*') => Some("who"),
         field => field,
@@ -176,6 +186,10 @@ mod tests {
     fn french_field_names_and_prefixes_are_rewritten() {
         assert_eq!(rewrite_query("classe:100-20 Québ*"), "class:100-20 queb*");
         assert_eq!(rewrite_query("projet:PRJ-01 -statut:inactive"), "project:PRJ-01 -status:inactive");
+        assert_eq!(
+            rewrite_query("statut:semi_actif sensibilité:Confidentiel status:versé statut:autre"),
+            "status:semi_active sensitivity:confidential status:transferred status:autre"
+        );
         assert_eq!(rewrite_query("\"classe:x Québ*\" titre:rapport"), "\"classe:x Québ*\" title:rapport");
         assert_eq!(rewrite_query("(échéance:2031 OR due:2032)"), "(due:2031 OR due:2032)");
         assert_eq!(rewrite_query("inconnu:valeur"), "inconnu:valeur");
