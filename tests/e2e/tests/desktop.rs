@@ -740,6 +740,12 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.click("register-sort-title").await;
     app.wait_for_attribute("register-col-title", "aria-sort", "none").await;
 
+    // A field the search does not know is refused with a message that names it and the fields
+    // one may name, in the window's language; nothing else on the screen is lost.
+    app.type_into("register-search", "auteur:Tremblay").await;
+    let refused = app.message("register-error").await;
+    assert!(refused.contains("« auteur »") && refused.contains("classe"), "the refusal says why: {refused}");
+    app.shot("register-search-unknown-field").await;
     app.type_into("register-search", "quebec").await;
     app.wait_for_text("register-total", "1 dossier").await;
     let found = app.message("register-row-E2E-003").await;

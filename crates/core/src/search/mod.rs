@@ -76,11 +76,10 @@ pub enum SearchError {
     #[error("The query “{query}” could not be read: {detail}. Check the quotes and parentheses.")]
     BadQuery { query: String, detail: String },
     #[error(
-        "The query “{query}” names a field search does not know: “{field}”. Name one of class, project, status, \
-         sensitivity, due, person, reference (ref) or title (or their French names), or leave the field out to search \
-         every text."
+        "Search has no field “{field}”. Name one of class, project, status, sensitivity, due, person, reference \
+         (ref) or title (or their French names), or leave the field out to search every text."
     )]
-    UnknownField { query: String, field: String },
+    UnknownField { field: String },
 }
 
 impl UserMessage for SearchError {
@@ -104,10 +103,10 @@ impl UserMessage for SearchError {
             SearchError::BadQuery { query, detail } => format!(
                 "La requête « {query} » est illisible : {detail}. Vérifiez les guillemets et les parenthèses."
             ),
-            SearchError::UnknownField { query, field } => format!(
-                "La requête « {query} » nomme un champ que la recherche ne connaît pas : « {field} ». Nommez classe, \
-                 projet, statut, sensibilité, échéance, personne, référence (ref) ou titre (ou leur nom anglais), ou \
-                 retirez le champ pour chercher dans tous les textes."
+            SearchError::UnknownField { field } => format!(
+                "La recherche n'a pas de champ « {field} ». Nommez classe, projet, statut, sensibilité, échéance, \
+                 personne, référence (ref) ou titre (ou leur nom anglais), ou retirez le champ pour chercher dans tous \
+                 les textes."
             ),
         }
     }
@@ -1345,7 +1344,7 @@ impl SearchIndex {
                 .map_err(|_| bad(tantivy::query::QueryParserError::SyntaxError(text.clone()).to_string()))?;
             // The index's own fields (its keys, ids, kinds, sort columns) are not for queries.
             if let Some(field) = first_unknown_field(&ast, request.kind) {
-                return Err(SearchError::UnknownField { query: request.query.clone(), field });
+                return Err(SearchError::UnknownField { field });
             }
             let may_match = could_match(&ast, &|field| other_kind_has(request.kind, field));
             let ast = match request.kind {
