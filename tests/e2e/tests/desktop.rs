@@ -745,7 +745,17 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.type_into("register-search", "auteur:Tremblay").await;
     let refused = app.message("register-error").await;
     assert!(refused.contains("« auteur »") && refused.contains("classe"), "the refusal says why: {refused}");
+    // Sending the same query again would fail the same way: the panel asks for a change instead
+    // of offering a retry, and its button takes the keyboard back to the search box.
+    assert!(
+        refused.contains("ne peut pas lire cette requête") && !refused.contains("Réessayer"),
+        "a refused query is not offered a retry: {refused}"
+    );
     app.shot("register-search-unknown-field").await;
+    app.click("register-edit-query").await;
+    let focused = app.client.active_element().await.expect("focused element");
+    let focused = focused.attr("data-testid").await.expect("its test id");
+    assert_eq!(focused.as_deref(), Some("register-search"), "“Modifier la requête” goes back to the search box");
     app.type_into("register-search", "quebec").await;
     app.wait_for_text("register-total", "1 dossier").await;
     let found = app.message("register-row-E2E-003").await;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientErrorCode } from './api';
-import { ERROR_FIELDS, describeError, isSessionLost, placeError, type FormId } from './errors';
+import { ERROR_FIELDS, canRetry, describeError, isSessionLost, placeError, type FormId } from './errors';
 import { locale } from './i18n';
 
 describe('describeError', () => {
@@ -24,6 +24,18 @@ describe('describeError', () => {
     expect(describeError({ code: ClientErrorCode.Unexpected, message: 'command x not found' })).toBe(
       'Unexpected error: command x not found',
     );
+  });
+});
+
+describe('canRetry', () => {
+  it('offers no retry for a query the search refused, since the same query fails the same way', () => {
+    expect(canRetry({ code: 'search_query_invalid', message: 'La recherche n’a pas de champ « auteur ».' })).toBe(false);
+  });
+
+  it('offers a retry for failures that may pass another time', () => {
+    for (const code of ['io', 'database', 'busy', ClientErrorCode.IpcUnavailable, ClientErrorCode.Unexpected]) {
+      expect(canRetry({ code, message: '' })).toBe(true);
+    }
   });
 });
 

@@ -20,6 +20,17 @@ export function describeError(error: CommandError): string {
 }
 
 /**
+ * The codes that refuse what the user typed: trying again sends the same thing and gets the
+ * same answer, so the screen asks for a change instead of offering a retry.
+ */
+const INPUT_REFUSALS: ReadonlySet<string> = new Set(['search_query_invalid']);
+
+/** Whether trying `error`'s request again, unchanged, can succeed. */
+export function canRetry(error: CommandError): boolean {
+  return !INPUT_REFUSALS.has(error.code);
+}
+
+/**
  * For each form, the field that an error code is about. A code that is not listed is shown
  * for the form as a whole (above its buttons), which is also where the form's own failures
  * (wrong credentials, busy, permission denied) belong.

@@ -817,6 +817,8 @@ export const en = {
   'register.emptyRegister': 'The register holds no file yet.',
   'register.emptyRegisterHint': 'Import a sheet of files or file a new one.',
   'register.failed': 'The search did not go through',
+  'register.queryRefused': 'The search cannot read this query',
+  'register.editQuery': 'Change the query',
   'register.keys': 'Arrow keys choose a file, Enter opens it',
   'register.readOnly': 'Read only: your role does not allow changes to the register.',
   'fileStatus.active': 'Active',

@@ -836,6 +836,8 @@ export const fr = {
   'register.emptyRegister': 'Le registre ne contient encore aucun dossier.',
   'register.emptyRegisterHint': 'Importez une feuille de dossiers ou créez-en un.',
   'register.failed': 'La recherche n’a pas abouti',
+  'register.queryRefused': 'La recherche ne peut pas lire cette requête',
+  'register.editQuery': 'Modifier la requête',
   'register.keys': 'Flèches pour choisir un dossier, Entrée pour l’ouvrir',
   'register.readOnly': 'Lecture seule : votre rôle ne permet pas de modifier le registre.',
   'fileStatus.active': 'Actif',
