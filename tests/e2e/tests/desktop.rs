@@ -751,6 +751,7 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
         refused.contains("ne peut pas lire cette requête") && !refused.contains("Réessayer"),
         "a refused query is not offered a retry: {refused}"
     );
+    app.wait_for_text("register-total", "ne peut pas lire cette requête").await;
     app.shot("register-search-unknown-field").await;
     app.click("register-edit-query").await;
     let focused = app.client.active_element().await.expect("focused element");
