@@ -17,7 +17,10 @@ use std::{
     fmt, io,
     io::{BufWriter, Write},
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, MutexGuard, RwLock},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex, MutexGuard, RwLock,
+    },
 };
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -33,6 +36,9 @@ use tantivy::{
 const CHUNK: usize = 64 * 1024;
 /// Files at least this big are read lazily.
 const LAZY_FROM: usize = 4 << 20;
+/// Files at least this big are read lazily while an import writes the index (see
+/// [`VaultDirectory::read_lazily_in_bulk`]).
+const BULK_LAZY_FROM: usize = 256 << 10;
 /// How many recent chunks of lazily read files stay in memory (24 MiB). At 32 MiB the core
 /// driven as at a desk peaked at 147 MiB at a million files, over the brief's 150 MB; at 24 MiB
 /// 140 MiB, at 16 MiB 131 MiB but with phrases of common words a fifth slower (2026-12-06,
@@ -64,6 +70,9 @@ struct Inner {
     chunks: Mutex<ChunkCache>,
     /// Lazily read files: open handles by name, and the names deleted while still open.
     handles: Mutex<(HashMap<String, usize>, HashSet<String>)>,
+    /// Files at least this big are read lazily: [`LAZY_FROM`], or [`BULK_LAZY_FROM`] while a
+    /// [`BulkReads`] lives.
+    lazy_from: AtomicUsize,
 }
 
 /// A chunk: its file's name and its number.
@@ -186,6 +195,17 @@ impl Drop for LazyFile {
     }
 }
 
+/// Small files read lazily until dropped (see [`VaultDirectory::read_lazily_in_bulk`]).
+pub(crate) struct BulkReads {
+    directory: VaultDirectory,
+}
+
+impl Drop for BulkReads {
+    fn drop(&mut self) {
+        self.directory.inner.lazy_from.store(LAZY_FROM, Ordering::Relaxed);
+    }
+}
+
 /// The directory; clones share the connection and the cache.
 #[derive(Clone)]
 pub(crate) struct VaultDirectory {
@@ -221,8 +241,24 @@ impl VaultDirectory {
                 released: std::sync::Condvar::new(),
                 chunks: Mutex::new(ChunkCache::default()),
                 handles: Mutex::new((HashMap::new(), HashSet::new())),
+                lazy_from: AtomicUsize::new(LAZY_FROM),
             }),
         })
+    }
+
+    /// Until the returned guard is dropped, files from [`BULK_LAZY_FROM`] up are read lazily
+    /// rather than whole. For an import: tantivy's merges open every file of the segments they
+    /// merge, and read whole and kept while the merge runs, the small ones took 68 MB of a
+    /// million-file import's peak (heaptrack, 2026-12-06); read lazily they pass through the
+    /// bounded chunk cache. Searches keep reading them whole (lazily, a query of common words
+    /// took up to half as long again), so the guard goes before the index's reader reloads.
+    pub(crate) fn read_lazily_in_bulk(&self) -> BulkReads {
+        self.inner.lazy_from.store(BULK_LAZY_FROM, Ordering::Relaxed);
+        BulkReads { directory: self.clone() }
+    }
+
+    fn is_cached(&self, path: &Path) -> bool {
+        self.inner.cache.read().is_ok_and(|cache| cache.contains_key(path))
     }
 
     pub(crate) fn conn(&self) -> io::Result<MutexGuard<'_, Connection>> {
@@ -403,7 +439,9 @@ impl Directory for VaultDirectory {
         };
         match len {
             None => Err(OpenReadError::FileDoesNotExist(path.to_owned())),
-            Some(len) if (len as usize) < LAZY_FROM => Ok(Arc::new(self.read_whole(path)?)),
+            Some(len) if (len as usize) < self.inner.lazy_from.load(Ordering::Relaxed) || self.is_cached(path) => {
+                Ok(Arc::new(self.read_whole(path)?))
+            }
             Some(len) => {
                 let mut handles = self
                     .inner
@@ -568,6 +606,43 @@ mod tests {
         assert!(chunks(&dir) > 0);
         drop(handle);
         assert_eq!(chunks(&dir), 0, "the last handle's close removes the chunks");
+    }
+
+    #[test]
+    fn small_files_are_read_lazily_only_while_bulk_reads_last() {
+        let dir = directory();
+        let write = |path: &Path, len: usize| {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut writer = dir.open_write(path).unwrap();
+            writer.write_all(&data).unwrap();
+            writer.terminate().unwrap();
+            data
+        };
+        let lazy_handles = |dir: &VaultDirectory| dir.inner.handles.lock().unwrap().0.values().sum::<usize>();
+        let (small, tiny, cached) = (Path::new("small.pos"), Path::new("tiny.idx"), Path::new("cached.term"));
+        let data = write(small, BULK_LAZY_FROM + CHUNK + 9);
+        write(tiny, 1000);
+        write(cached, BULK_LAZY_FROM * 2);
+        // Read whole (and kept) before the import: not read a second time, lazily, during it.
+        let before = dir.get_file_handle(cached).unwrap();
+        assert!(dir.is_cached(cached));
+
+        let bulk = dir.read_lazily_in_bulk();
+        let handle = dir.get_file_handle(small).unwrap();
+        assert_eq!(lazy_handles(&dir), 1, "a file from {BULK_LAZY_FROM} bytes is read lazily");
+        assert!(!dir.is_cached(small));
+        assert_eq!(handle.read_bytes(CHUNK - 3..CHUNK + 5).unwrap().as_slice(), &data[CHUNK - 3..CHUNK + 5]);
+        dir.get_file_handle(tiny).unwrap();
+        assert!(dir.is_cached(tiny), "a file under it is still read whole");
+        let again = dir.get_file_handle(cached).unwrap();
+        assert_eq!(lazy_handles(&dir), 1, "a file already read whole is served from memory");
+        drop(bulk);
+        drop(handle);
+
+        dir.get_file_handle(small).unwrap();
+        assert!(dir.is_cached(small), "once the guard is gone, small files are read whole again");
+        assert_eq!(lazy_handles(&dir), 0);
+        assert_eq!(before.len(), again.len());
     }
 
     #[test]

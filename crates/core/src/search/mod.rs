@@ -730,6 +730,12 @@ impl SearchIndex {
     }
 
     /// The register change the index has reached.
+    /// Small index files read lazily until the guard is dropped: for an import (see
+    /// [`VaultDirectory::read_lazily_in_bulk`]). Dropped before the commit reloads the reader.
+    pub(crate) fn read_lazily_in_bulk(&self) -> directory::BulkReads {
+        self.directory.read_lazily_in_bulk()
+    }
+
     pub fn indexed_seq(&self) -> i64 {
         self.indexed_seq
     }
