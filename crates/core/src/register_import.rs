@@ -897,7 +897,7 @@ impl Vault {
         let mut slot = IndexGuard { slot: self.search.borrow_mut(), armed: true };
         let mut indexing = slot.slot.is_some();
         // The merges the import sets off read small index files lazily, through the bounded
-        // chunk cache, until the commit (a million files with their persons peaked 20-40 MiB
+        // chunk cache, until the commit (a million files with their persons peaked 30-50 MiB
         // lower).
         let bulk_reads = slot.slot.as_ref().map(crate::search::SearchIndex::read_lazily_in_bulk);
         let paths = crate::search::class_paths(&tx)?;

@@ -439,7 +439,11 @@ impl Directory for VaultDirectory {
         };
         match len {
             None => Err(OpenReadError::FileDoesNotExist(path.to_owned())),
-            Some(len) if (len as usize) < self.inner.lazy_from.load(Ordering::Relaxed) || self.is_cached(path) => {
+            // A small file already read whole stays so, during bulk reads too.
+            Some(len)
+                if (len as usize) < self.inner.lazy_from.load(Ordering::Relaxed)
+                    || ((len as usize) < LAZY_FROM && self.is_cached(path)) =>
+            {
                 Ok(Arc::new(self.read_whole(path)?))
             }
             Some(len) => {

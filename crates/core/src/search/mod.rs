@@ -729,13 +729,13 @@ impl SearchIndex {
         Ok((index, directory, Payload { schema: SCHEMA_VERSION, seq: 0 }))
     }
 
-    /// The register change the index has reached.
     /// Small index files read lazily until the guard is dropped: for an import (see
     /// [`VaultDirectory::read_lazily_in_bulk`]). Dropped before the commit reloads the reader.
     pub(crate) fn read_lazily_in_bulk(&self) -> directory::BulkReads {
         self.directory.read_lazily_in_bulk()
     }
 
+    /// The register change the index has reached.
     pub fn indexed_seq(&self) -> i64 {
         self.indexed_seq
     }
