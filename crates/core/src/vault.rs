@@ -1152,6 +1152,12 @@ pub mod testing {
         vault.with_index(|index, _| index.stale_files()).expect("index files")
     }
 
+    /// Index files as a process killed before its commit leaves them (see
+    /// `SearchIndex::plant_orphans`); answers their names.
+    pub fn plant_orphan_index_files(vault: &Vault, ahead: u64) -> Vec<String> {
+        vault.with_index(|index, _| index.plant_orphans(ahead)).expect("planted")
+    }
+
     /// The register's page cache, in KiB (`PRAGMA cache_size`, given negative).
     pub fn register_cache_kib(vault: &Vault) -> i64 {
         -vault.conn.query_row("PRAGMA cache_size", [], |row| row.get::<_, i64>(0)).expect("cache size")

@@ -721,3 +721,36 @@ fn a_50_mb_sheet_imports_whole_and_is_searchable() {
     assert_eq!(page.total, row, "every row but the last is in Lévis");
     assert!(vault.check_index(&admin).expect("check").is_consistent());
 }
+
+/// A process killed between writing index files and committing them (a destruction's purge, an
+/// edit) leaves them behind; tantivy names a deletion file after its segment and the commit's
+/// opstamp, which the next commit reuses. The next open collects them, so that commit succeeds
+/// and nothing stale stays.
+#[test]
+fn index_files_a_killed_process_left_do_not_block_the_next_change() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    for n in 0..8 {
+        vault
+            .create_file(&admin, draft(&format!("O-{n:03}"), "200-20-10", &format!("Orphelin numéro {n}"), "Québec"))
+            .expect("create");
+    }
+    // Merges in flight end first (their own garbage collection would take the files away).
+    greffier_core::vault::testing::merge_whole_index(&vault);
+    let planted = greffier_core::vault::testing::plant_orphan_index_files(&vault, 20);
+    assert!(planted.len() >= 20, "{planted:?}");
+    let stale = greffier_core::vault::testing::index_stale_files(&vault);
+    assert!(planted.iter().all(|name| stale.contains(name)), "the oracle sees them: {stale:?}");
+    drop(vault);
+
+    let mut vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    for n in 0..8 {
+        let reference = format!("O-{n:03}");
+        vault.update_file(&admin, &reference, draft(&reference, "200-20-10", "Titre refait", "Lévis")).expect("edit");
+    }
+    assert_eq!(references(&vault, &admin, "refait").len(), 8);
+    assert!(references(&vault, &admin, "orphelin").is_empty());
+    assert_eq!(greffier_core::vault::testing::index_stale_files(&vault), Vec::<String>::new());
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+}

@@ -675,7 +675,14 @@ impl SearchIndex {
                 Self::create(&path, &key)?
             }
         };
-        Self::assemble((index, directory, payload), path, key, Some(lock))
+        let search = Self::assemble((index, directory, payload), path, key, Some(lock))?;
+        // What a process killed between writing index files and committing them left: tantivy
+        // collects garbage only after its own commits and merges, and names a deletion file after
+        // its segment and the commit's opstamp, which the next commit after the crash reuses, so
+        // a leftover `.del` made that commit fail with "file already exists". A merge cut short
+        // also leaves segment files that may hold words of documents since deleted.
+        search.writer()?.garbage_collect_files().wait()?;
+        Ok(search)
     }
 
     /// An opened or created index with its reader and writer.
@@ -1130,9 +1137,10 @@ impl SearchIndex {
     }
 
     /// Merges every segment into one, for the tests that need a batch's documents to share a
-    /// segment with others (as they do once tantivy's merge policy has run).
+    /// segment with others (as they do once tantivy's merge policy has run). Those merges end
+    /// first: one ending under it failed it (its segments were gone).
     pub(crate) fn merge_all(&mut self) -> Result<(), SearchError> {
-        self.wait_for_merges();
+        self.reopen_writer()?;
         self.reader.reload()?;
         let segments: Vec<_> = self.index.searchable_segment_ids()?;
         if segments.len() > 1 {
@@ -1298,6 +1306,31 @@ impl SearchIndex {
             .query_map([], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(names.into_iter().filter(|n| !live.contains(n) && !n.ends_with(".json") && !n.ends_with(".lock")).collect())
+    }
+
+    /// Writes, as a killed process may have left them, a deletion file for each live segment
+    /// and each of the next `ahead` opstamps, through tantivy's managed directory (which lists
+    /// them for its garbage collection); answers their names.
+    pub(crate) fn plant_orphans(&self, ahead: u64) -> Result<Vec<String>, SearchError> {
+        use std::io::Write as _;
+        use tantivy::directory::{Directory as _, TerminatingWrite as _};
+        let metas = self.index.load_metas()?;
+        let mut planted = Vec::new();
+        for segment in &metas.segments {
+            for opstamp in metas.opstamp..=metas.opstamp + ahead {
+                let name = format!("{}.{opstamp}.del", segment.id().uuid_string());
+                let path = Path::new(&name);
+                let directory = self.index.directory();
+                if directory.exists(path).map_err(tantivy::TantivyError::from)? {
+                    continue;
+                }
+                let mut write = directory.open_write(path).map_err(tantivy::TantivyError::from)?;
+                write.write_all(b"half a deletion file").map_err(tantivy::TantivyError::from)?;
+                write.terminate().map_err(tantivy::TantivyError::from)?;
+                planted.push(name);
+            }
+        }
+        Ok(planted)
     }
 
     /// How many documents of a kind the index holds.
