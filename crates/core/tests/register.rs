@@ -724,8 +724,8 @@ fn a_50_mb_sheet_imports_whole_and_is_searchable() {
 
 /// A process killed between writing index files and committing them (a destruction's purge, an
 /// edit) leaves them behind; tantivy names a deletion file after its segment and the commit's
-/// opstamp, which the next commit reuses. The next open collects them, so that commit succeeds
-/// and nothing stale stays.
+/// opstamp, which a new writer's first commit reuses. A new writer (at open, or after a failed
+/// commit) collects them, so that commit succeeds and nothing stale stays.
 #[test]
 fn index_files_a_killed_process_left_do_not_block_the_next_change() {
     let fixture = Fixture::new();
@@ -741,6 +741,15 @@ fn index_files_a_killed_process_left_do_not_block_the_next_change() {
     assert!(planted.len() >= 20, "{planted:?}");
     let stale = greffier_core::vault::testing::index_stale_files(&vault);
     assert!(planted.iter().all(|name| stale.contains(name)), "the oracle sees them: {stale:?}");
+    // In the same process (a commit that failed half-way leaves them too), the next index
+    // commit meets one and fails, the edit being kept in the register; the writer opened after
+    // that failure removes them, so the next commit goes through and catches up.
+    vault.update_file(&admin, "O-000", draft("O-000", "200-20-10", "Premier essai", "Lévis")).expect("first edit");
+    vault.update_file(&admin, "O-001", draft("O-001", "200-20-10", "Second essai", "Lévis")).expect("second edit");
+    assert_eq!(references(&vault, &admin, "essai").len(), 2);
+    assert_eq!(greffier_core::vault::testing::index_stale_files(&vault), Vec::<String>::new());
+    let planted = greffier_core::vault::testing::plant_orphan_index_files(&vault, 20);
+    assert!(planted.len() >= 20, "{planted:?}");
     drop(vault);
 
     let mut vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");

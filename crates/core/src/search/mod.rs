@@ -676,13 +676,23 @@ impl SearchIndex {
             }
         };
         let search = Self::assemble((index, directory, payload), path, key, Some(lock))?;
-        // What a process killed between writing index files and committing them left: tantivy
-        // collects garbage only after its own commits and merges, and names a deletion file after
-        // its segment and the commit's opstamp, which the next commit after the crash reuses, so
-        // a leftover `.del` made that commit fail with "file already exists". A merge cut short
-        // also leaves segment files that may hold words of documents since deleted.
-        search.writer()?.garbage_collect_files().wait()?;
+        search.collect_leftovers();
         Ok(search)
+    }
+
+    /// Removes the index files no commit refers to, as a new writer starts: what a process
+    /// killed between writing them and committing left, or a commit that failed. Tantivy
+    /// collects garbage only after its own commits and merges, and names a deletion file after
+    /// its segment and the commit's opstamp, which a new writer's first commit reuses: a
+    /// leftover `.del` made that commit fail with "file already exists". A merge cut short also
+    /// leaves segment files that may hold words of documents deleted since. A failure here is
+    /// only logged: the next commit reports it if it matters.
+    fn collect_leftovers(&self) {
+        if let Some(writer) = self.writer.as_ref() {
+            if let Err(error) = writer.garbage_collect_files().wait() {
+                tracing::warn!("the search index's leftover files could not be removed: {error}");
+            }
+        }
     }
 
     /// An opened or created index with its reader and writer.
@@ -905,6 +915,7 @@ impl SearchIndex {
             }
         }
         self.writer = Some(self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?);
+        self.collect_leftovers();
         Ok(())
     }
 
