@@ -253,6 +253,8 @@ pub enum PlanError {
     SheetInvalid { problems: Vec<CellProblem>, total: usize },
     #[error("The file cannot be read as a spreadsheet ({detail}). Nothing was imported; save it again from the spreadsheet program as .csv or .xlsx.")]
     SheetUnreadable { detail: String },
+    #[error("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again.")]
+    QuoteUnclosed { line: u64 },
     #[error("The file holds no row of classes or rules. Nothing was imported; check that it is the right file.")]
     SheetEmpty,
 }
@@ -370,7 +372,7 @@ impl UserMessage for PlanError {
             PlanError::EmptySchedule => ErrorCode::ScheduleEmpty,
             PlanError::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
             PlanError::SheetInvalid { .. } => ErrorCode::PlanFileInvalid,
-            PlanError::SheetUnreadable { .. } => ErrorCode::PlanFileUnreadable,
+            PlanError::SheetUnreadable { .. } | PlanError::QuoteUnclosed { .. } => ErrorCode::PlanFileUnreadable,
             PlanError::SheetEmpty => ErrorCode::PlanFileEmpty,
         }
     }
@@ -404,6 +406,7 @@ impl UserMessage for PlanError {
             PlanError::UnsupportedFormat { extension } => format!("Greffier importe et exporte le plan en .xml (le format d'échange québécois), .csv ou .xlsx, et « {extension} » n'est rien de cela. Enregistrez le fichier dans l'un de ces formats."),
             PlanError::SheetInvalid { problems, total } => format!("Le fichier a {total} problème{} ; rien n'a été importé. Corrigez-{} et importez-le de nouveau :{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "le" } else { "les" }, list_problems(problems, *total, Lang::Fr)),
             PlanError::SheetUnreadable { detail } => format!("Le fichier ne peut être lu comme un tableur ({detail}). Rien n'a été importé ; enregistrez-le de nouveau depuis le tableur en .csv ou .xlsx."),
+            PlanError::QuoteUnclosed { line } => format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
             PlanError::SheetEmpty => "Le fichier ne contient aucune ligne de classe ni de règle. Rien n'a été importé ; vérifiez que c'est le bon fichier.".into(),
         }
     }

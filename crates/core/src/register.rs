@@ -381,6 +381,8 @@ pub enum RegisterError {
         "The file cannot be read ({detail}). Nothing was imported; save it again as .csv (UTF-8 or Windows) or .xlsx."
     )]
     SheetUnreadable { detail: String },
+    #[error("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again.")]
+    QuoteUnclosed { line: u64 },
     #[error("The file holds no file rows. Nothing was imported; check that it is the right file.")]
     SheetEmpty,
 }
@@ -424,7 +426,7 @@ impl UserMessage for RegisterError {
             DetachReasonMissing => ErrorCode::ReasonMissing,
             UnknownCategory { .. } => ErrorCode::UnknownCategory,
             SheetInvalid { .. } => ErrorCode::RegisterFileInvalid,
-            SheetUnreadable { .. } => ErrorCode::RegisterFileUnreadable,
+            SheetUnreadable { .. } | QuoteUnclosed { .. } => ErrorCode::RegisterFileUnreadable,
             SheetEmpty => ErrorCode::RegisterFileEmpty,
         }
     }
@@ -490,6 +492,7 @@ impl UserMessage for RegisterError {
             SheetUnreadable { detail } => format!(
                 "Le fichier est illisible ({detail}). Rien n'a été importé ; enregistrez-le de nouveau en .csv (UTF-8 ou Windows) ou .xlsx."
             ),
+            QuoteUnclosed { line } => format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
             SheetEmpty => {
                 "Le fichier ne contient aucune ligne de dossier. Rien n'a été importé ; vérifiez que c'est le bon fichier."
                     .into()

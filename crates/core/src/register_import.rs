@@ -139,7 +139,7 @@ impl PersonColumn {
 /// Rows of a sheet, streamed from a CSV file or read from an XLSX workbook's first sheet.
 enum Rows {
     Csv {
-        reader: csv::Reader<Box<dyn Read + Send>>,
+        reader: csv::Reader<crate::spreadsheet::QuoteChecked<Box<dyn Read + Send>>>,
         windows_1252: bool,
         number: usize,
     },
@@ -273,7 +273,11 @@ fn open_sheet(path: &Path) -> Result<Sheet, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     if extension == "xlsx" {
         let bytes = std::fs::read(path).map_err(unreadable)?;
-        let tables = crate::spreadsheet::read_xlsx(&bytes).map_err(unreadable)?;
+        let tables = crate::spreadsheet::read_xlsx(&bytes).map_err(|error| match error {
+            // Its detail alone: the message around it is the register's.
+            crate::plan::PlanError::SheetUnreadable { detail } => unreadable(detail),
+            other => unreadable(other),
+        })?;
         let table = tables.into_iter().next().ok_or(RegisterError::SheetEmpty)?;
         return Ok(Sheet { header: table.header, rows: Rows::Table { rows: table.rows.into_iter() } });
     }
@@ -288,11 +292,12 @@ fn open_sheet(path: &Path) -> Result<Sheet, Error> {
         let mut bom = [0u8; 3];
         file.read_exact(&mut bom).map_err(unreadable)?;
     }
-    let reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(Box::new(file) as Box<dyn Read + Send>);
+    let reader = csv::ReaderBuilder::new().delimiter(separator).has_headers(false).flexible(true).from_reader(
+        crate::spreadsheet::QuoteChecked {
+            inner: Box::new(file) as Box<dyn Read + Send>,
+            check: crate::spreadsheet::QuoteCheck::new(separator),
+        },
+    );
     let mut rows = Rows::Csv { reader, windows_1252, number: 0 };
     // The header is the first row that is not blank.
     loop {
@@ -314,7 +319,10 @@ impl Rows {
             Rows::Csv { reader, windows_1252, number } => {
                 let mut record = csv::ByteRecord::new();
                 match reader.read_byte_record(&mut record) {
-                    Ok(false) => Ok(None),
+                    Ok(false) => match reader.get_ref().check.unclosed() {
+                        Some(line) => Err(RegisterError::QuoteUnclosed { line }.into()),
+                        None => Ok(None),
+                    },
                     Ok(true) => {
                         *number += 1;
                         let line = record.position().map_or(*number, |p| p.line() as usize);

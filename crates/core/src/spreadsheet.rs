@@ -78,6 +78,103 @@ pub(crate) fn sniff_separator(text: &str) -> u8 {
         .map_or(b',', |(s, _)| *s)
 }
 
+/// Follows a CSV's quotes as the csv crate's reader reads them, to tell a quoted cell that is
+/// never closed: the reader takes everything after its quote, the rows below included, into
+/// that one cell and reports no error, so an import would lose those rows without a word.
+/// A quote opens a cell only at the cell's start; inside, `""` is a quote; a closing quote
+/// followed by more text goes on as an unquoted cell (in which quotes are text), as csv reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct QuoteCheck {
+    delimiter: u8,
+    state: QuoteState,
+    /// Line breaks read so far.
+    breaks: u64,
+    /// The line the quoted cell being read opened on, counted from 1.
+    opened_on: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    CellStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted cell: its end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl QuoteCheck {
+    pub(crate) fn new(delimiter: u8) -> QuoteCheck {
+        QuoteCheck { delimiter, state: QuoteState::CellStart, breaks: 0, opened_on: 0 }
+    }
+
+    /// Reads the next bytes of the file.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            // In an unquoted cell only its end matters: skip to it.
+            if self.state == Unquoted {
+                match memchr::memchr3(self.delimiter, b'\n', b'\r', rest) {
+                    Some(at) => rest = &rest[at..],
+                    None => rest = &[],
+                }
+                if rest.is_empty() {
+                    continue;
+                }
+            }
+            // Inside a quoted cell only a quote matters: skip to it.
+            if self.state == Quoted {
+                match memchr::memchr(b'"', rest) {
+                    Some(at) => {
+                        self.breaks += memchr::memchr_iter(b'\n', &rest[..at]).count() as u64;
+                        self.state = QuoteInQuoted;
+                        rest = &rest[at + 1..];
+                    }
+                    None => {
+                        self.breaks += memchr::memchr_iter(b'\n', rest).count() as u64;
+                        rest = &[];
+                    }
+                }
+                continue;
+            }
+            let byte = rest[0];
+            rest = &rest[1..];
+            let ends_cell = byte == self.delimiter || byte == b'\n' || byte == b'\r';
+            if byte == b'\n' {
+                self.breaks += 1;
+            }
+            self.state = match (self.state, byte) {
+                (CellStart, b'"') => {
+                    self.opened_on = self.breaks + 1;
+                    Quoted
+                }
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, _) if ends_cell => CellStart,
+                _ => Unquoted,
+            };
+        }
+    }
+
+    /// The line of a quoted cell the file left open, once it is all read.
+    pub(crate) fn unclosed(&self) -> Option<u64> {
+        (self.state == QuoteState::Quoted).then_some(self.opened_on)
+    }
+}
+
+/// A reader that shows what it reads to a [`QuoteCheck`].
+pub(crate) struct QuoteChecked<R> {
+    pub inner: R,
+    pub check: QuoteCheck,
+}
+
+impl<R: std::io::Read> std::io::Read for QuoteChecked<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.check.feed(&buffer[..n]);
+        Ok(n)
+    }
+}
+
 fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|cell| cell.trim().is_empty())
 }
@@ -98,11 +195,14 @@ fn into_table(sheet: Option<String>, rows: Vec<TableRow>) -> Option<Table> {
 /// Reads a CSV file whole. `None` when it holds nothing but blank lines.
 pub(crate) fn read_csv(bytes: &[u8]) -> Result<Option<Table>, PlanError> {
     let (text, _) = decode_text(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_separator(&text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let delimiter = sniff_separator(&text);
+    let mut check = QuoteCheck::new(delimiter);
+    check.feed(text.as_bytes());
+    if let Some(line) = check.unclosed() {
+        return Err(PlanError::QuoteUnclosed { line });
+    }
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|e| PlanError::SheetUnreadable {
@@ -224,6 +324,45 @@ pub(crate) fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The check agrees with csv's reader: a cell left open at the end is found, with its line,
+    /// whatever the chunks the file is read in; quotes csv reads as text are not openings.
+    #[test]
+    fn a_quoted_cell_left_open_is_found_with_its_line() {
+        let unclosed = |text: &str, delimiter: u8| {
+            let whole = {
+                let mut check = QuoteCheck::new(delimiter);
+                check.feed(text.as_bytes());
+                check.unclosed()
+            };
+            for size in 1..=7 {
+                let mut check = QuoteCheck::new(delimiter);
+                for chunk in text.as_bytes().chunks(size) {
+                    check.feed(chunk);
+                }
+                assert_eq!(check.unclosed(), whole, "{text:?} read {size} bytes at a time");
+            }
+            whole
+        };
+        assert_eq!(unclosed("a;b\n1;\"ouvert\n2;x\n", b';'), Some(2));
+        assert_eq!(unclosed("a;b\r\n1;\"x\"\r\n2;\"deux\r\nlignes\r\n3;y", b';'), Some(3));
+        assert_eq!(unclosed("a,\"b\"\"c", b','), Some(1), "a doubled quote does not close it");
+        for closed in [
+            "a;b\n1;\"Embauche;\névaluations\"\n",
+            "a;b\n1;\"il dit \"\"oui\"\"\"\n",
+            "a;b\n1;Tuyau 12\" de long\n",
+            "a;b\n1;\"x\"y\"z\n",
+            "a\tb\n\"1\"\t\"\"\n",
+            "",
+        ] {
+            assert_eq!(unclosed(closed, if closed.contains('\t') { b'\t' } else { b';' }), None, "{closed:?}");
+            // csv's reader reads each of them as many rows as there are lines outside quotes.
+        }
+        // What csv makes of the first case: the rows after the quote vanish into its cell.
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(b';').flexible(true).from_reader("a;b\n1;\"ouvert\n2;x\n".as_bytes());
+        assert_eq!(reader.records().count(), 1, "no error from csv, one row instead of two");
+    }
 
     #[test]
     fn the_separator_is_the_header_s() {

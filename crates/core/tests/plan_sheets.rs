@@ -240,7 +240,13 @@ fn broken_files_list_every_problem_by_row_and_column_and_change_nothing() {
         assert_eq!(rows(&fixture, &vault), before, "{what}: nothing may be half-imported");
     }
 
-    // A workbook that is not one, and an empty file.
+    // A quote opened and never closed, and a workbook that is not one, and an empty file.
+    let open = "Kind;Code;Title FR\nclass;900;\"Ouverte\nclass;901;Avalée\n";
+    let error = vault.import_plan(&admin, PlanFormat::Csv, open.as_bytes()).expect_err("unclosed");
+    assert_eq!(error.code(), ErrorCode::PlanFileUnreadable, "{error}");
+    assert!(error.message(Lang::En).starts_with("Line 2 opens a quoted cell"), "{error}");
+    assert!(error.message(Lang::Fr).contains("jamais fermée"), "{error}");
+    assert_eq!(rows(&fixture, &vault), before);
     let error = vault.import_plan(&admin, PlanFormat::Xlsx, b"PK not really a zip").expect_err("not xlsx");
     assert_eq!(error.code(), ErrorCode::PlanFileUnreadable, "{error}");
     let error = vault.import_plan(&admin, PlanFormat::Csv, b"\xEF\xBB\xBF\r\n;;;\r\n").expect_err("empty");

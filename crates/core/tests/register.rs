@@ -421,6 +421,23 @@ X-8,100,Sans règle,2020-01-01,,paper
     }
     assert!(err.message(greffier_core::Lang::Fr).contains("ni lettre ni chiffre"));
     assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
+    // A quote opened and never closed: csv would read the rows after it into that one cell.
+    let open = write(
+        fixture.dir.path(),
+        "guillemet.csv",
+        "reference;classe;titre\nQ-1;200-20-10;Bon\nQ-2;200-20-10;\"Ouvert\nQ-3;200-20-10;Avalé\n".as_bytes(),
+    );
+    let err = vault.import_register(&admin, Some(&open), None, &mut |_, _| true).expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::RegisterFileUnreadable);
+    assert!(err.to_string().starts_with("Line 3 opens a quoted cell"), "{err}");
+    assert!(err.message(greffier_core::Lang::Fr).starts_with("La ligne 3 ouvre une cellule entre guillemets"));
+    assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
+    // A workbook that is not one: the reader's detail, in the register's own message.
+    let junk = write(fixture.dir.path(), "pas-un-classeur.xlsx", b"PK not really a zip");
+    let err = vault.import_register(&admin, Some(&junk), None, &mut |_, _| true).expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::RegisterFileUnreadable);
+    let fr = err.message(greffier_core::Lang::Fr);
+    assert!(fr.starts_with("Le fichier est illisible (") && !fr.contains("Nothing was imported"), "{fr}");
     // Windows-1252 with semicolons, as French Excel saves it.
     let (bytes, _, _) =
         encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");
