@@ -16,9 +16,7 @@ use crate::{
 
 pub fn import(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
     // Refuse another format before the vault is opened: nothing is read, nothing changes.
-    let format = PlanFormat::from_path(file).map_err(greffier_core::Error::from)?;
-    let bytes =
-        std::fs::read(file).map_err(|e| CliError::Read { path: file.display().to_string(), reason: e.to_string() })?;
+    let (format, bytes) = PlanFormat::read_file(file)?;
     let (mut vault, session) = ctx.open_session()?;
     let report = vault.import_plan(&session, format, &bytes)?;
     if ctx.json {

@@ -80,10 +80,7 @@ pub fn files(ctx: &Context, command: FilesCommand) -> Result<Outcome, CliError> 
             })?;
             let filter = filter(args)?;
             let (vault, session) = ctx.open_session()?;
-            let mut out = Vec::new();
-            let count = vault.export_files(&session, &filter, format, &mut out)?;
-            std::fs::write(&file, out)
-                .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
+            let count = vault.export_files(&session, &filter, format, &file)?;
             if ctx.json {
                 print_json(&serde_json::json!({ "files": count, "path": file }));
             } else {

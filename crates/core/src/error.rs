@@ -73,6 +73,7 @@ pub enum ErrorCode {
     PlanFileInvalid,
     PlanFileUnreadable,
     PlanFileEmpty,
+    PlanFileTooLarge,
     ProjectCodeInvalid,
     ProjectCodeTaken,
     ProjectNameMissing,
@@ -104,6 +105,7 @@ pub enum ErrorCode {
     UnknownCategory,
     RegisterFileInvalid,
     RegisterFileUnreadable,
+    ExportTooLarge,
     RegisterFileEmpty,
     SearchIndexFailed,
     SearchIndexBusy,
@@ -227,7 +229,7 @@ impl UserMessage for DatabaseError {
 
 /// A file could not be read or written.
 #[derive(Debug, thiserror::Error)]
-#[error("Could not {action} {path}: {source}. Check that the path exists, that you may write there and that the disk is not full.")]
+#[error("Could not {action} {}: {}. {}", path.display(), self.cause(Lang::En), self.advice(Lang::En))]
 pub struct IoError {
     pub action: &'static str,
     pub path: PathBuf,
@@ -238,6 +240,30 @@ pub struct IoError {
 impl IoError {
     pub(crate) fn new(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> IoError {
         IoError { action, path: path.into(), source }
+    }
+
+    /// What went wrong, in the user's language for the common cases.
+    fn cause(&self, lang: Lang) -> String {
+        match self.source.kind() {
+            std::io::ErrorKind::NotFound => lang.pick("introuvable", "not found").into(),
+            std::io::ErrorKind::PermissionDenied => lang.pick("accès refusé", "permission denied").into(),
+            std::io::ErrorKind::StorageFull => lang.pick("le disque est plein", "the disk is full").into(),
+            _ => self.source.to_string(),
+        }
+    }
+
+    /// What to check: a read needs the file, a write the folder and room on the disk.
+    fn advice(&self, lang: Lang) -> &'static str {
+        match self.action {
+            "read" => lang.pick(
+                "Vérifiez que le fichier existe et que vous pouvez le lire.",
+                "Check that the file exists and that you may read it.",
+            ),
+            _ => lang.pick(
+                "Vérifiez que le chemin existe, que vous pouvez y écrire et que le disque n'est pas plein.",
+                "Check that the path exists, that you may write there and that the disk is not full.",
+            ),
+        }
     }
 }
 
@@ -254,10 +280,6 @@ impl UserMessage for IoError {
             "remove" => "supprimer",
             other => other,
         };
-        format!(
-            "Impossible de {action} {} : {}. Vérifiez que le chemin existe, que vous pouvez y écrire et que le disque n'est pas plein.",
-            self.path.display(),
-            self.source
-        )
+        format!("Impossible de {action} {} : {}. {}", self.path.display(), self.cause(Lang::Fr), self.advice(Lang::Fr))
     }
 }

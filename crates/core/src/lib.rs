@@ -51,7 +51,7 @@ pub use i18n::{Lang, UserMessage};
 pub use keystore::{KeySlot, KeyStore, KeyStoreError, KeyStoreInfo, MemoryKeyStore, NoKeyStore};
 pub use persons::{Detached, Identifier, MaskedIdentifier, Person};
 pub use plan::{ClassCode, ClassDraft, ClassId, CodeChange, MoveReport, PlanClass, PlanError, XmlProblem};
-pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport};
+pub use plan_table::{CellIssue, CellProblem, PlanFormat, PlanImportReport, MAX_PLAN_FILE_BYTES};
 pub use project::{
     explain, Decided, ExplainQuery, Explanation, FileException, NewOverride, NewProject, OverrideId, Project,
     ProjectEdit, ProjectEditReport, ProjectError, ProjectOverride, Replacement, RuleBasis, Sensitivity, Source, Step,

@@ -255,6 +255,8 @@ pub enum PlanError {
     SheetUnreadable { detail: String },
     #[error("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again.")]
     QuoteUnclosed { line: u64 },
+    #[error("The file is {size_mib} MB, and a plan file is at most {max_mib} MB (the whole BAnQ retention schedule is 0.6 MB): it is likely not a plan. Nothing was imported; check that it is the right file.")]
+    TooLarge { size_mib: u64, max_mib: u64 },
     #[error("The file holds no row of classes or rules. Nothing was imported; check that it is the right file.")]
     SheetEmpty,
 }
@@ -374,6 +376,7 @@ impl UserMessage for PlanError {
             PlanError::SheetInvalid { .. } => ErrorCode::PlanFileInvalid,
             PlanError::SheetUnreadable { .. } | PlanError::QuoteUnclosed { .. } => ErrorCode::PlanFileUnreadable,
             PlanError::SheetEmpty => ErrorCode::PlanFileEmpty,
+            PlanError::TooLarge { .. } => ErrorCode::PlanFileTooLarge,
         }
     }
 
@@ -407,6 +410,7 @@ impl UserMessage for PlanError {
             PlanError::SheetInvalid { problems, total } => format!("Le fichier a {total} problème{} ; rien n'a été importé. Corrigez-{} et importez-le de nouveau :{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "le" } else { "les" }, list_problems(problems, *total, Lang::Fr)),
             PlanError::SheetUnreadable { detail } => format!("Le fichier ne peut être lu comme un tableur ({detail}). Rien n'a été importé ; enregistrez-le de nouveau depuis le tableur en .csv ou .xlsx."),
             PlanError::QuoteUnclosed { line } => format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
+            PlanError::TooLarge { size_mib, max_mib } => format!("Le fichier fait {size_mib} Mo, et un fichier de plan en fait au plus {max_mib} (tout le calendrier de conservation de BAnQ en fait 0,6) : ce n'est probablement pas un plan. Rien n'a été importé ; vérifiez que c'est le bon fichier."),
             PlanError::SheetEmpty => "Le fichier ne contient aucune ligne de classe ni de règle. Rien n'a été importé ; vérifiez que c'est le bon fichier.".into(),
         }
     }

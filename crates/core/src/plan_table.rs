@@ -1237,6 +1237,27 @@ impl PlanFormat {
             other => Err(PlanError::UnsupportedFormat { extension: format!(".{other}") }),
         }
     }
+
+    /// A plan file's format and bytes. One over [`MAX_PLAN_FILE_BYTES`] is refused before it
+    /// is read: a register or a log picked by mistake would otherwise be held whole, decoded and
+    /// split into rows (a 200 MB CSV peaked at 870 MB) only to be refused for its columns.
+    pub fn read_file(path: &std::path::Path) -> Result<(PlanFormat, Vec<u8>), Error> {
+        let format = PlanFormat::from_path(path)?;
+        let size = std::fs::metadata(path).map_err(|e| crate::IoError::new("read", path, e))?.len();
+        check_plan_size(size)?;
+        let bytes = std::fs::read(path).map_err(|e| crate::IoError::new("read", path, e))?;
+        Ok((format, bytes))
+    }
+}
+
+/// The largest plan file imported: 50 times the whole BAnQ retention schedule (0.6 MB of XML).
+pub const MAX_PLAN_FILE_BYTES: u64 = 32 << 20;
+
+fn check_plan_size(size: u64) -> Result<(), PlanError> {
+    if size > MAX_PLAN_FILE_BYTES {
+        return Err(PlanError::TooLarge { size_mib: size.div_ceil(1 << 20), max_mib: MAX_PLAN_FILE_BYTES >> 20 });
+    }
+    Ok(())
 }
 
 impl Vault {
@@ -1253,6 +1274,7 @@ impl Vault {
         format: PlanFormat,
         bytes: &[u8],
     ) -> Result<PlanImportReport, Error> {
+        check_plan_size(bytes.len() as u64)?;
         if format == PlanFormat::Xml {
             let schedule = self.import_schedule_xml(session, bytes)?;
             return Ok(PlanImportReport {

@@ -1,7 +1,7 @@
 //! Export of any filtered view of the register to CSV or XLSX, in the columns the import reads
 //! (plus the computed due dates, which the import ignores), so an export imports back.
 
-use std::io::Write;
+use std::{io::BufWriter, path::Path};
 
 use crate::{
     audit::{AuditAction, NewEvent},
@@ -78,13 +78,17 @@ fn cells(row: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<String>> {
 impl Vault {
     /// Writes the files a filter selects (every file when it is empty) in the filter's sort order,
     /// as the register shows them, or by reference when it has none (a ranking by relevance
-    /// means little in a sheet). Audited with the count and the filter.
+    /// means little in a sheet), to `path`. Audited with the count and the filter. Written a row
+    /// at a time into a temporary file beside `path`, which then takes its place: a million files
+    /// are never held in memory (the XLSX sheet in rust_xlsxwriter's constant-memory mode), and
+    /// a failed export leaves no half-written file. Held as one sheet, an XLSX export takes at
+    /// most [`XLSX_MAX_FILES`] files; more are refused before anything is written.
     pub fn export_files(
         &self,
         session: &Session,
         filter: &FileFilter,
         format: RegisterFormat,
-        out: &mut dyn Write,
+        path: &Path,
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let query = filter.to_query();
@@ -107,30 +111,12 @@ impl Vault {
                 index.all_ids(&request)
             })?)
         };
-        let failed = |e: std::io::Error| RegisterError::SheetUnreadable { detail: e.to_string() };
-        let count = match format {
-            RegisterFormat::Csv => {
-                let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(EXPORT_COLUMNS).map_err(|e| failed(e.into()))?;
-                let count = self.each_export_record(ids.as_deref(), &mut |record| {
-                    writer.write_record(&record).map_err(|e| failed(e.into()).into())
-                })?;
-                writer.flush().map_err(failed)?;
-                count
-            }
-            RegisterFormat::Xlsx => {
-                let mut rows = Vec::new();
-                let count = self.each_export_record(ids.as_deref(), &mut |record| {
-                    rows.push(record);
-                    Ok(())
-                })?;
-                let header: Vec<String> = EXPORT_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
-                let bytes = crate::spreadsheet::write_xlsx(&[("Dossiers".to_owned(), header, rows)])
-                    .map_err(|e| RegisterError::SheetUnreadable { detail: e.to_string() })?;
-                out.write_all(&bytes).map_err(failed)?;
-                count
-            }
-        };
+        let count = write_export(
+            path,
+            format,
+            ids.as_deref().map_or_else(|| self.file_count(session), |ids| Ok(ids.len() as u64))?,
+            &mut |emit| self.each_export_record(ids.as_deref(), emit),
+        )?;
         self.record(
             session,
             NewEvent::new(AuditAction::RegisterExport, "register", &self.vault_id)
@@ -164,5 +150,96 @@ impl Vault {
             }
         }
         Ok(count)
+    }
+}
+
+/// The files an XLSX export holds: a sheet's 1,048,576 rows, less the header.
+pub const XLSX_MAX_FILES: u64 = 1_048_575;
+
+/// The widths of the export's columns in an XLSX sheet (characters), in [`EXPORT_COLUMNS`]'s
+/// order: a constant-memory sheet cannot fit them to its cells.
+const XLSX_WIDTHS: [f64; 21] = [
+    16.0, 11.0, 8.0, 10.0, 50.0, 60.0, 24.0, 11.0, 11.0, 11.0, 11.0, 20.0, 20.0, 10.0, 14.0, 12.0, 30.0, 6.0, 11.0,
+    11.0, 12.0,
+];
+
+/// Writes `count` records, which `records` hands to the function it is given, as `format` into a
+/// temporary file beside `path`, then moves it to `path`.
+fn write_export(
+    path: &Path,
+    format: RegisterFormat,
+    count: u64,
+    records: &mut dyn FnMut(&mut dyn FnMut(Vec<String>) -> Result<(), Error>) -> Result<u64, Error>,
+) -> Result<u64, Error> {
+    if format == RegisterFormat::Xlsx && count > XLSX_MAX_FILES {
+        return Err(RegisterError::ExportTooLarge { files: count, max: XLSX_MAX_FILES }.into());
+    }
+    let failed = |e: std::io::Error| -> Error { crate::IoError::new("write", path, e).into() };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temp = tempfile::Builder::new().prefix(".greffier-export-").tempfile_in(dir).map_err(failed)?;
+    let written = match format {
+        RegisterFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, temp.as_file()));
+            writer.write_record(EXPORT_COLUMNS).map_err(|e| failed(e.into()))?;
+            let written = records(&mut |record| writer.write_record(&record).map_err(|e| failed(e.into())))?;
+            writer.flush().map_err(failed)?;
+            written
+        }
+        RegisterFormat::Xlsx => {
+            use rust_xlsxwriter::{Format, Workbook};
+            let xlsx_failed = |e: rust_xlsxwriter::XlsxError| failed(std::io::Error::other(e.to_string()));
+            let mut workbook = Workbook::new();
+            workbook.set_tempdir(dir).map_err(xlsx_failed)?;
+            let bold = Format::new().set_bold();
+            let sheet = workbook.add_worksheet_with_constant_memory();
+            sheet.set_name("Dossiers").map_err(xlsx_failed)?;
+            for (column, (title, width)) in EXPORT_COLUMNS.iter().zip(XLSX_WIDTHS).enumerate() {
+                sheet.write_string_with_format(0, column as u16, *title, &bold).map_err(xlsx_failed)?;
+                sheet.set_column_width(column as u16, width).map_err(xlsx_failed)?;
+            }
+            sheet.set_freeze_panes(1, 0).map_err(xlsx_failed)?;
+            let mut row = 0u32;
+            let written = records(&mut |record| {
+                row += 1;
+                for (column, text) in record.iter().enumerate() {
+                    // Every cell a text cell, so that codes such as `0002` keep their zeros.
+                    if !text.is_empty() {
+                        sheet.write_string(row, column as u16, text).map_err(xlsx_failed)?;
+                    }
+                }
+                Ok(())
+            })?;
+            workbook.save(temp.path()).map_err(xlsx_failed)?;
+            written
+        }
+    };
+    temp.persist(path).map_err(|e| failed(e.error))?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UserMessage;
+
+    /// More files than an XLSX sheet holds are refused before anything is written; CSV has no
+    /// such bound.
+    #[test]
+    fn an_xlsx_export_over_a_sheet_s_rows_is_refused_before_writing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("trop.xlsx");
+        let mut never =
+            |_: &mut dyn FnMut(Vec<String>) -> Result<(), Error>| -> Result<u64, Error> { panic!("nothing is read") };
+        let error = write_export(&path, RegisterFormat::Xlsx, XLSX_MAX_FILES + 1, &mut never).expect_err("refused");
+        assert_eq!(error.code(), crate::ErrorCode::ExportTooLarge);
+        assert!(error.to_string().contains("export it as CSV"), "{error}");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0, "nothing written");
+        let csv = dir.path().join("tout.csv");
+        let mut one = |emit: &mut dyn FnMut(Vec<String>) -> Result<(), Error>| -> Result<u64, Error> {
+            emit(vec!["A-1".to_owned(); EXPORT_COLUMNS.len()])?;
+            Ok(1)
+        };
+        assert_eq!(write_export(&csv, RegisterFormat::Csv, XLSX_MAX_FILES + 1, &mut one).expect("csv"), 1);
+        assert_eq!(std::fs::read_to_string(&csv).expect("csv").lines().count(), 2);
     }
 }

@@ -247,6 +247,35 @@ fn broken_files_list_every_problem_by_row_and_column_and_change_nothing() {
     assert!(error.message(Lang::En).starts_with("Line 2 opens a quoted cell"), "{error}");
     assert!(error.message(Lang::Fr).contains("jamais fermée"), "{error}");
     assert_eq!(rows(&fixture, &vault), before);
+    // A file far larger than any plan (a register picked by mistake) is refused unread.
+    let big = fixture.dir.path().join("registre été.csv");
+    let mut file = std::fs::File::create(&big).expect("create");
+    file.set_len(greffier_core::MAX_PLAN_FILE_BYTES + 1).expect("size");
+    let error = PlanFormat::read_file(&big).expect_err("too large");
+    assert_eq!(error.code(), ErrorCode::PlanFileTooLarge, "{error}");
+    assert!(error.message(Lang::En).starts_with("The file is 33 MB, and a plan file is at most 32 MB"), "{error}");
+    assert!(error.message(Lang::Fr).starts_with("Le fichier fait 33 Mo"), "{error}");
+    let bytes = vec![b'x'; greffier_core::MAX_PLAN_FILE_BYTES as usize + 1];
+    let error = vault.import_plan(&admin, PlanFormat::Csv, &bytes).expect_err("too large");
+    assert_eq!(error.code(), ErrorCode::PlanFileTooLarge, "{error}");
+    assert_eq!(rows(&fixture, &vault), before);
+    let small = fixture.dir.path().join("plan été.CSV");
+    std::fs::write(&small, "Kind;Code;Title FR\nclass;900;Titre\n").expect("write");
+    assert_eq!(PlanFormat::read_file(&small).expect("a plan is read").0, PlanFormat::Csv);
+    let missing = PlanFormat::read_file(&fixture.dir.path().join("absent.xlsx")).expect_err("missing");
+    assert_eq!(missing.code(), ErrorCode::Io);
+    assert!(
+        missing
+            .message(Lang::Fr)
+            .ends_with("absent.xlsx : introuvable. Vérifiez que le fichier existe et que vous pouvez le lire."),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .message(Lang::En)
+            .ends_with("absent.xlsx: not found. Check that the file exists and that you may read it."),
+        "{missing}"
+    );
     let error = vault.import_plan(&admin, PlanFormat::Xlsx, b"PK not really a zip").expect_err("not xlsx");
     assert_eq!(error.code(), ErrorCode::PlanFileUnreadable, "{error}");
     let error = vault.import_plan(&admin, PlanFormat::Csv, b"\xEF\xBB\xBF\r\n;;;\r\n").expect_err("empty");

@@ -142,8 +142,9 @@ fn the_register_sorts_by_each_column_both_ways_and_pages_in_that_order() {
     // An export follows the view's order: a filtered view's, and the whole register's.
     let exported = |vault: &Vault, query: &str, by: SortBy, descending: bool| -> Vec<String> {
         let filter = FileFilter { query: query.into(), sort: Some(FileSort { by, descending }), ..Default::default() };
-        let mut out = Vec::new();
-        vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &mut out).expect("export");
+        let path = fixture.dir.path().join("vue triée.csv");
+        vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &path).expect("export");
+        let out = std::fs::read(&path).expect("exported");
         csv::Reader::from_reader(out.as_slice()).records().map(|row| row.expect("row")[0].to_owned()).collect()
     };
     assert_eq!(exported(&vault, "trié", SortBy::Title, false), ["R-02", "R-01", "R-03", "R-10"]);
@@ -672,23 +673,44 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
         ErrorCode::PermissionDenied
     );
     // Export a filtered view, then everything, and import everything into a new vault.
-    let mut csv = Vec::new();
+    let exports = tempfile::tempdir().expect("a folder for the exports");
+    let view = exports.path().join("déneigement.csv");
     let filter = FileFilter { query: "déneigement".into(), ..Default::default() };
-    let n = vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &mut csv).expect("export");
+    let n = vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &view).expect("export");
     assert_eq!(n, 1);
-    let text = String::from_utf8(csv).expect("utf-8");
+    let text = std::fs::read_to_string(&view).expect("utf-8");
     assert!(text.starts_with("reference,class,rule,project,title"), "{text}");
     assert!(text.contains("R-001") && !text.contains("R-002"));
-    let mut all = Vec::new();
+    // The whole register, over an older export of the same name.
+    let all = exports.path().join("tout.csv");
+    std::fs::write(&all, "an older export").expect("older");
     let n = vault
-        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Csv, &mut all)
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Csv, &all)
         .expect("export all");
     assert_eq!(n, 3);
-    let mut xlsx = Vec::new();
-    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &mut xlsx).expect("xlsx");
+    let rows = csv::Reader::from_path(&all)
+        .expect("csv")
+        .records()
+        .map(|row| row.expect("row")[0].to_owned())
+        .collect::<Vec<_>>();
+    assert_eq!(rows, ["R-001", "R-002", "R-003"], "the older export replaced");
+    let exported = exports.path().join("export.xlsx");
+    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported).expect("xlsx");
+    // Into a folder that does not exist: a clear error, and nothing written.
+    let nowhere = exports.path().join("absent").join("export.xlsx");
+    let err = vault
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &nowhere)
+        .expect_err("no folder");
+    assert_eq!(err.code(), ErrorCode::Io, "{err}");
+    // Only the exports: no temporary file left beside them.
+    let mut names: Vec<String> = std::fs::read_dir(exports.path())
+        .expect("list")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["déneigement.csv", "export.xlsx", "tout.csv"]);
     let other = Fixture::new();
     let (mut copy, copy_admin) = vault_with_plan(&other);
-    let exported = write(other.dir.path(), "export.xlsx", &xlsx);
     copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
     for reference in ["R-001", "R-002", "R-003"] {
         let (a, b) = (vault.file(&admin, reference).expect("a"), copy.file(&copy_admin, reference).expect("b"));

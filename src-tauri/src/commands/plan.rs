@@ -101,9 +101,7 @@ pub struct ImportSummary {
 pub async fn import_plan(app: AppHandle, path: String) -> Result<ImportSummary, CommandError> {
     blocking(app, move |state| {
         let path = PathBuf::from(&path);
-        let format = PlanFormat::from_path(&path).map_err(|e| state.core_error(&e))?;
-        let bytes = std::fs::read(&path)
-            .map_err(|e| state.core_error(&greffier_core::IoError { action: "read", path: path.clone(), source: e }))?;
+        let (format, bytes) = PlanFormat::read_file(&path).map_err(|e| state.core_error(&e))?;
         let report = state.with_session(|vault, session| vault.import_plan(session, format, &bytes))?;
         let ImportReport { rules, copies, created, revised, unchanged, classes_created } = report.schedule;
         Ok(ImportSummary {

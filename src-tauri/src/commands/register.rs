@@ -144,11 +144,7 @@ pub async fn export_files(app: AppHandle, filter: FileFilter, path: String) -> R
     blocking(app, move |state| {
         let path = PathBuf::from(&path);
         let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
-        let mut out = Vec::new();
-        let count = state.with_session(|vault, session| vault.export_files(session, &filter, format, &mut out))?;
-        std::fs::write(&path, out)
-            .map_err(|e| state.core_error(&greffier_core::IoError { action: "write", path, source: e }))?;
-        Ok(count)
+        state.with_session(|vault, session| vault.export_files(session, &filter, format, &path))
     })
     .await
 }
