@@ -126,11 +126,7 @@ impl Vault {
     }
 
     /// Emits the records of `ids` in their order (every file by reference when `None`).
-    fn each_export_record(
-        &self,
-        ids: Option<&[i64]>,
-        emit: &mut dyn FnMut(Vec<String>) -> Result<(), Error>,
-    ) -> Result<u64, Error> {
+    fn each_export_record(&self, ids: Option<&[i64]>, emit: &mut Emit<'_>) -> Result<u64, Error> {
         let mut count = 0u64;
         match ids {
             None => {
@@ -153,6 +149,9 @@ impl Vault {
     }
 }
 
+/// Takes the records of an export one by one.
+type Emit<'a> = dyn FnMut(Vec<String>) -> Result<(), Error> + 'a;
+
 /// The files an XLSX export holds: a sheet's 1,048,576 rows, less the header.
 pub const XLSX_MAX_FILES: u64 = 1_048_575;
 
@@ -169,7 +168,7 @@ fn write_export(
     path: &Path,
     format: RegisterFormat,
     count: u64,
-    records: &mut dyn FnMut(&mut dyn FnMut(Vec<String>) -> Result<(), Error>) -> Result<u64, Error>,
+    records: &mut dyn FnMut(&mut Emit<'_>) -> Result<u64, Error>,
 ) -> Result<u64, Error> {
     if format == RegisterFormat::Xlsx && count > XLSX_MAX_FILES {
         return Err(RegisterError::ExportTooLarge { files: count, max: XLSX_MAX_FILES }.into());
@@ -228,14 +227,13 @@ mod tests {
     fn an_xlsx_export_over_a_sheet_s_rows_is_refused_before_writing() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("trop.xlsx");
-        let mut never =
-            |_: &mut dyn FnMut(Vec<String>) -> Result<(), Error>| -> Result<u64, Error> { panic!("nothing is read") };
+        let mut never = |_: &mut Emit<'_>| -> Result<u64, Error> { panic!("nothing is read") };
         let error = write_export(&path, RegisterFormat::Xlsx, XLSX_MAX_FILES + 1, &mut never).expect_err("refused");
         assert_eq!(error.code(), crate::ErrorCode::ExportTooLarge);
         assert!(error.to_string().contains("export it as CSV"), "{error}");
         assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0, "nothing written");
         let csv = dir.path().join("tout.csv");
-        let mut one = |emit: &mut dyn FnMut(Vec<String>) -> Result<(), Error>| -> Result<u64, Error> {
+        let mut one = |emit: &mut Emit<'_>| -> Result<u64, Error> {
             emit(vec!["A-1".to_owned(); EXPORT_COLUMNS.len()])?;
             Ok(1)
         };

@@ -249,7 +249,7 @@ fn broken_files_list_every_problem_by_row_and_column_and_change_nothing() {
     assert_eq!(rows(&fixture, &vault), before);
     // A file far larger than any plan (a register picked by mistake) is refused unread.
     let big = fixture.dir.path().join("registre été.csv");
-    let mut file = std::fs::File::create(&big).expect("create");
+    let file = std::fs::File::create(&big).expect("create");
     file.set_len(greffier_core::MAX_PLAN_FILE_BYTES + 1).expect("size");
     let error = PlanFormat::read_file(&big).expect_err("too large");
     assert_eq!(error.code(), ErrorCode::PlanFileTooLarge, "{error}");
