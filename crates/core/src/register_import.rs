@@ -136,17 +136,15 @@ impl PersonColumn {
 
 // ----- reading rows -----
 
-/// Rows of a sheet, streamed from a CSV file or read from an XLSX workbook's first sheet.
+/// Rows of a sheet, streamed from a CSV file or from an XLSX workbook's first sheet.
 enum Rows {
     Csv {
         reader: csv::Reader<crate::spreadsheet::QuoteChecked<Box<dyn Read + Send>>>,
         windows_1252: bool,
         number: usize,
     },
-    Table {
-        rows: std::vec::IntoIter<crate::spreadsheet::TableRow>,
-    },
-    /// A CSV file read and decoded on a thread of its own (see [`Background`]).
+    /// A CSV file read and decoded, or an XLSX sheet read, on a thread of its own (see
+    /// [`Background`]).
     Background(Background),
 }
 
@@ -168,6 +166,32 @@ const BATCH_ROWS: usize = 512;
 const BATCHES_AHEAD: usize = 4;
 
 impl Background {
+    /// Rows of an XLSX workbook's first sheet with cells, streamed (see
+    /// [`crate::spreadsheet::stream_xlsx_rows`]).
+    fn start_xlsx(path: &Path) -> Result<Background, Error> {
+        let path = path.to_owned();
+        let (send, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, Error>>(BATCHES_AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("greffier-xlsx".into())
+            .spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let streamed = crate::spreadsheet::stream_xlsx_rows(&path, &mut |number, cells| {
+                    batch.push((number, cells));
+                    if batch.len() < BATCH_ROWS {
+                        return true;
+                    }
+                    // A send fails once the import has stopped reading: nothing more to do.
+                    send.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS)))).is_ok()
+                });
+                let _ = match streamed {
+                    Ok(()) => send.send(Ok(batch)),
+                    Err(error) => send.send(Err(plan_sheet_error(error))),
+                };
+            })
+            .map_err(unreadable)?;
+        Ok(Background { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
+    }
+
     fn start(mut rows: Rows) -> Result<Background, Error> {
         let (send, batches) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
         let thread = std::thread::Builder::new()
@@ -235,6 +259,15 @@ struct Sheet {
     rows: Rows,
 }
 
+/// A sheet reader's error in the register's words: its detail alone, the message around it
+/// being the register's.
+fn plan_sheet_error(error: crate::plan::PlanError) -> Error {
+    match error {
+        crate::plan::PlanError::SheetUnreadable { detail } => unreadable(detail),
+        other => unreadable(other),
+    }
+}
+
 fn unreadable(detail: impl std::fmt::Display) -> Error {
     RegisterError::SheetUnreadable { detail: detail.to_string() }.into()
 }
@@ -272,14 +305,18 @@ fn decode(bytes: &[u8], windows_1252: bool) -> String {
 fn open_sheet(path: &Path) -> Result<Sheet, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     if extension == "xlsx" {
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        let tables = crate::spreadsheet::read_xlsx(&bytes).map_err(|error| match error {
-            // Its detail alone: the message around it is the register's.
-            crate::plan::PlanError::SheetUnreadable { detail } => unreadable(detail),
-            other => unreadable(other),
-        })?;
-        let table = tables.into_iter().next().ok_or(RegisterError::SheetEmpty)?;
-        return Ok(Sheet { header: table.header, rows: Rows::Table { rows: table.rows.into_iter() } });
+        let mut rows = Rows::Background(Background::start_xlsx(path)?);
+        // The header is the first row that is not blank.
+        loop {
+            match rows.next_row()? {
+                Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
+                Some((_, cells)) => {
+                    let header = cells.iter().map(|c| c.trim().to_owned()).collect();
+                    return Ok(Sheet { header, rows });
+                }
+                None => return Err(RegisterError::SheetEmpty.into()),
+            }
+        }
     }
     let windows_1252 = !is_utf8(path)?;
     // The separator, from the first line.
@@ -334,7 +371,6 @@ impl Rows {
                     })),
                 }
             }
-            Rows::Table { rows } => Ok(rows.next().map(|row| (row.number, row.cells))),
             Rows::Background(background) => background.next_row(),
         }
     }

@@ -253,6 +253,53 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, PlanError> {
     Ok(tables)
 }
 
+/// Streams the rows of an XLSX workbook's first sheet that holds a cell, in order, to `sink`
+/// (each with its row number as a spreadsheet shows it, its cells at their columns), until
+/// `sink` answers `false`. Only the sheet's XML is read as it goes (with the workbook's shared
+/// strings): a whole sheet read at once held 353 MB for 100,000 files. Blank rows are not given.
+pub(crate) fn stream_xlsx_rows(
+    path: &std::path::Path,
+    sink: &mut dyn FnMut(usize, Vec<String>) -> bool,
+) -> Result<(), PlanError> {
+    let unreadable = |e: calamine::XlsxError| PlanError::SheetUnreadable { detail: e.to_string() };
+    let mut workbook: Xlsx<std::io::BufReader<std::fs::File>> = calamine::open_workbook(path).map_err(unreadable)?;
+    for name in workbook.sheet_names() {
+        let mut cells = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
+        let mut current: Option<(u32, Vec<String>)> = None;
+        let mut any = false;
+        while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+            let (row, column) = cell.get_position();
+            // A cell the spreadsheet holds as an error (`#N/A`) reads as empty, as in a sheet
+            // read whole.
+            let text = cell_text(&Data::from(cell.get_value().clone())).unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            any = true;
+            if current.as_ref().is_some_and(|(at, _)| *at != row) {
+                if let Some((at, done)) = current.take() {
+                    if !sink(at as usize + 1, done) {
+                        return Ok(());
+                    }
+                }
+            }
+            let (_, row_cells) = current.get_or_insert_with(|| (row, Vec::new()));
+            let column = column as usize;
+            if row_cells.len() <= column {
+                row_cells.resize(column + 1, String::new());
+            }
+            row_cells[column] = text;
+        }
+        if let Some((at, done)) = current.take() {
+            sink(at as usize + 1, done);
+        }
+        if any {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
 /// A cell as the text a person would type: whole numbers without `.0`, dates as `YYYY-MM-DD`.
 fn cell_text(cell: &Data) -> Result<String, String> {
     Ok(match cell {

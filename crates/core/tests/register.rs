@@ -802,3 +802,51 @@ fn index_files_a_killed_process_left_do_not_block_the_next_change() {
     assert_eq!(greffier_core::vault::testing::index_stale_files(&vault), Vec::<String>::new());
     assert!(vault.check_index(&admin).expect("check").is_consistent());
 }
+
+/// An XLSX sheet as a person makes it in Excel, read as it streams: an empty first sheet, blank
+/// rows above the header and between files, dates as dates, a number as a number, a cell left
+/// empty between two others; a problem is named by the row Excel shows.
+#[test]
+fn an_xlsx_sheet_imports_from_its_first_sheet_with_cells() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.add_worksheet().set_name("Vide").expect("name");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Dossiers").expect("name");
+    for (column, title) in ["référence", "classe", "titre", "ouverture", "notes", "mots-clés"].iter().enumerate() {
+        sheet.write_string(2, column as u16, *title).expect("write");
+    }
+    let opened = rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 6, 30).expect("date");
+    let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (row, (reference, title)) in [(3, ("X-1", "Été à Québec")), (5, ("X-2", "Deuxième"))] {
+        sheet.write_string(row, 0, reference).expect("write");
+        sheet.write_string(row, 1, "200-20-10").expect("write");
+        sheet.write_string(row, 2, title).expect("write");
+        sheet.write_datetime_with_format(row, 3, &opened, &format).expect("write");
+        sheet.write_number(row, 5, 2021).expect("write");
+    }
+    let path = write(fixture.dir.path(), "registre été.xlsx", &workbook.save_to_buffer().expect("xlsx"));
+    let report = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("import");
+    assert_eq!(report.files, 2);
+    let x1 = vault.file(&admin, "X-1").expect("X-1");
+    assert_eq!((x1.title.as_str(), x1.dates.opened_on), ("Été à Québec", Some(date("2021-06-30"))));
+    assert_eq!(x1.keywords, ["2021"], "a number as typed");
+    assert_eq!(references(&vault, &admin, "quebec"), ["X-1"]);
+
+    // A wrong date on row 5 of the sheet (Excel's numbering, the title and blank rows counted).
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, title) in ["reference", "class", "title", "opened"].iter().enumerate() {
+        sheet.write_string(1, column as u16, *title).expect("write");
+    }
+    for (row, reference, opened) in [(2, "Y-1", "2021-01-01"), (4, "Y-2", "2021-02-30")] {
+        for (column, text) in [reference, "200-20-10", "Titre", opened].iter().enumerate() {
+            sheet.write_string(row, column as u16, *text).expect("write");
+        }
+    }
+    let path = write(fixture.dir.path(), "erreur.xlsx", &workbook.save_to_buffer().expect("xlsx"));
+    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect_err("refused");
+    assert!(err.to_string().contains("row 5, column “opened”"), "{err}");
+    assert!(vault.file(&admin, "Y-1").is_err(), "nothing imported");
+}
