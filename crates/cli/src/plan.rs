@@ -15,7 +15,8 @@ use crate::{
 };
 
 pub fn import(ctx: &Context, file: &Path) -> Result<Outcome, CliError> {
-    // Refuse another format before the vault is opened: nothing is read, nothing changes.
+    // Refuse another format, or a file too large for a plan, before the vault is opened:
+    // nothing changes.
     let (format, bytes) = PlanFormat::read_file(file)?;
     let (mut vault, session) = ctx.open_session()?;
     let report = vault.import_plan(&session, format, &bytes)?;

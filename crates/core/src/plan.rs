@@ -253,7 +253,7 @@ pub enum PlanError {
     SheetInvalid { problems: Vec<CellProblem>, total: usize },
     #[error("The file cannot be read as a spreadsheet ({detail}). Nothing was imported; save it again from the spreadsheet program as .csv or .xlsx.")]
     SheetUnreadable { detail: String },
-    #[error("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again.")]
+    #[error("{}", crate::spreadsheet::quote_unclosed_message(*line, Lang::En))]
     QuoteUnclosed { line: u64 },
     #[error("The file is {size_mib} MB, and a plan file is at most {max_mib} MB (the whole BAnQ retention schedule is 0.6 MB): it is likely not a plan. Nothing was imported; check that it is the right file.")]
     TooLarge { size_mib: u64, max_mib: u64 },
@@ -409,7 +409,7 @@ impl UserMessage for PlanError {
             PlanError::UnsupportedFormat { extension } => format!("Greffier importe et exporte le plan en .xml (le format d'échange québécois), .csv ou .xlsx, et « {extension} » n'est rien de cela. Enregistrez le fichier dans l'un de ces formats."),
             PlanError::SheetInvalid { problems, total } => format!("Le fichier a {total} problème{} ; rien n'a été importé. Corrigez-{} et importez-le de nouveau :{}", if *total == 1 { "" } else { "s" }, if *total == 1 { "le" } else { "les" }, list_problems(problems, *total, Lang::Fr)),
             PlanError::SheetUnreadable { detail } => format!("Le fichier ne peut être lu comme un tableur ({detail}). Rien n'a été importé ; enregistrez-le de nouveau depuis le tableur en .csv ou .xlsx."),
-            PlanError::QuoteUnclosed { line } => format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
+            PlanError::QuoteUnclosed { line } => crate::spreadsheet::quote_unclosed_message(*line, Lang::Fr),
             PlanError::TooLarge { size_mib, max_mib } => format!("Le fichier fait {size_mib} Mo, et un fichier de plan en fait au plus {max_mib} (tout le calendrier de conservation de BAnQ en fait 0,6) : ce n'est probablement pas un plan. Rien n'a été importé ; vérifiez que c'est le bon fichier."),
             PlanError::SheetEmpty => "Le fichier ne contient aucune ligne de classe ni de règle. Rien n'a été importé ; vérifiez que c'est le bon fichier.".into(),
         }

@@ -381,7 +381,7 @@ pub enum RegisterError {
         "The file cannot be read ({detail}). Nothing was imported; save it again as .csv (UTF-8 or Windows) or .xlsx."
     )]
     SheetUnreadable { detail: String },
-    #[error("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again.")]
+    #[error("{}", crate::spreadsheet::quote_unclosed_message(*line, Lang::En))]
     QuoteUnclosed { line: u64 },
     #[error("The view holds {files} files, and an XLSX sheet holds at most {max}. Nothing was written; export it as CSV, or narrow the view (a class, a project, a status) and export each part.")]
     ExportTooLarge { files: u64, max: u64 },
@@ -495,7 +495,7 @@ impl UserMessage for RegisterError {
             SheetUnreadable { detail } => format!(
                 "Le fichier est illisible ({detail}). Rien n'a été importé ; enregistrez-le de nouveau en .csv (UTF-8 ou Windows) ou .xlsx."
             ),
-            QuoteUnclosed { line } => format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
+            QuoteUnclosed { line } => crate::spreadsheet::quote_unclosed_message(*line, Lang::Fr),
             ExportTooLarge { files, max } => format!("La vue compte {files} dossiers, et une feuille XLSX en contient au plus {max}. Rien n'a été écrit ; exportez-la en CSV, ou restreignez la vue (une classe, un projet, un statut) et exportez chaque partie."),
             SheetEmpty => {
                 "Le fichier ne contient aucune ligne de dossier. Rien n'a été importé ; vérifiez que c'est le bon fichier."

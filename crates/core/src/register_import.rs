@@ -305,18 +305,7 @@ fn decode(bytes: &[u8], windows_1252: bool) -> String {
 fn open_sheet(path: &Path) -> Result<Sheet, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     if extension == "xlsx" {
-        let mut rows = Rows::Background(Background::start_xlsx(path)?);
-        // The header is the first row that is not blank.
-        loop {
-            match rows.next_row()? {
-                Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
-                Some((_, cells)) => {
-                    let header = cells.iter().map(|c| c.trim().to_owned()).collect();
-                    return Ok(Sheet { header, rows });
-                }
-                None => return Err(RegisterError::SheetEmpty.into()),
-            }
-        }
+        return with_header(Rows::Background(Background::start_xlsx(path)?));
     }
     let windows_1252 = !is_utf8(path)?;
     // The separator, from the first line.
@@ -335,14 +324,22 @@ fn open_sheet(path: &Path) -> Result<Sheet, Error> {
             check: crate::spreadsheet::QuoteCheck::new(separator),
         },
     );
-    let mut rows = Rows::Csv { reader, windows_1252, number: 0 };
-    // The header is the first row that is not blank.
+    with_header(Rows::Csv { reader, windows_1252, number: 0 })
+}
+
+/// A sheet whose header is the first row of `rows` that is not blank; a CSV's rows after it are
+/// read on a thread of their own.
+fn with_header(mut rows: Rows) -> Result<Sheet, Error> {
     loop {
         match rows.next_row()? {
             Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
             Some((_, cells)) => {
                 let header = cells.iter().map(|c| c.trim().to_owned()).collect();
-                return Ok(Sheet { header, rows: Rows::Background(Background::start(rows)?) });
+                let rows = match rows {
+                    csv @ Rows::Csv { .. } => Rows::Background(Background::start(csv)?),
+                    background => background,
+                };
+                return Ok(Sheet { header, rows });
             }
             None => return Err(RegisterError::SheetEmpty.into()),
         }

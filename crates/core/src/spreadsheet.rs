@@ -161,6 +161,14 @@ impl QuoteCheck {
     }
 }
 
+/// What to tell of a quoted cell opened on `line` and never closed, for plans and registers alike.
+pub(crate) fn quote_unclosed_message(line: u64, lang: crate::Lang) -> String {
+    lang.pick(
+        format!("La ligne {line} ouvre une cellule entre guillemets (\") qui n'est jamais fermée : toutes les lignes qui suivent seraient lues dans cette seule cellule. Rien n'a été importé ; fermez le guillemet, ou doublez chaque guillemet de la cellule (\"\"), et importez le fichier de nouveau."),
+        format!("Line {line} opens a quoted cell (\") that is never closed: every row after it would be read into that one cell. Nothing was imported; close the quote, or double each quote inside the cell (\"\"), and import the file again."),
+    )
+}
+
 /// A reader that shows what it reads to a [`QuoteCheck`].
 pub(crate) struct QuoteChecked<R> {
     pub inner: R,
