@@ -89,6 +89,7 @@ pub enum ErrorCode {
     FileReferenceTaken,
     UnknownFile,
     FileTitleMissing,
+    TextTooLong,
     ClassRetired,
     FileDatesInconsistent,
     FileAlreadyClosed,

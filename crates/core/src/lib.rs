@@ -58,7 +58,7 @@ pub use project::{
 };
 pub use register::{
     Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
-    FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, Waiting,
+    FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, TextField, Waiting, LINE_MAX, TEXT_MAX,
 };
 pub use register_export::{RegisterFormat, EXPORT_COLUMNS};
 pub use register_import::{ImportPhase, RegisterImportReport};

@@ -18,7 +18,7 @@ use crate::{
     clock::stamp,
     register::{
         date_col, mask_identifier, next_change, normalize_identifier, parse_category, FileRecord, FileRow, FileStatus,
-        IdentifierKind, Purpose, RegisterError,
+        IdentifierKind, Purpose, RegisterError, TextField,
     },
     search::{DocKind, SearchRequest},
     users::Session,
@@ -458,7 +458,12 @@ impl Fields {
         if last_name.is_empty() {
             return Err(RegisterError::PersonNameMissing.into());
         }
+        TextField::LastName.check(&last_name)?;
+        TextField::FirstName.check(first_name.trim())?;
         let external_key = external_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
+        if let Some(key) = &external_key {
+            TextField::PersonKey.check(key)?;
+        }
         if let Some(key) = &external_key {
             let holder: Option<i64> = conn
                 .query_row("SELECT id FROM persons WHERE external_key = ?1 AND id IS NOT ?2", params![key, id], |row| {
@@ -478,6 +483,7 @@ impl Fields {
                     if normalize_identifier(&value).is_empty() {
                         return Err(RegisterError::IdentifierInvalid { kind: identifier.kind }.into());
                     }
+                    TextField::Identifier.check(&value)?;
                     checked.push(Identifier { kind: identifier.kind, value });
                 }
                 Some(checked)
@@ -583,6 +589,8 @@ fn purposes(list: Vec<Purpose>) -> Result<Vec<Purpose>, Error> {
             if purpose.is_empty() {
                 return Err(RegisterError::PurposeMissing.into());
             }
+            TextField::Purpose.check(&purpose)?;
+            TextField::ConsentSource.check(p.consent_source.trim())?;
             Ok(Purpose { purpose, consent_source: p.consent_source.trim().to_owned(), ..p })
         })
         .collect()

@@ -387,6 +387,77 @@ pub enum RegisterError {
     ExportTooLarge { files: u64, max: u64 },
     #[error("The file holds no file rows. Nothing was imported; check that it is the right file.")]
     SheetEmpty,
+    #[error("The field “{}” has {length} characters, and holds at most {}. Shorten it; a longer text belongs in a document kept with the file.", field.name(Lang::En), field.max())]
+    TextTooLong { field: TextField, length: usize },
+}
+
+/// The fields of files and persons whose length is bounded, in characters. A line (a title, a
+/// name, a place) holds at most [`LINE_MAX`]; a text (a description, keywords, notes) at most
+/// [`TEXT_MAX`], what a cell of an XLSX sheet holds, so that every file exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Title,
+    Description,
+    Keywords,
+    Holder,
+    Location,
+    Notes,
+    LastName,
+    FirstName,
+    PersonKey,
+    Identifier,
+    Purpose,
+    ConsentSource,
+}
+
+/// The most characters of a line field (see [`TextField`]).
+pub const LINE_MAX: usize = 1_000;
+/// The most characters of a text field: an XLSX cell's limit (see [`TextField`]).
+pub const TEXT_MAX: usize = 32_767;
+
+impl TextField {
+    pub fn max(self) -> usize {
+        match self {
+            TextField::Description | TextField::Keywords | TextField::Notes => TEXT_MAX,
+            _ => LINE_MAX,
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        use TextField::*;
+        let (en, fr) = match self {
+            Title => ("title", "titre"),
+            Description => ("description", "description"),
+            Keywords => ("keywords", "mots-clés"),
+            Holder => ("holder", "détenteur"),
+            Location => ("location", "emplacement"),
+            Notes => ("notes", "notes"),
+            LastName => ("last name", "nom"),
+            FirstName => ("first name", "prénom"),
+            PersonKey => ("person's key", "clé de la personne"),
+            Identifier => ("identifier", "identifiant"),
+            Purpose => ("purpose", "finalité"),
+            ConsentSource => ("consent's source", "source du consentement"),
+        };
+        lang.pick(fr, en)
+    }
+
+    /// Refuses `value` if it is longer than the field holds.
+    pub(crate) fn check(self, value: &str) -> Result<(), RegisterError> {
+        match over_length(value, self.max()) {
+            Some(length) => Err(RegisterError::TextTooLong { field: self, length }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The length of `value` in characters when it has more than `max` (counted only then: a byte
+/// count under `max` is a character count under it too).
+pub(crate) fn over_length(value: &str, max: usize) -> Option<usize> {
+    if value.len() <= max {
+        return None;
+    }
+    Some(value.chars().count()).filter(|n| *n > max)
 }
 
 fn list(problems: &[crate::CellProblem], total: usize, lang: Lang) -> String {
@@ -431,6 +502,7 @@ impl UserMessage for RegisterError {
             SheetUnreadable { .. } | QuoteUnclosed { .. } => ErrorCode::RegisterFileUnreadable,
             ExportTooLarge { .. } => ErrorCode::ExportTooLarge,
             SheetEmpty => ErrorCode::RegisterFileEmpty,
+            TextTooLong { .. } => ErrorCode::TextTooLong,
         }
     }
 
@@ -501,6 +573,11 @@ impl UserMessage for RegisterError {
                 "Le fichier ne contient aucune ligne de dossier. Rien n'a été importé ; vérifiez que c'est le bon fichier."
                     .into()
             }
+            TextTooLong { field, length } => format!(
+                "Le champ « {} » compte {length} caractères, et en contient au plus {}. Raccourcissez-le ; un texte plus long a sa place dans un document conservé avec le dossier.",
+                field.name(Lang::Fr),
+                field.max()
+            ),
         }
     }
 }
@@ -1092,6 +1169,16 @@ impl Vault {
         if draft.title.trim().is_empty() {
             return Err(RegisterError::TitleMissing { reference }.into());
         }
+        for (field, value) in [
+            (TextField::Title, draft.title.as_str()),
+            (TextField::Description, &draft.description),
+            (TextField::Holder, &draft.holder),
+            (TextField::Location, &draft.location),
+            (TextField::Notes, &draft.notes),
+        ] {
+            field.check(value.trim())?;
+        }
+        TextField::Keywords.check(&draft.keywords.join("\n"))?;
         if let (Some(opened), Some(closed)) = (draft.dates.opened_on, draft.dates.closed_on) {
             if closed < opened {
                 return Err(RegisterError::ClosedBeforeOpened { reference, opened, closed }.into());

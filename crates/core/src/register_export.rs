@@ -240,4 +240,22 @@ mod tests {
         assert_eq!(write_export(&csv, RegisterFormat::Csv, XLSX_MAX_FILES + 1, &mut one).expect("csv"), 1);
         assert_eq!(std::fs::read_to_string(&csv).expect("csv").lines().count(), 2);
     }
+
+    /// A text field's limit (`TEXT_MAX`) is what an XLSX cell holds: a cell one character
+    /// longer cannot be written, so the register refuses such text when it is typed or imported.
+    #[test]
+    fn a_text_field_at_its_limit_fills_an_xlsx_cell_and_one_character_more_does_not_fit() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cellule.xlsx");
+        let write = |length: usize| {
+            let mut one = |emit: &mut Emit<'_>| -> Result<u64, Error> {
+                emit(vec!["é".repeat(length)])?;
+                Ok(1)
+            };
+            write_export(&path, RegisterFormat::Xlsx, 1, &mut one)
+        };
+        assert_eq!(write(crate::register::TEXT_MAX).expect("at the limit"), 1);
+        let error = write(crate::register::TEXT_MAX + 1).expect_err("one more");
+        assert_eq!(error.code(), crate::ErrorCode::Io, "{error}");
+    }
 }

@@ -25,8 +25,8 @@ use crate::{
     plan_table::{normalise, parse_date},
     project::Sensitivity,
     register::{
-        due_dates, next_change, normalize_identifier, parse_category, Calendar, Consent, FileDates, FileStatus,
-        IdentifierKind, Medium, RegisterError,
+        due_dates, next_change, normalize_identifier, over_length, parse_category, Calendar, Consent, FileDates,
+        FileStatus, IdentifierKind, Medium, RegisterError, TextField,
     },
     users::Session,
     CellIssue, CellProblem, Error, Lang, Permission, UserMessage, Vault,
@@ -459,6 +459,29 @@ impl<C: Copy + Eq + Hash> Cells<'_, C> {
     fn name(&self, column: C) -> &str {
         self.columns.get(&column).and_then(|i| self.header.get(*i)).map_or("", String::as_str)
     }
+    /// The cell's text, with a problem when it is longer than `field` holds.
+    fn text(&self, column: C, field: TextField, row: usize, problems: &mut Problems) -> &str {
+        let value = self.get(column);
+        if let Some(length) = over_length(value, field.max()) {
+            problems.add(
+                row,
+                Some(self.name(column)),
+                invalid(
+                    format!(
+                        "{length} characters, where the field “{}” holds at most {}",
+                        field.name(Lang::En),
+                        field.max()
+                    ),
+                    format!(
+                        "{length} caractères, et le champ « {} » en contient au plus {}",
+                        field.name(Lang::Fr),
+                        field.max()
+                    ),
+                ),
+            );
+        }
+        value
+    }
     fn date(&self, column: C, row: usize, problems: &mut Problems) -> Option<NaiveDate> {
         let value = self.get(column);
         if value.is_empty() {
@@ -474,7 +497,6 @@ impl<C: Copy + Eq + Hash> Cells<'_, C> {
 
 fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Problems) -> FileRow {
     use FileColumn as F;
-    let before = problems.total;
     let reference = cells.get(F::Reference).to_owned();
     if reference.is_empty() {
         problems.add(row, Some(cells.name(F::Reference)), CellIssue::Missing);
@@ -489,7 +511,7 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
     if class.is_empty() {
         problems.add(row, Some(cells.name(F::Class)), CellIssue::Missing);
     }
-    let title = cells.get(F::Title).to_owned();
+    let title = cells.text(F::Title, TextField::Title, row, problems).to_owned();
     if title.is_empty() {
         problems.add(row, Some(cells.name(F::Title)), CellIssue::Missing);
     }
@@ -562,7 +584,6 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
             status => status,
         },
     };
-    let _ = before;
     let opt = |value: &str| Some(value.to_owned()).filter(|v| !v.is_empty());
     FileRow {
         reference,
@@ -570,21 +591,21 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
         rule: opt(cells.get(F::Rule)),
         project: opt(cells.get(F::Project)),
         title,
-        description: cells.get(F::Description).to_owned(),
+        description: cells.text(F::Description, TextField::Description, row, problems).to_owned(),
         keywords: cells
-            .get(F::Keywords)
+            .text(F::Keywords, TextField::Keywords, row, problems)
             .split([';', ','])
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .collect::<Vec<_>>()
             .join("\n"),
         dates,
-        holder: cells.get(F::Holder).to_owned(),
-        location: cells.get(F::Location).to_owned(),
+        holder: cells.text(F::Holder, TextField::Holder, row, problems).to_owned(),
+        location: cells.text(F::Location, TextField::Location, row, problems).to_owned(),
         medium,
         sensitivity,
         status,
-        notes: cells.get(F::Notes).to_owned(),
+        notes: cells.text(F::Notes, TextField::Notes, row, problems).to_owned(),
     }
 }
 
@@ -609,11 +630,14 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
     if file.is_empty() {
         problems.add(row, Some(cells.name(P::File)), CellIssue::Missing);
     }
-    let last_name = cells.get(P::LastName).to_owned();
+    let last_name = cells.text(P::LastName, TextField::LastName, row, problems).to_owned();
     if last_name.is_empty() {
         problems.add(row, Some(cells.name(P::LastName)), CellIssue::Missing);
     }
-    let identifier = match (cells.get(P::IdentifierType), cells.get(P::Identifier)) {
+    let identifier = match (
+        cells.get(P::IdentifierType),
+        cells.text(P::Identifier, TextField::Identifier, row, problems),
+    ) {
         (_, "") => None,
         (kind, value) => match IdentifierKind::parse(if kind.is_empty() { "other" } else { kind }) {
             // As when a person is typed in: an identifier has a letter or a digit (`---` is none).
@@ -665,7 +689,7 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
         );
         Consent::Unknown
     });
-    let key = match cells.get(P::Person) {
+    let key = match cells.text(P::Person, TextField::PersonKey, row, problems) {
         "" => format!(
             "{}|{}|{}",
             last_name.to_lowercase(),
@@ -678,14 +702,14 @@ fn read_person_row(cells: &Cells<'_, PersonColumn>, row: usize, problems: &mut P
         file,
         key,
         last_name,
-        first_name: cells.get(P::FirstName).to_owned(),
+        first_name: cells.text(P::FirstName, TextField::FirstName, row, problems).to_owned(),
         birth_date: cells.date(P::BirthDate, row, problems),
         identifier,
         categories,
-        purpose: cells.get(P::Purpose).to_owned(),
+        purpose: cells.text(P::Purpose, TextField::Purpose, row, problems).to_owned(),
         consent,
         consent_date: cells.date(P::ConsentDate, row, problems),
-        consent_source: cells.get(P::ConsentSource).to_owned(),
+        consent_source: cells.text(P::ConsentSource, TextField::ConsentSource, row, problems).to_owned(),
     }
 }
 

@@ -10,7 +10,7 @@ use common::*;
 use greffier_core::{
     persons::{NewPerson, PersonEdit, PersonLink, PersonRef},
     BatchKind, Consent, ErrorCode, FileDates, FileDraft, FileFilter, HoldKind, HoldTarget, Identifier, IdentifierKind,
-    Lang, NewUser, Purpose, Role, Secret, Session, UserMessage, Vault,
+    Lang, NewUser, Purpose, Role, Secret, Session, UserMessage, Vault, LINE_MAX,
 };
 
 /// Class 600-20-10, rule 6040 of the sample plan: 18 years from the person's birth, then 10.
@@ -446,6 +446,42 @@ fn every_refusal_says_why_and_changes_nothing() {
             }),
             ErrorCode::PurposeMissing,
             "purpose",
+        ),
+        (
+            "last name past what the field holds",
+            Box::new(|v| v.attach_person(admin, "A-1", new(&"é".repeat(LINE_MAX + 1), None, "C-1")).map(drop)),
+            ErrorCode::TextTooLong,
+            "“last name” has 1001 characters",
+        ),
+        (
+            "identifier past what the field holds",
+            Box::new(|v| v.attach_person(admin, "A-1", new("Roy", None, &"7".repeat(LINE_MAX + 1))).map(drop)),
+            ErrorCode::TextTooLong,
+            "identifier",
+        ),
+        (
+            "consent source past what the field holds",
+            Box::new(|v| {
+                let mut link = new("Roy", None, "C-1");
+                link.purposes = vec![Purpose {
+                    purpose: "Suivi".into(),
+                    consent: Consent::Given,
+                    consent_date: None,
+                    consent_source: "x".repeat(LINE_MAX + 1),
+                }];
+                v.attach_person(admin, "A-1", link).map(drop)
+            }),
+            ErrorCode::TextTooLong,
+            "consent's source",
+        ),
+        (
+            "edit with a first name past what the field holds",
+            Box::new(move |v| {
+                let long = PersonEdit { first_name: "Ô".repeat(LINE_MAX + 1), ..edit("Tremblay", None) };
+                v.edit_person(admin, id, long).map(drop)
+            }),
+            ErrorCode::TextTooLong,
+            "first name",
         ),
         (
             "edit unknown",

@@ -10,8 +10,8 @@ use std::{io::Write, path::Path};
 use chrono::{Datelike, NaiveDate};
 use common::*;
 use greffier_core::{
-    ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, Secret, Sensitivity, Session,
-    SortBy, UserMessage, Vault,
+    ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, Lang, Secret, Sensitivity, Session,
+    SortBy, UserMessage, Vault, LINE_MAX, TEXT_MAX,
 };
 
 fn date(text: &str) -> NaiveDate {
@@ -245,6 +245,81 @@ fn bad_files_are_refused_with_what_to_do() {
     let mut backwards = draft("A-5", "100-20-05", "Dates", "");
     backwards.dates.closed_on = Some(date("2000-01-01"));
     assert_eq!(vault.create_file(&admin, backwards).expect_err("dates").code(), ErrorCode::FileDatesInconsistent);
+}
+
+/// A line (title, holder, location, names) holds 1,000 characters and a text (description,
+/// keywords, notes) 32,767, what an XLSX cell holds, counted in characters, not bytes. Longer is
+/// refused with the field named, when typed and when imported; a file at the limits exports to
+/// XLSX and imports back whole.
+#[test]
+fn text_past_what_a_field_holds_is_refused_and_a_file_at_the_limits_exports_whole() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let mut full = draft("L-1", "100-20-05", &"é".repeat(LINE_MAX), &"d".repeat(TEXT_MAX));
+    full.notes = "ñ".repeat(TEXT_MAX);
+    full.holder = "h".repeat(LINE_MAX);
+    vault.create_file(&admin, full.clone()).expect("at the limits");
+    let long_line = "é".repeat(LINE_MAX + 1);
+    let long_text = "t".repeat(TEXT_MAX + 1);
+    let base = || draft("L-2", "100-20-05", "Titre", "");
+    let cases = [
+        (draft("L-2", "100-20-05", &long_line, ""), "title", "titre", LINE_MAX),
+        (draft("L-2", "100-20-05", "Titre", &long_text), "description", "description", TEXT_MAX),
+        (FileDraft { notes: long_text.clone(), ..base() }, "notes", "notes", TEXT_MAX),
+        (FileDraft { keywords: vec![long_text.clone()], ..base() }, "keywords", "mots-clés", TEXT_MAX),
+        (FileDraft { location: long_line.clone(), ..base() }, "location", "emplacement", LINE_MAX),
+    ];
+    for (bad, en, fr, max) in cases {
+        let err = vault.create_file(&admin, bad).expect_err(en);
+        assert_eq!(err.code(), ErrorCode::TextTooLong, "{err}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("The field “{en}” has {} characters, and holds at most {max}.", max + 1)),
+            "{err}"
+        );
+        let french = err.message(Lang::Fr);
+        assert!(french.starts_with(&format!("Le champ « {fr} » compte {} caractères", max + 1)), "{french}");
+    }
+    let edit = FileDraft { title: long_line.clone(), ..full.clone() };
+    assert_eq!(vault.update_file(&admin, "L-1", edit).expect_err("edit").code(), ErrorCode::TextTooLong);
+    assert_eq!(vault.file_count(&admin).expect("count"), 1, "only the file at the limits");
+    assert_eq!(vault.file(&admin, "L-1").expect("kept").title, full.title, "the refused edit changed nothing");
+
+    // At the limits, the XLSX export holds the whole file, and imports back into another vault.
+    let dir = fixture.dir.path();
+    let exported = dir.join("limites.xlsx");
+    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported).expect("xlsx");
+    let other = Fixture::new();
+    let (mut copy, copy_admin) = vault_with_plan(&other);
+    copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
+    let back = copy.file(&copy_admin, "L-1").expect("imported");
+    let kept = vault.file(&admin, "L-1").expect("file");
+    assert_eq!(
+        (back.title, back.description, back.notes, back.holder),
+        (kept.title, kept.description, kept.notes, kept.holder)
+    );
+
+    // Imported: each cell too long named by its row and column; nothing imported.
+    let files = write(
+        dir,
+        "trop-longs.csv",
+        format!("reference,class,title,notes\nM-1,100-20-05,Bon,\nM-2,100-20-05,{long_line},\nM-3,100-20-05,Titre,{long_text}\n")
+            .as_bytes(),
+    );
+    let persons =
+        write(dir, "personnes-longues.csv", format!("file,last_name,purpose\nM-1,{long_line},Suivi\n").as_bytes());
+    let err = copy.import_register(&copy_admin, Some(&files), Some(&persons), &mut |_, _| true).expect_err("refused");
+    assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
+    let text = err.to_string();
+    for expected in [
+        "row 3, column “title”: 1001 characters, where the field “title” holds at most 1000",
+        "row 4, column “notes”: 32768 characters, where the field “notes” holds at most 32767",
+        "row 2, column “last_name”: 1001 characters",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in:\n{text}");
+    }
+    assert!(err.message(Lang::Fr).contains("1001 caractères, et le champ « titre » en contient au plus 1000"));
+    assert_eq!(copy.file_count(&copy_admin).expect("count"), 1, "nothing imported");
 }
 
 #[test]
