@@ -466,6 +466,16 @@ impl App {
     }
 
     /// Presses a key where the keyboard focus is (WebDriver actions, not an element's keys).
+    /// The vertical `overflow` of the page's scroll areas outside any dialog (`scroll-area`), in
+    /// the order of the document.
+    async fn scroll_overflows(&self) -> Vec<String> {
+        let script = "return [...document.querySelectorAll('.scroll-area')]
+            .filter((e) => !e.closest('dialog'))
+            .map((e) => getComputedStyle(e).overflowY);";
+        let value = self.client.execute(script, vec![]).await.expect("the scroll areas' styles");
+        serde_json::from_value(value).expect("a list of styles")
+    }
+
     async fn press(&self, key: Key) {
         let actions = KeyActions::new("keyboard".into())
             .then(KeyAction::Down { value: key.into() })
@@ -730,8 +740,12 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.type_into("export-path", exported.to_str().expect("utf-8 path")).await;
     app.click("export-start").await;
     app.message("export-result").await;
+    // Behind the dialog the page's scroll areas show no scrollbar (without compositing, WebKitGTK
+    // painted the facets' over the dialog), and get theirs back when it closes.
+    assert_eq!(app.scroll_overflows().await, ["hidden"; 4], "the scroll areas behind the dialog");
     app.shot("register-exported").await;
     app.click("export-close").await;
+    assert_eq!(app.scroll_overflows().await, ["auto"; 4], "the scroll areas once the dialog is gone");
     let sheet_text = std::fs::read_to_string(&exported).expect("the export");
     // (A description holds a quoted line break: the rows are the lines that start with a reference.)
     let exported_rows: Vec<&str> =
@@ -784,6 +798,12 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     // A canary typed into a form: E2E-003's description, edited.
     app.click("file-edit").await;
     app.find("file-dialog").await;
+    // The inputs stop where the vault would refuse the text (1,000 characters for a title,
+    // 32,767 for a description: crates/core/src/register.rs).
+    for (field, most) in [("file-form-title", "1000"), ("file-form-description", "32767")] {
+        let maxlength = app.find(field).await.attr("maxlength").await.expect("its maxlength");
+        assert_eq!(maxlength.as_deref(), Some(most), "{field}");
+    }
     let description = format!("Procédure du Service des travaux publics, revue {CANARY_FORM}");
     app.type_into("file-form-description", &description).await;
     app.click("file-form-submit").await;
