@@ -776,6 +776,22 @@ function stamp(): string {
   return new Date().toISOString();
 }
 
+/** An export "writes" the view's files in steps of 5,000 (the core's reports), a second or two in all. */
+async function exportView(filter: FileFilter, path: string, ctx: RegisterContext): Promise<number> {
+  const lang = ctx.lang();
+  ctx.resetCancel();
+  if (path.includes('readonly')) reject('io', `Impossible d’écrire ${path} : permission refusée.`, `Could not write ${path}: permission denied.`, lang);
+  const total = search(filter, 0, 1, false, lang).total;
+  const step = Math.max(1, Math.ceil(total / 12), 5000 * Number(total > 60_000));
+  for (let done = 0; done < total; done += step) {
+    if (ctx.cancelled()) reject('cancelled', 'Annulé ; rien n’a été modifié.', 'Cancelled; nothing was changed.', lang);
+    ctx.emit('vault-progress', { operation: 'export', done, total });
+    await ctx.sleep(120);
+  }
+  ctx.emit('vault-progress', { operation: 'export', done: total, total });
+  return total;
+}
+
 async function importSheets(files: string | null, persons: string | null, ctx: RegisterContext): Promise<RegisterImportReport> {
   const lang = ctx.lang();
   ctx.resetCancel();
@@ -1084,11 +1100,8 @@ export function answerRegister(cmd: string, args: Record<string, unknown>, ctx: 
     }
     case 'import_register':
       return importSheets((args.files as string | null) ?? null, (args.persons as string | null) ?? null, ctx).then((value) => ({ handled: true, value }));
-    case 'export_files': {
-      const path = String(args.path);
-      if (path.includes('readonly')) reject('io', `Impossible d’écrire ${path} : permission refusée.`, `Could not write ${path}: permission denied.`, lang);
-      return { handled: true, value: search(args.filter as FileFilter, 0, 1, false, lang).total };
-    }
+    case 'export_files':
+      return exportView(args.filter as FileFilter, String(args.path), ctx).then((value) => ({ handled: true, value }));
     default:
       return { handled: false };
   }

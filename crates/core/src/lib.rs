@@ -60,7 +60,7 @@ pub use register::{
     Consent, DueDates, FileDates, FileDraft, FileFilter, FileHit, FilePerson, FileRecord, FileRow, FileSearchPage,
     FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, TextField, Waiting, LINE_MAX, TEXT_MAX,
 };
-pub use register_export::{RegisterFormat, EXPORT_COLUMNS};
+pub use register_export::{RegisterFormat, EXPORT_COLUMNS, PROGRESS_EVERY};
 pub use register_import::{ImportPhase, RegisterImportReport};
 pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,

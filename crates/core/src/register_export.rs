@@ -83,12 +83,17 @@ impl Vault {
     /// are never held in memory (the XLSX sheet in rust_xlsxwriter's constant-memory mode), and
     /// a failed export leaves no half-written file. Held as one sheet, an XLSX export takes at
     /// most [`XLSX_MAX_FILES`] files; more are refused before anything is written.
+    ///
+    /// `progress` hears the files written and how many there are in all, at the start, every
+    /// [`PROGRESS_EVERY`] files and at the end; `false` from it cancels the export
+    /// (`cancelled`): nothing is written, an older file at `path` is left as it was.
     pub fn export_files(
         &self,
         session: &Session,
         filter: &FileFilter,
         format: RegisterFormat,
         path: &Path,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let query = filter.to_query();
@@ -111,12 +116,22 @@ impl Vault {
                 index.all_ids(&request)
             })?)
         };
-        let count = write_export(
-            path,
-            format,
-            ids.as_deref().map_or_else(|| self.file_count(session), |ids| Ok(ids.len() as u64))?,
-            &mut |emit| self.each_export_record(ids.as_deref(), emit),
-        )?;
+        let total = ids.as_deref().map_or_else(|| self.file_count(session), |ids| Ok(ids.len() as u64))?;
+        if !progress(0, total) {
+            return Err(crate::BackupError::Cancelled.into());
+        }
+        let mut done = 0u64;
+        let count = write_export(path, format, total, &mut |emit| {
+            self.each_export_record(ids.as_deref(), &mut |record| {
+                emit(record)?;
+                done += 1;
+                if done.is_multiple_of(PROGRESS_EVERY) && !progress(done, total) {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+                Ok(())
+            })
+        })?;
+        progress(count, total);
         self.record(
             session,
             NewEvent::new(AuditAction::RegisterExport, "register", &self.vault_id)
@@ -148,6 +163,9 @@ impl Vault {
         Ok(count)
     }
 }
+
+/// How often an export reports its progress, in files (about a tenth of a second's work).
+pub const PROGRESS_EVERY: u64 = 5_000;
 
 /// Takes the records of an export one by one.
 type Emit<'a> = dyn FnMut(Vec<String>) -> Result<(), Error> + 'a;

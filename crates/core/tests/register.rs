@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use common::*;
 use greffier_core::{
     ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, Lang, Secret, Sensitivity, Session,
-    SortBy, UserMessage, Vault, LINE_MAX, TEXT_MAX,
+    SortBy, UserMessage, Vault, LINE_MAX, PROGRESS_EVERY, TEXT_MAX,
 };
 
 fn date(text: &str) -> NaiveDate {
@@ -143,7 +143,9 @@ fn the_register_sorts_by_each_column_both_ways_and_pages_in_that_order() {
     let exported = |vault: &Vault, query: &str, by: SortBy, descending: bool| -> Vec<String> {
         let filter = FileFilter { query: query.into(), sort: Some(FileSort { by, descending }), ..Default::default() };
         let path = fixture.dir.path().join("vue triée.csv");
-        vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &path).expect("export");
+        vault
+            .export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &path, &mut |_, _| true)
+            .expect("export");
         let out = std::fs::read(&path).expect("exported");
         csv::Reader::from_reader(out.as_slice()).records().map(|row| row.expect("row")[0].to_owned()).collect()
     };
@@ -288,7 +290,9 @@ fn text_past_what_a_field_holds_is_refused_and_a_file_at_the_limits_exports_whol
     // At the limits, the XLSX export holds the whole file, and imports back into another vault.
     let dir = fixture.dir.path();
     let exported = dir.join("limites.xlsx");
-    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported).expect("xlsx");
+    vault
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported, &mut |_, _| true)
+        .expect("xlsx");
     let other = Fixture::new();
     let (mut copy, copy_admin) = vault_with_plan(&other);
     copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
@@ -751,7 +755,9 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
     let exports = tempfile::tempdir().expect("a folder for the exports");
     let view = exports.path().join("déneigement.csv");
     let filter = FileFilter { query: "déneigement".into(), ..Default::default() };
-    let n = vault.export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &view).expect("export");
+    let n = vault
+        .export_files(&admin, &filter, greffier_core::RegisterFormat::Csv, &view, &mut |_, _| true)
+        .expect("export");
     assert_eq!(n, 1);
     let text = std::fs::read_to_string(&view).expect("utf-8");
     assert!(text.starts_with("reference,class,rule,project,title"), "{text}");
@@ -760,7 +766,7 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
     let all = exports.path().join("tout.csv");
     std::fs::write(&all, "an older export").expect("older");
     let n = vault
-        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Csv, &all)
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Csv, &all, &mut |_, _| true)
         .expect("export all");
     assert_eq!(n, 3);
     let rows = csv::Reader::from_path(&all)
@@ -770,11 +776,13 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
         .collect::<Vec<_>>();
     assert_eq!(rows, ["R-001", "R-002", "R-003"], "the older export replaced");
     let exported = exports.path().join("export.xlsx");
-    vault.export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported).expect("xlsx");
+    vault
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &exported, &mut |_, _| true)
+        .expect("xlsx");
     // Into a folder that does not exist: a clear error, and nothing written.
     let nowhere = exports.path().join("absent").join("export.xlsx");
     let err = vault
-        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &nowhere)
+        .export_files(&admin, &FileFilter::default(), greffier_core::RegisterFormat::Xlsx, &nowhere, &mut |_, _| true)
         .expect_err("no folder");
     assert_eq!(err.code(), ErrorCode::Io, "{err}");
     // Only the exports: no temporary file left beside them.
@@ -791,6 +799,47 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
         let (a, b) = (vault.file(&admin, reference).expect("a"), copy.file(&copy_admin, reference).expect("b"));
         assert_eq!((a.title, a.description, a.dates, a.due), (b.title, b.description, b.dates, b.due), "{reference}");
     }
+}
+
+/// An export reports its progress as it writes (the whole register, and a search's view), and
+/// one cancelled writes nothing: an older export of the same name stays as it was.
+#[test]
+fn an_export_reports_its_progress_and_one_cancelled_leaves_the_older_file() {
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    let count = PROGRESS_EVERY * 2 + 345;
+    let mut sheet = String::from("reference,class,title,opened\n");
+    for i in 0..count {
+        sheet.push_str(&format!("P-{i:05},100-20-05,Politique {i},2020-01-01\n"));
+    }
+    let sheet = write(fixture.dir.path(), "politiques.csv", sheet.as_bytes());
+    vault.import_register(&admin, Some(&sheet), None, &mut |_, _| true).expect("import");
+    let exports = tempfile::tempdir().expect("a folder for the exports");
+    let target = exports.path().join("registre complet.xlsx");
+    let xlsx = greffier_core::RegisterFormat::Xlsx;
+    let mut heard = Vec::new();
+    let written = vault
+        .export_files(&admin, &FileFilter::default(), xlsx, &target, &mut |done, total| {
+            heard.push((done, total));
+            true
+        })
+        .expect("export");
+    assert_eq!(written, count);
+    assert_eq!(heard, [(0, count), (PROGRESS_EVERY, count), (2 * PROGRESS_EVERY, count), (count, count)]);
+    // Cancelled at its second report, a search's view: the older export stays, nothing beside it.
+    std::fs::write(&target, "an older export").expect("older");
+    let view = FileFilter { query: "politique".into(), ..Default::default() };
+    let mut reports = Vec::new();
+    let err = vault
+        .export_files(&admin, &view, xlsx, &target, &mut |done, total| {
+            reports.push((done, total));
+            done < PROGRESS_EVERY
+        })
+        .expect_err("cancelled");
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert_eq!(reports, [(0, count), (PROGRESS_EVERY, count)]);
+    assert_eq!(std::fs::read_to_string(&target).expect("the older export"), "an older export");
+    assert_eq!(std::fs::read_dir(exports.path()).expect("list").count(), 1, "no temporary file left");
 }
 
 #[test]

@@ -138,13 +138,31 @@ pub async fn import_register(
     .await
 }
 
-/// Writes the files a filter selects to a .csv or .xlsx file; answers how many.
+/// Progress of an export (`vault-progress`, operation `export`): files written of `total`.
+#[derive(Serialize, Clone)]
+struct ExportProgress {
+    operation: &'static str,
+    done: u64,
+    total: u64,
+}
+
+/// Writes the files a filter selects to a .csv or .xlsx file; answers how many. Progress events
+/// `vault-progress` (operation `export`), cancel with `cancel_operation` (nothing is then written).
 #[tauri::command]
 pub async fn export_files(app: AppHandle, filter: FileFilter, path: String) -> Result<u64, CommandError> {
-    blocking(app, move |state| {
+    let emitter = app.clone();
+    blocking(app, move |state: &AppState| {
         let path = PathBuf::from(&path);
         let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
-        state.with_session(|vault, session| vault.export_files(session, &filter, format, &path))
+        state.long_operation(|slot| {
+            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+            let mut progress = |done: u64, total: u64| {
+                let _ = emitter.emit("vault-progress", ExportProgress { operation: "export", done, total });
+                !state.cancelled()
+            };
+            open.vault.export_files(session, &filter, format, &path, &mut progress).map_err(|e| state.core_error(&e))
+        })
     })
     .await
 }

@@ -483,6 +483,20 @@ impl App {
         self.client.perform_actions(actions).await.expect("press a key");
     }
 
+    /// Waits until the element of `test_id` has the keyboard's focus.
+    async fn wait_for_focus(&self, test_id: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let focused = self.client.active_element().await.expect("focused element");
+            let found = focused.attr("data-testid").await.expect("its test id");
+            if found.as_deref() == Some(test_id) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{test_id} never had the focus: {found:?} had it");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits until an element's attribute has a value (the screen may still be updating).
     async fn wait_for_attribute(&self, test_id: &str, name: &str, value: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -738,14 +752,24 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.find("export-format").await.select_by_value("csv").await.expect("the CSV format");
     let exported = vault_dir.path().join("registre trié.csv");
     app.type_into("export-path", exported.to_str().expect("utf-8 path")).await;
-    app.click("export-start").await;
+    // By the keyboard: Enter in the path starts it; once written, the focus is on Close.
+    app.press(Key::Enter).await;
     app.message("export-result").await;
+    app.wait_for_focus("export-close").await;
     // Behind the dialog the page's scroll areas show no scrollbar (without compositing, WebKitGTK
     // painted the facets' over the dialog), and get theirs back when it closes.
     assert_eq!(app.scroll_overflows().await, ["hidden"; 4], "the scroll areas behind the dialog");
     app.shot("register-exported").await;
-    app.click("export-close").await;
-    assert_eq!(app.scroll_overflows().await, ["auto"; 4], "the scroll areas once the dialog is gone");
+    app.press(Key::Enter).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.scroll_overflows().await != ["auto"; 4] {
+        assert!(
+            Instant::now() < deadline,
+            "the scroll areas once the dialog is gone: {:?}",
+            app.scroll_overflows().await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let sheet_text = std::fs::read_to_string(&exported).expect("the export");
     // (A description holds a quoted line break: the rows are the lines that start with a reference.)
     let exported_rows: Vec<&str> =

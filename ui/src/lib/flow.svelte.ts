@@ -7,6 +7,7 @@ import { CANCELLED } from './errors';
 import type {
   BackupReport,
   CommandError,
+  FileFilter,
   ImportPhase,
   RegisterImportReport,
   RestoreReport,
@@ -123,6 +124,14 @@ class VaultJob {
     this.finish();
     this.importOutcome = outcome(result);
     return this.importOutcome;
+  }
+
+  /** Writes the files `filter` selects to `path` (.csv or .xlsx); the outcome is the count. */
+  async exportFiles(filter: FileFilter, path: string): Promise<Outcome<number>> {
+    this.start('export');
+    const result = await api.exportFiles(filter, path);
+    this.finish();
+    return outcome(result);
   }
 
   async cancel(): Promise<void> {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './api';
 import { flow, vaultJob } from './flow.svelte';
+import { EMPTY_FILTER } from './register/filter';
 import type { BackupReport } from './types';
 
 const report: BackupReport = {
@@ -105,6 +106,39 @@ describe('vaultJob, for a register import', () => {
     await expect(vaultJob.importRegister('/d.csv', null)).resolves.toEqual({
       kind: 'failed',
       error: { code: 'register_file_invalid', message: problems },
+    });
+  });
+});
+
+describe('vaultJob, for an export', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    vaultJob.finish();
+  });
+
+  it('counts the files written of all, and tells a cancelled export from a failed one', async () => {
+    let finish: (value: { ok: true; value: number }) => void = () => undefined;
+    const run = vi.spyOn(api, 'exportFiles').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const running = vaultJob.exportFiles(EMPTY_FILTER, '/tmp/registre été.xlsx');
+    expect(run).toHaveBeenCalledWith(EMPTY_FILTER, '/tmp/registre été.xlsx');
+    expect(vaultJob.kind, 'the idle lock waits for it').toBe('export');
+    vaultJob.progress({ operation: 'export', done: 5000, total: 12345 });
+    vaultJob.progress({ operation: 'import', phase: 'writing', done: 9, total: 0 });
+    expect([vaultJob.done, vaultJob.total, vaultJob.phase]).toEqual([5000, 12345, null]);
+    finish({ ok: true, value: 12345 });
+    await expect(running).resolves.toEqual({ kind: 'done', value: 12345 });
+    expect(vaultJob.running).toBe(false);
+    vi.spyOn(api, 'exportFiles')
+      .mockResolvedValueOnce({ ok: false, error: { code: 'cancelled', message: 'Annulé.' } })
+      .mockResolvedValueOnce({ ok: false, error: { code: 'io', message: 'Disque plein.' } });
+    await expect(vaultJob.exportFiles(EMPTY_FILTER, '/e.csv')).resolves.toEqual({ kind: 'cancelled' });
+    await expect(vaultJob.exportFiles(EMPTY_FILTER, '/e.csv')).resolves.toEqual({
+      kind: 'failed',
+      error: { code: 'io', message: 'Disque plein.' },
     });
   });
 });

@@ -162,12 +162,13 @@ export interface CheckReport {
 export type ImportPhase = 'checking' | 'writing' | 'indexing';
 
 /**
- * Payload of the `vault-progress` event, sent while a backup, a restore or a register import
- * runs. An import says its phase, and its `total` is 0 (rows are counted as they are read).
+ * Payload of the `vault-progress` event, sent while a backup, a restore, a register import or
+ * an export runs. An import says its phase, and its `total` is 0 (rows are counted as they are
+ * read); an export counts the files written of `total`.
  * A batch's execution sends a `BatchProgress` on the same event (`api.onBatchProgress`).
  */
 export interface VaultProgress {
-  operation: 'backup' | 'restore' | 'import';
+  operation: 'backup' | 'restore' | 'import' | 'export';
   phase?: ImportPhase;
   done: number;
   total: number;

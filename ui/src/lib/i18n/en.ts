@@ -1050,6 +1050,9 @@ export const en = {
   'registerExport.format.xlsx': 'XLSX — Excel workbook',
   'registerExport.format.csv': 'CSV — comma-separated text',
   'registerExport.done': '{count} files exported',
+  'registerExport.progress': 'Writing the files…',
+  'registerExport.rows': '{done} of {total} files written',
+  'registerExport.cancelled': 'Export cancelled: nothing was written.',
 
   // The destruction calendar area (screens/CalendarPage.svelte and screens/calendar/).
   'dueCal.title': "Destruction calendar",

@@ -1078,6 +1078,9 @@ export const fr = {
   'registerExport.format.xlsx': 'XLSX — classeur Excel',
   'registerExport.format.csv': 'CSV — texte séparé par des virgules',
   'registerExport.done': '{count} dossiers exportés',
+  'registerExport.progress': 'Écriture des dossiers…',
+  'registerExport.rows': '{done} dossiers écrits sur {total}',
+  'registerExport.cancelled': 'Exportation annulée : rien n’a été écrit.',
 
   // The destruction calendar area (screens/CalendarPage.svelte and screens/calendar/).
   'dueCal.title': "Calendrier de destruction",
