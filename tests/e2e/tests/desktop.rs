@@ -731,7 +731,9 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
         "the persons sheet's person is created and linked to E2E-001: {imported}"
     );
     app.shot("register-import-result").await;
-    app.click("import-show").await;
+    // The keyboard is on "Voir le registre" once the import is done.
+    app.wait_for_focus("import-show").await;
+    app.press(Key::Enter).await;
     app.wait_for_text("register-total", "6 dossiers").await;
     app.find("register-row-E2E-002").await;
     app.shot("register").await;
