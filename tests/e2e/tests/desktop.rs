@@ -605,6 +605,8 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.click("backup-start").await;
     let result = app.message("backup-result").await;
     assert!(result.contains("sauvegarde été.greffier") || result.contains("SHA-256"), "{result}");
+    // The path was disabled while the backup ran; the keyboard is back on the button.
+    app.wait_for_focus("backup-start").await;
     let bytes = std::fs::read(&backup).expect("the backup file exists");
     assert!(bytes.starts_with(b"GREFFIER-BACKUP"), "a Greffier backup");
     app.shot("settings-vault-backup-en").await;
