@@ -430,14 +430,14 @@ impl TextField {
             Description => ("description", "description"),
             Keywords => ("keywords", "mots-clés"),
             Holder => ("holder", "détenteur"),
-            Location => ("location", "emplacement"),
+            Location => ("location", "localisation"),
             Notes => ("notes", "notes"),
-            LastName => ("last name", "nom"),
+            LastName => ("last name", "nom de famille"),
             FirstName => ("first name", "prénom"),
-            PersonKey => ("person's key", "clé de la personne"),
+            PersonKey => ("external key", "clé externe"),
             Identifier => ("identifier", "identifiant"),
             Purpose => ("purpose", "finalité"),
-            ConsentSource => ("consent's source", "source du consentement"),
+            ConsentSource => ("source of consent", "source du consentement"),
         };
         lang.pick(fr, en)
     }

@@ -472,7 +472,7 @@ fn every_refusal_says_why_and_changes_nothing() {
                 v.attach_person(admin, "A-1", link).map(drop)
             }),
             ErrorCode::TextTooLong,
-            "consent's source",
+            "source of consent",
         ),
         (
             "edit with a first name past what the field holds",

@@ -269,7 +269,7 @@ fn text_past_what_a_field_holds_is_refused_and_a_file_at_the_limits_exports_whol
         (draft("L-2", "100-20-05", "Titre", &long_text), "description", "description", TEXT_MAX),
         (FileDraft { notes: long_text.clone(), ..base() }, "notes", "notes", TEXT_MAX),
         (FileDraft { keywords: vec![long_text.clone()], ..base() }, "keywords", "mots-clés", TEXT_MAX),
-        (FileDraft { location: long_line.clone(), ..base() }, "location", "emplacement", LINE_MAX),
+        (FileDraft { location: long_line.clone(), ..base() }, "location", "localisation", LINE_MAX),
     ];
     for (bad, en, fr, max) in cases {
         let err = vault.create_file(&admin, bad).expect_err(en);
