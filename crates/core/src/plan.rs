@@ -211,6 +211,8 @@ pub enum PlanError {
     ClassParentRetired { parent: String },
     #[error("The class {code} needs a French title.")]
     ClassTitleMissing { code: String },
+    #[error("A text of the class {code} has {length} characters, and holds at most {max} (what a cell of an XLSX sheet holds, so that the plan exports). Shorten it.", max = crate::register::TEXT_MAX)]
+    ClassTextTooLong { code: String, length: usize },
     #[error("The class {code} still has the active subclass {child}. Retire its subclasses first.")]
     ClassHasActiveChildren { code: String, child: String },
     #[error("The class {code} cannot move under {parent}: that is the class itself or one of its subclasses. Choose a parent outside the branch of {code}, or none to move it to the top of the plan.")]
@@ -231,6 +233,8 @@ pub enum PlanError {
     InvalidValue { rule: RuleRef, copy: Option<usize>, field: Field, value: String },
     #[error("In {}{}: {} ({}) is missing or empty: {}. Nothing was written; fill it in and try again.", rule.describe(Lang::En), copy_en(*copy), field.xml(), field.label(Lang::En), field.expected(Lang::En))]
     MissingValue { rule: RuleRef, copy: Option<usize>, field: Field },
+    #[error("In {}{}: {} ({}) has {length} characters, and holds at most {} (what a cell of an XLSX sheet holds, so that the plan exports). Nothing was written; shorten it and try again.", rule.describe(Lang::En), copy_en(*copy), field.xml(), field.label(Lang::En), crate::register::TEXT_MAX)]
+    RuleTextTooLong { rule: RuleRef, copy: Option<usize>, field: Field, length: usize },
     #[error("In {}: CODECLASS lists the class {code} twice. Remove the repetition; nothing was written.", rule.describe(Lang::En))]
     RepeatedClass { rule: RuleRef, code: String },
     #[error("The file has two rules numbered {number} (ROW {first} and ROW {second}). Give each rule its own NUMREGLE; nothing was imported.")]
@@ -356,6 +360,7 @@ impl UserMessage for PlanError {
             }
             PlanError::ClassParentRetired { .. } => ErrorCode::ClassParentRetired,
             PlanError::ClassTitleMissing { .. } => ErrorCode::ClassTitleMissing,
+            PlanError::ClassTextTooLong { .. } | PlanError::RuleTextTooLong { .. } => ErrorCode::TextTooLong,
             PlanError::ClassHasActiveChildren { .. } => ErrorCode::ClassHasActiveChildren,
             PlanError::ClassMoveIntoOwnBranch { .. } => ErrorCode::ClassMoveIntoOwnBranch,
             PlanError::ClassMoveUnchanged { .. } => ErrorCode::ClassMoveUnchanged,
@@ -398,6 +403,8 @@ impl UserMessage for PlanError {
             PlanError::RuleUnchanged { number } => format!("La révision de la règle {number} ne change rien : elle dit exactement ce que dit la version en vigueur."),
             PlanError::EffectiveDateTooEarly { number, date, current, version } => format!("Une nouvelle version de la règle {number} ne peut pas entrer en vigueur le {date}, avant sa version actuelle {version} ({current}). Donnez une date à partir du {current}."),
             PlanError::InvalidValue { rule, copy, field, value } => format!("Dans {}{} : {} ({}) vaut « {value} », ce qui n'est pas valide : {}. Rien n'a été écrit ; corrigez la valeur et réessayez.", rule.describe(Lang::Fr), copy_fr(*copy), field.xml(), field.label(Lang::Fr), field.expected(Lang::Fr)),
+            PlanError::ClassTextTooLong { code, length } => format!("Un texte de la classe {code} compte {length} caractères, et en contient au plus {} (ce que tient une cellule d'une feuille XLSX, pour que le plan s'exporte). Raccourcissez-le.", crate::register::TEXT_MAX),
+            PlanError::RuleTextTooLong { rule, copy, field, length } => format!("Dans {}{} : {} ({}) compte {length} caractères, et en contient au plus {} (ce que tient une cellule d'une feuille XLSX, pour que le plan s'exporte). Rien n'a été écrit ; raccourcissez-le et réessayez.", rule.describe(Lang::Fr), copy_fr(*copy), field.xml(), field.label(Lang::Fr), crate::register::TEXT_MAX),
             PlanError::MissingValue { rule, copy, field } => format!("Dans {}{} : {} ({}) est absent ou vide : {}. Rien n'a été écrit ; remplissez-le et réessayez.", rule.describe(Lang::Fr), copy_fr(*copy), field.xml(), field.label(Lang::Fr), field.expected(Lang::Fr)),
             PlanError::RepeatedClass { rule, code } => format!("Dans {} : CODECLASS nomme deux fois la classe {code}. Retirez la répétition ; rien n'a été écrit.", rule.describe(Lang::Fr)),
             PlanError::DuplicateRule { number, first, second } => format!("Le fichier a deux règles numérotées {number} (ROW {first} et ROW {second}). Donnez à chaque règle son propre NUMREGLE ; rien n'a été importé."),
@@ -612,6 +619,11 @@ fn check_draft(
     let code = ClassCode::parse(&draft.code)?;
     if draft.title_fr.trim().is_empty() {
         return Err(PlanError::ClassTitleMissing { code: code.to_string() }.into());
+    }
+    for text in [&draft.title_fr, &draft.title_en, &draft.scope_note_fr, &draft.scope_note_en, &draft.examples] {
+        if let Some(length) = crate::register::over_length(text.trim(), crate::register::TEXT_MAX) {
+            return Err(PlanError::ClassTextTooLong { code: code.to_string(), length }.into());
+        }
     }
     if let Some(existing) = class_id(conn, code.as_str())? {
         if editing.is_none_or(|class| class.id.0 != existing) {

@@ -635,6 +635,24 @@ pub(crate) fn read(conn: &Connection, tables: &[Table]) -> Result<PlanFile, Erro
                 }
                 match columns.get(index) {
                     Some(Some(column)) => {
+                        // What an XLSX cell holds, so that the plan exports as it was imported.
+                        if let Some(length) = crate::register::over_length(text, crate::register::TEXT_MAX) {
+                            problems.add(
+                                sheet,
+                                n,
+                                Some(&header_name(*column)),
+                                CellIssue::Invalid {
+                                    detail_en: format!(
+                                        "{length} characters, where a cell of the plan holds at most {}",
+                                        crate::register::TEXT_MAX
+                                    ),
+                                    detail_fr: format!(
+                                        "{length} caractères, et une cellule du plan en contient au plus {}",
+                                        crate::register::TEXT_MAX
+                                    ),
+                                },
+                            );
+                        }
                         cells.insert(*column, text.to_owned());
                     }
                     Some(None) => {}

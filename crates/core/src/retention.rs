@@ -353,6 +353,48 @@ impl RuleContent {
         if self.series_title.trim().is_empty() {
             return Err(PlanError::MissingValue { rule: rule.clone(), copy: None, field: Field::SeriesTitle });
         }
+        // Each text fits a cell of an XLSX sheet, so that the plan exports as it was written.
+        let too_long = |copy: Option<usize>, field: Field, text: &str| {
+            crate::register::over_length(text, crate::register::TEXT_MAX).map(|length| PlanError::RuleTextTooLong {
+                rule: rule.clone(),
+                copy,
+                field,
+                length,
+            })
+        };
+        for (field, text) in [
+            (Field::OrganisationId, &self.organisation_id),
+            (Field::TransactionType, &self.transaction_type),
+            (Field::Collection, &self.collection),
+            (Field::CollectionNumber, &self.collection_number),
+            (Field::SeriesTitle, &self.series_title),
+            (Field::Description, &self.description),
+            (Field::ProcessActivity, &self.process_activity),
+            (Field::HoldingUnits, &self.holding_units),
+            (Field::DocumentTypes, &self.document_types),
+            (Field::LegalReference, &self.legal_reference),
+            (Field::PeriodRemarks, &self.period_remarks),
+            (Field::GeneralRemarks, &self.general_remarks),
+            (Field::Grillechan, &self.grillechan),
+        ] {
+            if let Some(error) = too_long(None, field, text) {
+                return Err(error);
+            }
+        }
+        for (index, copy) in self.copies.iter().enumerate() {
+            for (field, text) in [
+                (Field::Media, Some(&copy.media)),
+                (Field::DelayNumber, copy.delay_number.as_ref()),
+                (Field::MediaRemark, copy.media_remark.as_ref()),
+                (Field::ActiveRemark, copy.active_remark.as_ref()),
+                (Field::SemiActiveRemark, copy.semi_active_remark.as_ref()),
+                (Field::DispositionRemark, copy.disposition_remark.as_ref()),
+            ] {
+                if let Some(error) = text.and_then(|text| too_long(Some(index + 1), field, text)) {
+                    return Err(error);
+                }
+            }
+        }
         if self.classes.is_empty() {
             return Err(PlanError::MissingValue { rule: rule.clone(), copy: None, field: Field::Classes });
         }

@@ -189,6 +189,13 @@ fn broken_copies_of_the_file_are_refused_whole_with_the_rule_and_field_named() {
             &["règle 0150, exemplaire 2", "ID_REF_DISPOSITION", "« X »"],
         ),
         (
+            "a series description longer than a cell of an XLSX sheet holds",
+            BANQ.replacen("<DESCSERIE>", &format!("<DESCSERIE>{}", "d".repeat(32_768)), 1).into_bytes(),
+            ErrorCode::TextTooLong,
+            &["DESCSERIE (series description) has 32", "at most 32767"],
+            &["DESCSERIE (description de la série) compte 32", "au plus 32767"],
+        ),
+        (
             "a period that is not a number",
             in_rule(BANQ, "0100", "<PERIOACTIF>2</PERIOACTIF>", "<PERIOACTIF>abc</PERIOACTIF>").into_bytes(),
             ErrorCode::ScheduleInvalidValue,
@@ -398,6 +405,13 @@ fn revising_a_rule_adds_a_version_and_keeps_the_first() {
     let mut unknown_class = other.clone();
     unknown_class.classes = vec!["Z999".into()];
     check(vault.revise_rule(&admin, "0002", revision(&unknown_class, effective)), ErrorCode::UnknownClass, "Z999");
+    let mut long_remark = other.clone();
+    long_remark.copies[1].disposition_remark = Some("r".repeat(32_768));
+    check(
+        vault.revise_rule(&admin, "0002", revision(&long_remark, effective)),
+        ErrorCode::TextTooLong,
+        "rule 0002, copy 2: REM_DISPOINACT (",
+    );
     let mut bad_period = other.clone();
     bad_period.copies[0].active = Period::Years(888);
     check(
@@ -615,6 +629,12 @@ fn classes_form_a_tree_whose_codes_continue_their_parents() {
     refused(vault.add_class(&admin, draft("200 10", None, "x")), ErrorCode::ClassCodeInvalid, "200 10");
     refused(vault.add_class(&admin, draft("200", Some("999"), "x")), ErrorCode::UnknownClass, "999");
     refused(vault.add_class(&admin, draft("200", None, " ")), ErrorCode::ClassTitleMissing, "200");
+    // A text longer than a cell of an XLSX sheet holds (the plan would no longer export).
+    refused(
+        vault.add_class(&admin, draft("200", None, &"é".repeat(32_768))),
+        ErrorCode::TextTooLong,
+        "A text of the class 200 has 32768 characters, and holds at most 32767",
+    );
 
     let tree: Vec<(String, u32)> =
         vault.list_classes(&admin).expect("list").into_iter().map(|c| (c.code, c.depth)).collect();

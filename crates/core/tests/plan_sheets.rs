@@ -222,6 +222,19 @@ fn broken_files_list_every_problem_by_row_and_column_and_change_nothing() {
                 "row 3, column “Kind”: “chose” is not a kind of row",
             ],
         ),
+        (
+            "a note and a rule's remarks longer than a cell of an XLSX sheet holds",
+            csv(&format!(
+                "Kind,Code,Title FR,Scope note FR,Rule,Classes,Series title,Copy,Active period,Semi-active period,Disposition,General remarks\n\
+                 class,700,Sept,{long},,,,,,,,\n\
+                 rule,,,,0007,700,Dossiers,P,1,1,D,{long}\n",
+                long = "é".repeat(32_768)
+            )),
+            &[
+                "row 2, column “Scope note FR”: 32768 characters, where a cell of the plan holds at most 32767",
+                "row 3, column “General remarks”: 32768 characters",
+            ],
+        ),
     ];
     let before = rows(&fixture, &vault);
     for (what, bytes, expected) in cases {
