@@ -37,6 +37,7 @@ import type {
 } from '../src/lib/types';
 import { SENSITIVITIES } from '../src/lib/plan/format';
 import { FILE_STATUSES } from '../src/lib/register/filter';
+import { LINE_MAX, TEXT_MAX } from '../src/lib/limits';
 import { explainFor, listClasses, projectsOf } from './fake-plan';
 
 type Lang = 'fr' | 'en';
@@ -769,6 +770,26 @@ function checkDraft(d: FileDraft, editing: StoredFile | null, lang: Lang): void 
     reject('file_reference_taken', `Il existe déjà un dossier ${d.reference}. Choisissez une autre référence.`, `There is already a file ${d.reference}. Choose another reference.`, lang);
   }
   if (d.title.trim() === '') reject('file_title_missing', `Le dossier ${d.reference} doit avoir un titre.`, `The file ${d.reference} needs a title.`, lang);
+  // As the core bounds them (TextField in crates/core/src/register.rs); the inputs stop there.
+  const bounded: [string, string, string, number][] = [
+    [d.title, 'titre', 'title', LINE_MAX],
+    [d.description, 'description', 'description', TEXT_MAX],
+    [d.keywords.join('\n'), 'mots-clés', 'keywords', TEXT_MAX],
+    [d.holder, 'détenteur', 'holder', LINE_MAX],
+    [d.location, 'localisation', 'location', LINE_MAX],
+    [d.notes, 'notes', 'notes', TEXT_MAX],
+  ];
+  for (const [text, fr, en, max] of bounded) {
+    const length = Array.from(text.trim()).length;
+    if (length > max) {
+      reject(
+        'text_too_long',
+        `Le champ « ${fr} » compte ${String(length)} caractères, et en contient au plus ${String(max)}. Raccourcissez-le ; un texte plus long a sa place dans un document conservé avec le dossier.`,
+        `The field “${en}” has ${String(length)} characters, and holds at most ${String(max)}. Shorten it; a longer text belongs in a document kept with the file.`,
+        lang,
+      );
+    }
+  }
   explanationOf(d, lang);
 }
 
