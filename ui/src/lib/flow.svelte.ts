@@ -2,7 +2,7 @@
 // locked, whether the start-up keyring attempt failed, what was just created or restored.
 // Also the backup, restore or register import under way, kept here so that it survives leaving
 // the page (and so that the idle lock does not strike in the middle of one).
-import { api } from './api';
+import { api, type CommandResult } from './api';
 import { CANCELLED } from './errors';
 import type {
   BackupReport,
@@ -96,13 +96,24 @@ class VaultJob {
     this.cancelling = false;
   }
 
-  async backup(path: string): Promise<Outcome<BackupReport>> {
-    this.start('backup');
-    this.backupOutcome = null;
-    const result = await api.backupVault(path);
+  /**
+   * Runs one operation of `kind`. While another is under way, the shell refuses this one (its
+   * `busy` error is the outcome) and the one under way keeps its progress, its Cancel and the
+   * idle lock's patience: starting would have taken them from it.
+   */
+  private async run<T>(kind: JobKind, call: () => Promise<CommandResult<T>>): Promise<Outcome<T>> {
+    if (this.running) return outcome(await call());
+    this.start(kind);
+    const result = await call();
     this.finish();
-    this.backupOutcome = outcome(result);
-    return this.backupOutcome;
+    return outcome(result);
+  }
+
+  async backup(path: string): Promise<Outcome<BackupReport>> {
+    if (!this.running) this.backupOutcome = null;
+    const ended = await this.run('backup', () => api.backupVault(path));
+    this.backupOutcome = ended;
+    return ended;
   }
 
   async restore(
@@ -110,28 +121,20 @@ class VaultJob {
     password: string,
     passphrase: string | null,
   ): Promise<Outcome<VaultRestored>> {
-    this.start('restore');
-    const result = await api.restoreVault(path, password, passphrase);
-    this.finish();
-    return outcome(result);
+    return this.run('restore', () => api.restoreVault(path, password, passphrase));
   }
 
   /** Imports a files sheet and/or a persons sheet (`null` for the one not given). */
   async importRegister(files: string | null, persons: string | null): Promise<Outcome<RegisterImportReport>> {
-    this.start('import');
-    this.importOutcome = null;
-    const result = await api.importRegister(files, persons);
-    this.finish();
-    this.importOutcome = outcome(result);
-    return this.importOutcome;
+    if (!this.running) this.importOutcome = null;
+    const ended = await this.run('import', () => api.importRegister(files, persons));
+    this.importOutcome = ended;
+    return ended;
   }
 
   /** Writes the files `filter` selects to `path` (.csv or .xlsx); the outcome is the count. */
   async exportFiles(filter: FileFilter, path: string): Promise<Outcome<number>> {
-    this.start('export');
-    const result = await api.exportFiles(filter, path);
-    this.finish();
-    return outcome(result);
+    return this.run('export', () => api.exportFiles(filter, path));
   }
 
   async cancel(): Promise<void> {

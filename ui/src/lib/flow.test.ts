@@ -59,6 +59,32 @@ describe('vaultJob', () => {
     expect(vaultJob.cancelling).toBe(false);
   });
 
+  it('leaves the operation under way alone when the shell refuses another as busy', async () => {
+    let finish: (value: { ok: true; value: BackupReport }) => void = () => undefined;
+    vi.spyOn(api, 'backupVault').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const busy = { code: 'busy', message: 'Une autre opération est en cours.' };
+    const exported = vi.spyOn(api, 'exportFiles').mockResolvedValueOnce({ ok: false, error: busy });
+    const imported = vi.spyOn(api, 'importRegister').mockResolvedValueOnce({ ok: false, error: busy });
+    const backup = vaultJob.backup('/b.greffier');
+    vaultJob.progress({ operation: 'backup', done: 40, total: 100 });
+    await expect(vaultJob.exportFiles(EMPTY_FILTER, '/e.csv')).resolves.toEqual({ kind: 'failed', error: busy });
+    await expect(vaultJob.importRegister('/d.csv', null)).resolves.toEqual({ kind: 'failed', error: busy });
+    expect(exported).toHaveBeenCalledOnce();
+    expect(imported).toHaveBeenCalledOnce();
+    expect([vaultJob.kind, vaultJob.done, vaultJob.total], 'the backup is still shown, and holds off the idle lock').toEqual([
+      'backup',
+      40,
+      100,
+    ]);
+    finish({ ok: true, value: report });
+    await expect(backup).resolves.toEqual({ kind: 'done', value: report });
+    expect(vaultJob.running).toBe(false);
+  });
+
   it('passes a missing passphrase to restore as null', async () => {
     const restore = vi
       .spyOn(api, 'restoreVault')
