@@ -50,12 +50,28 @@ pub fn write_due_list(
     query: &DueQuery,
     lang: Lang,
     path: &Path,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<u64, greffier_core::Error> {
-    let header = serde_json::to_value(vault.due_report(session, query, lang)?)
-        .map_err(|e| io_error(path, std::io::Error::other(e)))?;
+    let report = vault.due_report(session, query, lang)?;
+    let total = report.total;
+    if !progress(0, total) {
+        return Err(greffier_core::BackupError::Cancelled.into());
+    }
+    let header = serde_json::to_value(report).map_err(|e| io_error(path, std::io::Error::other(e)))?;
+    // Dropped unfinished (failed or cancelled), the child removes its partial file.
     let mut child = start(Template::DueList, &header, path)?;
-    vault.for_each_due_file(session, query, &mut |file| child.push(file).map_err(|e| report_error(path, e)))?;
-    child.finish().map_err(|e| report_error(path, e))
+    let mut done = 0u64;
+    vault.for_each_due_file(session, query, &mut |file| {
+        child.push(file).map_err(|e| report_error(path, e))?;
+        done += 1;
+        if done.is_multiple_of(greffier_core::PROGRESS_EVERY) && !progress(done, total) {
+            return Err(greffier_core::BackupError::Cancelled.into());
+        }
+        Ok(())
+    })?;
+    let count = child.finish().map_err(|e| report_error(path, e))?;
+    progress(count, total);
+    Ok(count)
 }
 
 pub fn render_transfer_slips(lang: Lang, slips: &[TransferSlip]) -> Result<Vec<u8>, std::io::Error> {

@@ -49,6 +49,8 @@ export interface DispositionContext {
   stopOnce: boolean;
   /** Sends an event to the UI (the execution's progress); without it, none is sent. */
   emit?: (event: string, payload: unknown) => void;
+  /** The long operations' progress, cancel and pace (the due list's export); none without it. */
+  job?: RegisterContext;
 }
 
 function reject(code: string, fr: string, en: string, lang: Lang): never {
@@ -766,6 +768,21 @@ function releaseHold(number: string, reason: string, ctx: DispositionContext): H
   return hold;
 }
 
+/** The due list's export "writes" its files in a dozen steps, as the core reports them, a second
+ * and a half in all; Cancel stops it with nothing written. */
+async function exportSteps(total: number, job: RegisterContext): Promise<number> {
+  const lang = job.lang();
+  job.resetCancel();
+  const step = Math.max(1, Math.ceil(total / 12));
+  for (let done = 0; done < total; done += step) {
+    if (job.cancelled()) reject('cancelled', 'Annulé ; rien n’a été écrit.', 'Cancelled; nothing was written.', lang);
+    job.emit('vault-progress', { operation: 'export', done, total });
+    await job.sleep(120);
+  }
+  job.emit('vault-progress', { operation: 'export', done: total, total });
+  return total;
+}
+
 function written(path: string, lang: Lang): void {
   if (path.includes('readonly')) {
     reject('io', `Impossible d’écrire ${path} : permission refusée.`, `Could not write ${path}: permission denied.`, lang);
@@ -799,7 +816,7 @@ export function answerDisposition(cmd: string, args: Record<string, unknown>, ct
         reject('invalid_argument', `La liste des échéances compte ${count} dossiers et un PDF en liste au plus 10000.`, `The due list has ${count} files and a PDF lists at most 10000.`, lang);
       }
       written(path, lang);
-      return { handled: true, value: count };
+      return { handled: true, value: ctx.job ? exportSteps(count, ctx.job) : count };
     }
     case 'list_holds':
       read();

@@ -823,11 +823,15 @@ async function importSheets(files: string | null, persons: string | null, ctx: R
     }
     if (path.includes('missing')) reject('io', `Impossible de lire ${path} : fichier introuvable.`, `Could not read ${path}: no such file.`, lang);
   }
+  // As the core reports: the sheets' bytes read while checking, the rows written of all, then
+  // the records left to index (the files persons rows name, and the persons).
   const rows = 1200;
+  const bytes = 96_000;
   for (const phase of ['checking', 'writing', 'indexing'] as const) {
     for (let done = 0; done <= rows; done += 100) {
       if (ctx.cancelled()) reject('cancelled', 'Opération annulée.', 'Operation cancelled.', lang);
-      ctx.emit('vault-progress', { operation: 'import', phase, done, total: 0 });
+      const share = phase === 'checking' ? { done: (done * bytes) / rows, total: bytes } : { done, total: rows };
+      ctx.emit('vault-progress', { operation: 'import', phase, rows: done, ...share });
       await ctx.sleep(phase === 'checking' ? 90 : 50);
       if (phase === 'checking' && paths.some((p) => p.includes('bad')) && done >= 600) {
         reject(

@@ -254,6 +254,7 @@ const dispositionContext: DispositionContext = {
   session: () => state.session,
   stopOnce: params.get('incomplete') === '1',
   emit,
+  job: registerContext,
 };
 
 /** A register command that answers at once (all those used below), through JSON as over the IPC. */

@@ -100,9 +100,10 @@ fn child_import(csv: &Path, vault_dir: &Path, plaintext: bool, persons: Option<&
     let admin = vault.sign_in("admin", &Secret::new(PASSWORD))?;
     let started = Instant::now();
     let mut phases: Vec<(greffier_core::ImportPhase, f64)> = Vec::new();
-    let report = vault.import_register(&admin, Some(csv), persons, &mut |phase, done| {
-        if done > 0 && done.is_multiple_of(200_000) {
-            stage(&format!("{phase:?} {done}"));
+    let report = vault.import_register(&admin, Some(csv), persons, &mut |step| {
+        let phase = step.phase;
+        if step.rows > 0 && step.rows.is_multiple_of(200_000) {
+            stage(&format!("{phase:?} {} ({} of {})", step.rows, step.done, step.total));
         }
         if phases.last().map(|(p, _)| *p) != Some(phase) {
             stage(&format!("{phase:?} starts"));
@@ -453,9 +454,8 @@ fn child_disposition(vault_dir: &Path, work: &Path) -> Result<(), Failure> {
     // The streamed export of the whole due list.
     let t = Instant::now();
     let export = work.join("due.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&export)?);
-    run.export_rows = vault.export_due_csv(&admin, &query, greffier_core::Lang::Fr, &mut out)?;
-    std::io::Write::flush(&mut out)?;
+    let csv = greffier_core::RegisterFormat::Csv;
+    run.export_rows = vault.export_due(&admin, &query, greffier_core::Lang::Fr, csv, &export, &mut |_, _| true)?;
     run.export_seconds = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&export);
     // Every due date computed again (as after a rule change).

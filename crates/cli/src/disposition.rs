@@ -1,11 +1,11 @@
 //! `due`, `hold`, `disposition`, `certificate`, `destroyed` and `audit verify --certificate`:
 //! the destruction calendar and what auditors sign. Each command unpacks, calls the core, prints.
 
-use std::{io::Write, path::Path};
+use std::path::Path;
 
 use greffier_core::{
     disposition::ExecutionPhase, plan_table::parse_date, Batch, BatchKind, DueKind, DueQuery, FileDecision, Hold,
-    HoldKind, HoldTarget, Lang, ReviewDecision,
+    HoldKind, HoldTarget, Lang, RegisterFormat, ReviewDecision,
 };
 
 use crate::{
@@ -64,14 +64,21 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<Outcome, CliError> {
     if let Some(path) = args.export {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let count = match extension.as_deref() {
-            Some("csv") => {
-                let file = std::fs::File::create(&path).map_err(|e| write_error(&path, e))?;
-                let mut out = std::io::BufWriter::new(file);
-                let count = vault.export_due_csv(&session, &query, ctx.lang, &mut out)?;
-                out.flush().map_err(|e| write_error(&path, e))?;
-                count
+            Some(format @ ("csv" | "xlsx")) => {
+                let format = if format == "xlsx" { RegisterFormat::Xlsx } else { RegisterFormat::Csv };
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let count = vault.export_due(&session, &query, ctx.lang, format, &path, &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                    true
+                });
+                bar.finish_and_clear();
+                count?
             }
-            Some("xlsx") => vault.export_due_xlsx(&session, &query, ctx.lang, &path)?,
             Some("pdf") => crate::report::write_due_list(&vault, &session, &query, ctx.lang, &path)?,
             _ => {
                 return Err(usage(

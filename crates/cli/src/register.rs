@@ -219,18 +219,25 @@ fn import(ctx: &Context, files: Option<&Path>, persons: Option<&Path>) -> Result
         }
     }
     let (mut vault, session) = ctx.open_session()?;
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
+    // A bar per phase (its share of the work), with the rows done beside it; a spinner while the
+    // total is not known.
+    let bar = ProgressBar::new(0);
+    let spinner =
+        ProgressStyle::with_template("{spinner} {msg} {prefix}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let gauge = ProgressStyle::with_template("{msg:12} {bar:40} {percent:>3} % {prefix}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     let l = ctx.lang;
-    let report = vault.import_register(&session, files, persons, &mut |phase, done| {
-        bar.set_message(match phase {
+    let report = vault.import_register(&session, files, persons, &mut |step| {
+        bar.set_style(if step.total > 0 { gauge.clone() } else { spinner.clone() });
+        bar.set_message(match step.phase {
             ImportPhase::Checking => l.pick("Vérification", "Checking"),
             ImportPhase::Writing => l.pick("Écriture", "Writing"),
             ImportPhase::Indexing => l.pick("Indexation", "Indexing"),
         });
-        bar.set_position(done);
+        bar.set_prefix(step.rows.to_string());
+        bar.set_length(step.total);
+        bar.set_position(step.done);
+        bar.tick();
         true
     });
     bar.finish_and_clear();

@@ -65,7 +65,7 @@ fn approved_batch(vault_dir: &Path, n: u32) -> String {
     }
     let sheet = vault_dir.with_file_name(format!("lot-{n:03}.csv"));
     std::fs::write(&sheet, text).expect("write sheet");
-    vault.import_register(&admin, Some(&sheet), None, &mut |_, _| true).expect("import");
+    vault.import_register(&admin, Some(&sheet), None, &mut |_| true).expect("import");
     let batch = vault.propose_batch(&admin, BatchKind::Destruction, &references, "").expect("propose");
     vault.approve_batch(&archivist, &batch.number, "").expect("approve");
     batch.number

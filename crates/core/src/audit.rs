@@ -67,6 +67,7 @@ pub enum AuditAction {
     DispositionExecute,
     DispositionReplay,
     DueRecompute,
+    DueExport,
     ReviewDecision,
 }
 
@@ -125,6 +126,7 @@ impl AuditAction {
             AuditAction::DispositionExecute => "disposition.execute",
             AuditAction::DispositionReplay => "disposition.replay",
             AuditAction::DueRecompute => "plan.due_recompute",
+            AuditAction::DueExport => "due.export",
             AuditAction::ReviewDecision => "file.review_decision",
         }
     }

@@ -393,6 +393,13 @@ pub const DUE_COLUMNS: [&str; 13] = [
     "trigger_date",
 ];
 
+/// The due list's export: its columns, and their widths in an XLSX sheet.
+const DUE_LAYOUT: crate::register_export::Layout = crate::register_export::Layout {
+    sheet: "Échéances",
+    columns: &DUE_COLUMNS,
+    widths: &[16.0, 60.0, 12.0, 12.0, 8.0, 6.0, 11.0, 11.0, 6.0, 12.0, 14.0, 28.0, 11.0],
+};
+
 /// A row of `DUE_SELECT`. A rule that starts at a birth date needs the file's persons: its
 /// `trigger_date` is filled by [`Marks::mark`].
 fn due_row(row: &Row<'_>) -> rusqlite::Result<DueFile> {
@@ -1493,100 +1500,60 @@ impl Vault {
         })
     }
 
-    /// Writes the due list as an Excel workbook at `path`, streamed: the sheet is written in
-    /// rust_xlsxwriter's constant-memory mode, whose temporary file sits beside `path` (the
-    /// folder the user chose for this clear-text export) and is removed when it is saved. Every
-    /// cell is text, so codes such as `0002` keep their zeros. The trigger events are named in
-    /// `lang`.
-    pub fn export_due_xlsx(
+    /// Writes the whole due list `query` selects, in its order, to `path` as CSV or XLSX, with
+    /// the trigger events named in `lang`. Streamed a row at a time (an XLSX sheet in
+    /// rust_xlsxwriter's constant-memory mode) into a temporary file beside `path`, which then
+    /// takes its place: a failed or cancelled export leaves no half-written file, and an older
+    /// file at `path` stays as it was. Every XLSX cell is text, so codes such as `0002` keep
+    /// their zeros. Audited with the count and the filter.
+    ///
+    /// `progress` hears the files written of all at the start, every
+    /// [`crate::PROGRESS_EVERY`] files and at the end; `false` from it cancels the export.
+    pub fn export_due(
         &self,
         session: &Session,
         query: &DueQuery,
         lang: Lang,
+        format: crate::RegisterFormat,
         path: &std::path::Path,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<u64, Error> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let failed = |e: rust_xlsxwriter::XlsxError| -> Error {
-            crate::IoError::new("write", path, std::io::Error::other(e.to_string())).into()
-        };
-        let mut workbook = Workbook::new();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            workbook.set_tempdir(dir).map_err(failed)?;
+        let total = self.due_count(session, query)?;
+        if !progress(0, total) {
+            return Err(crate::BackupError::Cancelled.into());
         }
-        let bold = Format::new().set_bold();
-        let sheet = workbook.add_worksheet_with_constant_memory();
-        sheet.set_name("Échéances").map_err(failed)?;
-        for (column, title) in DUE_COLUMNS.iter().enumerate() {
-            sheet.write_string_with_format(0, column as u16, *title, &bold).map_err(failed)?;
-        }
-        for (column, width) in [16, 60, 12, 12, 8, 6, 11, 11, 6, 12, 14, 28, 11].into_iter().enumerate() {
-            sheet.set_column_width(column as u16, width).map_err(failed)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(failed)?;
-        let mut row = 0u32;
-        let count = self.for_each_due_file(session, query, &mut |f| {
-            row += 1;
-            let version = f.rule_version.to_string();
-            let trigger = f.trigger.label(lang);
-            let cells = [
-                f.reference.as_str(),
-                &f.title,
-                &f.class,
-                f.project.as_deref().unwrap_or(""),
-                &f.rule,
-                &version,
-                f.closed_on.as_deref().unwrap_or(""),
-                &f.due_on,
-                &f.disposition,
-                f.held_by.as_deref().unwrap_or(""),
-                f.batch.as_deref().unwrap_or(""),
-                &trigger,
-                f.trigger_date.as_deref().unwrap_or(""),
-            ];
-            for (column, text) in cells.iter().enumerate() {
-                if !text.is_empty() {
-                    sheet.write_string(row, column as u16, *text).map_err(failed)?;
+        let mut done = 0u64;
+        let count = crate::register_export::write_export(path, format, &DUE_LAYOUT, total, &mut |emit| {
+            self.for_each_due_file(session, query, &mut |f| {
+                emit(vec![
+                    f.reference.clone(),
+                    f.title.clone(),
+                    f.class.clone(),
+                    f.project.clone().unwrap_or_default(),
+                    f.rule.clone(),
+                    f.rule_version.to_string(),
+                    f.closed_on.clone().unwrap_or_default(),
+                    f.due_on.clone(),
+                    f.disposition.clone(),
+                    f.held_by.clone().unwrap_or_default(),
+                    f.batch.clone().unwrap_or_default(),
+                    f.trigger.label(lang).to_string(),
+                    f.trigger_date.clone().unwrap_or_default(),
+                ])?;
+                done += 1;
+                if done.is_multiple_of(crate::PROGRESS_EVERY) && !progress(done, total) {
+                    return Err(crate::BackupError::Cancelled.into());
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })?;
-        workbook.save(path).map_err(failed)?;
-        Ok(count)
-    }
-
-    /// Writes the due list as CSV, one row at a time (never the whole list in memory). The
-    /// trigger events are named in `lang`.
-    pub fn export_due_csv(
-        &self,
-        session: &Session,
-        query: &DueQuery,
-        lang: Lang,
-        out: &mut dyn std::io::Write,
-    ) -> Result<u64, Error> {
-        let failed = |e: csv::Error| -> Error {
-            crate::IoError::new("write", "due.csv", std::io::Error::other(e.to_string())).into()
-        };
-        let mut csv = csv::Writer::from_writer(out);
-        csv.write_record(DUE_COLUMNS).map_err(failed)?;
-        let count = self.for_each_due_file(session, query, &mut |f| {
-            csv.write_record([
-                f.reference.as_str(),
-                &f.title,
-                &f.class,
-                f.project.as_deref().unwrap_or(""),
-                &f.rule,
-                &f.rule_version.to_string(),
-                f.closed_on.as_deref().unwrap_or(""),
-                &f.due_on,
-                &f.disposition,
-                f.held_by.as_deref().unwrap_or(""),
-                f.batch.as_deref().unwrap_or(""),
-                &f.trigger.label(lang),
-                f.trigger_date.as_deref().unwrap_or(""),
-            ])
-            .map_err(failed)
-        })?;
-        csv.flush().map_err(|e| crate::IoError::new("write", "due.csv", e))?;
+        progress(count, total);
+        self.record(
+            session,
+            NewEvent::new(AuditAction::DueExport, "due", &self.vault_id).details(serde_json::json!({
+                "files": count, "query": query,
+            })),
+        )?;
         Ok(count)
     }
 

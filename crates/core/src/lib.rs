@@ -61,7 +61,7 @@ pub use register::{
     FileStatus, IdentifierKind, IndexCheck, Medium, Purpose, RegisterError, TextField, Waiting, LINE_MAX, TEXT_MAX,
 };
 pub use register_export::{RegisterFormat, EXPORT_COLUMNS, PROGRESS_EVERY};
-pub use register_import::{ImportPhase, RegisterImportReport};
+pub use register_import::{ImportPhase, ImportProgress, RegisterImportReport};
 pub use retention::{
     CopyKind, CopyRule, Disposition, Field, ImportReport, Period, RetentionRule, RuleContent, RuleRef, RuleRevision,
     RuleVersion, TriggerEvent,

@@ -121,7 +121,7 @@ impl Vault {
             return Err(crate::BackupError::Cancelled.into());
         }
         let mut done = 0u64;
-        let count = write_export(path, format, total, &mut |emit| {
+        let count = write_export(path, format, &REGISTER_LAYOUT, total, &mut |emit| {
             self.each_export_record(ids.as_deref(), &mut |record| {
                 emit(record)?;
                 done += 1;
@@ -168,23 +168,35 @@ impl Vault {
 pub const PROGRESS_EVERY: u64 = 5_000;
 
 /// Takes the records of an export one by one.
-type Emit<'a> = dyn FnMut(Vec<String>) -> Result<(), Error> + 'a;
+pub(crate) type Emit<'a> = dyn FnMut(Vec<String>) -> Result<(), Error> + 'a;
 
 /// The files an XLSX export holds: a sheet's 1,048,576 rows, less the header.
 pub const XLSX_MAX_FILES: u64 = 1_048_575;
 
-/// The widths of the export's columns in an XLSX sheet (characters), in [`EXPORT_COLUMNS`]'s
-/// order: a constant-memory sheet cannot fit them to its cells.
-const XLSX_WIDTHS: [f64; 21] = [
-    16.0, 11.0, 8.0, 10.0, 50.0, 60.0, 24.0, 11.0, 11.0, 11.0, 11.0, 20.0, 20.0, 10.0, 14.0, 12.0, 30.0, 6.0, 11.0,
-    11.0, 12.0,
-];
+/// A table as an export writes it: its XLSX sheet's name, its columns, and their widths in an
+/// XLSX sheet (characters; a constant-memory sheet cannot fit them to its cells).
+pub(crate) struct Layout {
+    pub sheet: &'static str,
+    pub columns: &'static [&'static str],
+    pub widths: &'static [f64],
+}
 
-/// Writes `count` records, which `records` hands to the function it is given, as `format` into a
-/// temporary file beside `path`, then moves it to `path`.
-fn write_export(
+const REGISTER_LAYOUT: Layout = Layout {
+    sheet: "Dossiers",
+    columns: &EXPORT_COLUMNS,
+    widths: &[
+        16.0, 11.0, 8.0, 10.0, 50.0, 60.0, 24.0, 11.0, 11.0, 11.0, 11.0, 20.0, 20.0, 10.0, 14.0, 12.0, 30.0, 6.0, 11.0,
+        11.0, 12.0,
+    ],
+};
+
+/// Writes `count` records, which `records` hands to the function it is given, as `format` in
+/// `layout` into a temporary file beside `path`, then moves it to `path`: a failed or cancelled
+/// export leaves no half-written file, and an older file at `path` stays as it was.
+pub(crate) fn write_export(
     path: &Path,
     format: RegisterFormat,
+    layout: &Layout,
     count: u64,
     records: &mut dyn FnMut(&mut Emit<'_>) -> Result<u64, Error>,
 ) -> Result<u64, Error> {
@@ -197,7 +209,7 @@ fn write_export(
     let written = match format {
         RegisterFormat::Csv => {
             let mut writer = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, temp.as_file()));
-            writer.write_record(EXPORT_COLUMNS).map_err(|e| failed(e.into()))?;
+            writer.write_record(layout.columns).map_err(|e| failed(e.into()))?;
             let written = records(&mut |record| writer.write_record(&record).map_err(|e| failed(e.into())))?;
             writer.flush().map_err(failed)?;
             written
@@ -209,10 +221,10 @@ fn write_export(
             workbook.set_tempdir(dir).map_err(xlsx_failed)?;
             let bold = Format::new().set_bold();
             let sheet = workbook.add_worksheet_with_constant_memory();
-            sheet.set_name("Dossiers").map_err(xlsx_failed)?;
-            for (column, (title, width)) in EXPORT_COLUMNS.iter().zip(XLSX_WIDTHS).enumerate() {
+            sheet.set_name(layout.sheet).map_err(xlsx_failed)?;
+            for (column, (title, width)) in layout.columns.iter().zip(layout.widths).enumerate() {
                 sheet.write_string_with_format(0, column as u16, *title, &bold).map_err(xlsx_failed)?;
-                sheet.set_column_width(column as u16, width).map_err(xlsx_failed)?;
+                sheet.set_column_width(column as u16, *width).map_err(xlsx_failed)?;
             }
             sheet.set_freeze_panes(1, 0).map_err(xlsx_failed)?;
             let mut row = 0u32;
@@ -246,7 +258,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("trop.xlsx");
         let mut never = |_: &mut Emit<'_>| -> Result<u64, Error> { panic!("nothing is read") };
-        let error = write_export(&path, RegisterFormat::Xlsx, XLSX_MAX_FILES + 1, &mut never).expect_err("refused");
+        let error = write_export(&path, RegisterFormat::Xlsx, &REGISTER_LAYOUT, XLSX_MAX_FILES + 1, &mut never)
+            .expect_err("refused");
         assert_eq!(error.code(), crate::ErrorCode::ExportTooLarge);
         assert!(error.to_string().contains("export it as CSV"), "{error}");
         assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0, "nothing written");
@@ -255,7 +268,10 @@ mod tests {
             emit(vec!["A-1".to_owned(); EXPORT_COLUMNS.len()])?;
             Ok(1)
         };
-        assert_eq!(write_export(&csv, RegisterFormat::Csv, XLSX_MAX_FILES + 1, &mut one).expect("csv"), 1);
+        assert_eq!(
+            write_export(&csv, RegisterFormat::Csv, &REGISTER_LAYOUT, XLSX_MAX_FILES + 1, &mut one).expect("csv"),
+            1
+        );
         assert_eq!(std::fs::read_to_string(&csv).expect("csv").lines().count(), 2);
     }
 
@@ -270,7 +286,7 @@ mod tests {
                 emit(vec!["é".repeat(length)])?;
                 Ok(1)
             };
-            write_export(&path, RegisterFormat::Xlsx, 1, &mut one)
+            write_export(&path, RegisterFormat::Xlsx, &REGISTER_LAYOUT, 1, &mut one)
         };
         assert_eq!(write(crate::register::TEXT_MAX).expect("at the limit"), 1);
         let error = write(crate::register::TEXT_MAX + 1).expect_err("one more");

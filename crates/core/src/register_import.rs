@@ -13,6 +13,10 @@ use std::{
     hash::{Hash, Hasher},
     io::{BufReader, Read},
     path::Path,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
 };
 
 use chrono::NaiveDate;
@@ -161,6 +165,22 @@ struct Background {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// How far the reading of a sheet has gone, for a progress bar: bytes of a CSV file, or rows of
+/// an XLSX sheet, of `extent` (0 while not known, or when the sheet does not say). The reading
+/// thread is at most a few batches ahead of the rows checked or written.
+#[derive(Clone, Default)]
+struct Reach {
+    read: Arc<AtomicU64>,
+    extent: Arc<AtomicU64>,
+}
+
+impl Reach {
+    fn fraction(&self) -> Option<f64> {
+        let extent = self.extent.load(Ordering::Relaxed);
+        (extent > 0).then(|| (self.read.load(Ordering::Relaxed) as f64 / extent as f64).min(1.0))
+    }
+}
+
 /// Rows per batch, and batches read ahead: about a megabyte of rows at most.
 const BATCH_ROWS: usize = 512;
 const BATCHES_AHEAD: usize = 4;
@@ -168,14 +188,16 @@ const BATCHES_AHEAD: usize = 4;
 impl Background {
     /// Rows of an XLSX workbook's first sheet with cells, streamed (see
     /// [`crate::spreadsheet::stream_xlsx_rows`]).
-    fn start_xlsx(path: &Path) -> Result<Background, Error> {
+    fn start_xlsx(path: &Path, reach: Reach) -> Result<Background, Error> {
         let path = path.to_owned();
         let (send, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, Error>>(BATCHES_AHEAD);
         let thread = std::thread::Builder::new()
             .name("greffier-xlsx".into())
             .spawn(move || {
                 let mut batch = Vec::with_capacity(BATCH_ROWS);
-                let streamed = crate::spreadsheet::stream_xlsx_rows(&path, &mut |number, cells| {
+                let mut last_row = |rows: u64| reach.extent.store(rows, Ordering::Relaxed);
+                let streamed = crate::spreadsheet::stream_xlsx_rows(&path, &mut last_row, &mut |number, cells| {
+                    reach.read.store(number as u64, Ordering::Relaxed);
                     batch.push((number, cells));
                     if batch.len() < BATCH_ROWS {
                         return true;
@@ -192,7 +214,7 @@ impl Background {
         Ok(Background { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
     }
 
-    fn start(mut rows: Rows) -> Result<Background, Error> {
+    fn start(mut rows: Rows, reach: Reach) -> Result<Background, Error> {
         let (send, batches) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
         let thread = std::thread::Builder::new()
             .name("greffier-csv".into())
@@ -201,6 +223,9 @@ impl Background {
                 let ended = loop {
                     match rows.next_row() {
                         Ok(Some(row)) => {
+                            if let Rows::Csv { reader, .. } = &rows {
+                                reach.read.store(reader.position().byte(), Ordering::Relaxed);
+                            }
                             batch.push(row);
                             if batch.len() == BATCH_ROWS {
                                 break Ok(false);
@@ -257,6 +282,7 @@ impl Drop for Background {
 struct Sheet {
     header: Vec<String>,
     rows: Rows,
+    reach: Reach,
 }
 
 /// A sheet reader's error in the register's words: its detail alone, the message around it
@@ -304,9 +330,12 @@ fn decode(bytes: &[u8], windows_1252: bool) -> String {
 
 fn open_sheet(path: &Path) -> Result<Sheet, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let reach = Reach::default();
     if extension == "xlsx" {
-        return with_header(Rows::Background(Background::start_xlsx(path)?));
+        return with_header(Rows::Background(Background::start_xlsx(path, reach.clone())?), reach);
     }
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    reach.extent.store(size, Ordering::Relaxed);
     let windows_1252 = !is_utf8(path)?;
     // The separator, from the first line.
     let mut head = vec![0u8; 64 * 1024];
@@ -324,22 +353,22 @@ fn open_sheet(path: &Path) -> Result<Sheet, Error> {
             check: crate::spreadsheet::QuoteCheck::new(separator),
         },
     );
-    with_header(Rows::Csv { reader, windows_1252, number: 0 })
+    with_header(Rows::Csv { reader, windows_1252, number: 0 }, reach)
 }
 
 /// A sheet whose header is the first row of `rows` that is not blank; a CSV's rows after it are
 /// read on a thread of their own.
-fn with_header(mut rows: Rows) -> Result<Sheet, Error> {
+fn with_header(mut rows: Rows, reach: Reach) -> Result<Sheet, Error> {
     loop {
         match rows.next_row()? {
             Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
             Some((_, cells)) => {
                 let header = cells.iter().map(|c| c.trim().to_owned()).collect();
                 let rows = match rows {
-                    csv @ Rows::Csv { .. } => Rows::Background(Background::start(csv)?),
+                    csv @ Rows::Csv { .. } => Rows::Background(Background::start(csv, reach.clone())?),
                     background => background,
                 };
-                return Ok(Sheet { header, rows });
+                return Ok(Sheet { header, rows, reach });
             }
             None => return Err(RegisterError::SheetEmpty.into()),
         }
@@ -750,16 +779,65 @@ pub enum ImportPhase {
     Indexing,
 }
 
+/// How far an import has gone, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    /// Rows checked or written, or documents indexed, so far in this phase.
+    pub rows: u64,
+    /// Work done of `total` in this phase: bytes of the sheets read while checking (an XLSX
+    /// sheet's rows weighed by its file's size), rows while writing, documents while indexing.
+    /// `total` is 0 while not known: an XLSX sheet that does not declare its size.
+    pub done: u64,
+    pub total: u64,
+}
+
+impl ImportProgress {
+    fn new(phase: ImportPhase, rows: u64, done: u64, total: u64) -> ImportProgress {
+        ImportProgress { phase, rows, done, total }
+    }
+}
+
+/// The checking's progress over both sheets, each weighed by its file's size.
+struct CheckReach {
+    /// Bytes of both sheets' files.
+    all: u64,
+    /// Bytes of the sheets already checked whole.
+    before: u64,
+}
+
+impl CheckReach {
+    fn at(&self, phase_rows: u64, size: u64, sheet: &Sheet) -> ImportProgress {
+        match sheet.reach.fraction() {
+            Some(fraction) => ImportProgress::new(
+                ImportPhase::Checking,
+                phase_rows,
+                self.before + (size as f64 * fraction) as u64,
+                self.all,
+            ),
+            None => ImportProgress::new(ImportPhase::Checking, phase_rows, 0, 0),
+        }
+    }
+}
+
+fn file_size(path: Option<&Path>) -> u64 {
+    path.and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len())
+}
+
+/// Rows between two progress reports.
+const PROGRESS_ROWS: u64 = 10_000;
+
 impl Vault {
     /// Imports files (and, when given, the persons they are about) from CSV or XLSX. Checked
-    /// whole first; nothing is imported unless every row is sound. `progress` receives the phase
-    /// and the rows done, and may return `false` to cancel (nothing is then imported). Audited.
+    /// whole first; nothing is imported unless every row is sound. `progress` hears how far each
+    /// phase has gone, and may return `false` to cancel (nothing is then imported). Audited.
     pub fn import_register(
         &mut self,
         session: &Session,
         files: Option<&Path>,
         persons: Option<&Path>,
-        progress: &mut dyn FnMut(ImportPhase, u64) -> bool,
+        progress: &mut dyn FnMut(ImportProgress) -> bool,
     ) -> Result<RegisterImportReport, Error> {
         self.require(session, Permission::ManageRegister)?;
         // The index must be up to date before the import's transaction starts (see module doc).
@@ -768,7 +846,9 @@ impl Vault {
         let mut problems = Problems { list: Vec::new(), total: 0 };
 
         // ----- pass 1: check everything -----
-        if !progress(ImportPhase::Checking, 0) {
+        let sizes = (file_size(files), file_size(persons));
+        let mut reach = CheckReach { all: sizes.0 + sizes.1, before: 0 };
+        if !progress(ImportProgress::new(ImportPhase::Checking, 0, 0, reach.all)) {
             return Err(crate::BackupError::Cancelled.into());
         }
         let mut references: HashMap<u64, usize> = HashMap::new();
@@ -853,10 +933,11 @@ impl Vault {
                     }
                 }
                 checked += 1;
-                if checked.is_multiple_of(10_000) && !progress(ImportPhase::Checking, checked) {
+                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.0, &sheet)) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
+            reach.before = sizes.0;
         }
         let mut identities: HashMap<String, (u64, usize)> = HashMap::new();
         // The import's files that persons rows name: indexed once, after their persons.
@@ -933,10 +1014,13 @@ impl Vault {
                     }
                 }
                 checked += 1;
-                if checked.is_multiple_of(10_000) && !progress(ImportPhase::Checking, checked) {
+                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.1, &sheet)) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
+        }
+        if !progress(ImportProgress::new(ImportPhase::Checking, checked, reach.all, reach.all)) {
+            return Err(crate::BackupError::Cancelled.into());
         }
         if problems.total > 0 {
             problems.list.sort_by_key(|p| p.row);
@@ -954,7 +1038,9 @@ impl Vault {
         let tx = self.conn.unchecked_transaction()?;
         let seq = next_change(&tx)?;
         let mut done = 0u64;
-        if !progress(ImportPhase::Writing, 0) {
+        // Every row checked is written (blank ones are skipped in both passes).
+        let writing = |done: u64| ImportProgress::new(ImportPhase::Writing, done, done, checked);
+        if !progress(writing(0)) {
             return Err(crate::BackupError::Cancelled.into());
         }
         // The index is fed as rows are written: tantivy's threads index while this one writes.
@@ -1080,7 +1166,7 @@ impl Vault {
                     }
                     report.files += 1;
                     done += 1;
-                    if done.is_multiple_of(10_000) && !progress(ImportPhase::Writing, done) {
+                    if done.is_multiple_of(PROGRESS_ROWS) && !progress(writing(done)) {
                         return Err(crate::BackupError::Cancelled.into());
                     }
                 }
@@ -1190,10 +1276,13 @@ impl Vault {
                 touch_file.execute(params![file, seq])?;
                 touched_by_persons.insert(file);
                 done += 1;
-                if done.is_multiple_of(10_000) && !progress(ImportPhase::Writing, done) {
+                if done.is_multiple_of(PROGRESS_ROWS) && !progress(writing(done)) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
+        }
+        if !progress(writing(done)) {
+            return Err(crate::BackupError::Cancelled.into());
         }
         audit::append(
             &tx,
@@ -1211,11 +1300,34 @@ impl Vault {
                 small_cache = Some(SmallCache::new(&self.conn)?);
                 let mut touched: Vec<i64> = touched_by_persons.into_iter().collect();
                 touched.sort_unstable();
-                progress(ImportPhase::Indexing, fed);
-                match index
-                    .feed_files(&tx, &touched, first_new_id)
-                    .and_then(|n| Ok(n + index.feed_persons_since(&tx, seq - 1)?))
-                {
+                // The documents left: the files persons rows name, and the persons written.
+                let persons_changed: i64 =
+                    tx.query_row("SELECT count(*) FROM persons WHERE change_seq > ?1", [seq - 1], |r| r.get(0))?;
+                let total = touched.len() as u64 + u64::try_from(persons_changed).unwrap_or(0);
+                let mut cancelled = false;
+                let mut indexed = |n: usize| {
+                    let n = n as u64;
+                    cancelled = !progress(ImportProgress::new(ImportPhase::Indexing, n, n, total));
+                    !cancelled
+                };
+                let fed_here = if indexed(0) {
+                    index.feed_files(&tx, &touched, first_new_id, &mut indexed).and_then(|files| {
+                        let persons = index.feed_persons_since(&tx, seq - 1, &mut |n| indexed(files + n))?;
+                        Ok(files + persons)
+                    })
+                } else {
+                    Ok(0)
+                };
+                let finished = match &fed_here {
+                    Ok(n) if !cancelled => {
+                        progress(ImportProgress::new(ImportPhase::Indexing, *n as u64, total, total))
+                    }
+                    _ => true,
+                };
+                if cancelled || !finished {
+                    return Err(crate::BackupError::Cancelled.into());
+                }
+                match fed_here {
                     Ok(n) => fed += n as u64,
                     Err(error) => {
                         tracing::warn!("the import is not indexed yet: {error}");

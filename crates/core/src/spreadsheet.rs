@@ -265,14 +265,20 @@ pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Table>, PlanError> {
 /// (each with its row number as a spreadsheet shows it, its cells at their columns), until
 /// `sink` answers `false`. Only the sheet's XML is read as it goes (with the workbook's shared
 /// strings): a whole sheet read at once held 353 MB for 100,000 files. Blank rows are not given.
+/// `last_row` first hears the sheet's last row as it declares it, for a progress bar.
 pub(crate) fn stream_xlsx_rows(
     path: &std::path::Path,
+    last_row: &mut dyn FnMut(u64),
     sink: &mut dyn FnMut(usize, Vec<String>) -> bool,
 ) -> Result<(), PlanError> {
     let unreadable = |e: calamine::XlsxError| PlanError::SheetUnreadable { detail: e.to_string() };
     let mut workbook: Xlsx<std::io::BufReader<std::fs::File>> = calamine::open_workbook(path).map_err(unreadable)?;
     for name in workbook.sheet_names() {
         let mut cells = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
+        // The last row the sheet declares (`<dimension>`), as a spreadsheet numbers it; 0 when
+        // it declares none.
+        let dimensions = cells.dimensions();
+        last_row(if dimensions.end.0 > 0 { u64::from(dimensions.end.0) + 1 } else { 0 });
         let mut current: Option<(u32, Vec<String>)> = None;
         let mut any = false;
         while let Some(cell) = cells.next_cell().map_err(unreadable)? {

@@ -88,6 +88,16 @@ fn until_today() -> DueQuery {
     DueQuery { until: date("2026-11-23"), project: None, kind: None, class: None }
 }
 
+/// The due list `query` selects, exported to a CSV file and read back: the count and the text.
+fn due_csv(vault: &Vault, session: &Session, query: &DueQuery, lang: greffier_core::Lang) -> (u64, String) {
+    let dir = tempfile::tempdir().expect("a folder for the export");
+    let path = dir.path().join("échéances.csv");
+    let count = vault
+        .export_due(session, query, lang, greffier_core::RegisterFormat::Csv, &path, &mut |_, _| true)
+        .expect("csv");
+    (count, std::fs::read_to_string(&path).expect("the export"))
+}
+
 fn refs(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -439,7 +449,7 @@ fn a_destruction_leaves_no_trace_even_after_restoring_an_older_backup() {
             )
         })
         .expect("write");
-    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    vault.import_register(&admin, None, Some(&persons), &mut |_| true).expect("persons");
     // An edit puts the canary in an audit event's details (before and after).
     let mut record = vault.file(&admin, "GONE-1").expect("file");
     vault
@@ -713,7 +723,7 @@ fn an_anonymisation_removes_the_persons_keeps_the_file_and_survives_a_restore() 
         ),
     )
     .expect("write");
-    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    vault.import_register(&admin, None, Some(&persons), &mut |_| true).expect("persons");
     let mut record = vault.file(&admin, "ANON-1").expect("file");
     vault
         .update_file(
@@ -790,7 +800,7 @@ fn an_anonymisation_removes_the_persons_keeps_the_file_and_survives_a_restore() 
     assert!(err.message(greffier_core::Lang::Fr).contains("anonymisé"), "{err}");
     let again = imports.path().join("encore.csv");
     std::fs::write(&again, format!("file,last_name,first_name\nANON-1,{},Ana\n", ANON[0])).expect("write");
-    let err = vault.import_register(&admin, None, Some(&again), &mut |_, _| true).expect_err("anonymised");
+    let err = vault.import_register(&admin, None, Some(&again), &mut |_| true).expect_err("anonymised");
     assert!(err.to_string().contains("ANON-1 was anonymised"), "{err}");
     assert!(vault.file(&admin, "ANON-1").expect("file").persons.is_empty());
 
@@ -878,9 +888,7 @@ fn the_due_list_filters_by_a_class_and_its_subclasses() {
         let page = vault.due_files(&admin, &query, 0, 50).expect("due");
         let mut listed: Vec<String> = page.files.iter().map(|f| f.reference.clone()).collect();
         listed.sort();
-        let mut csv = Vec::new();
-        let exported = vault.export_due_csv(&admin, &query, greffier_core::Lang::Fr, &mut csv).expect("csv");
-        let csv = String::from_utf8(csv).expect("utf-8");
+        let (exported, csv) = due_csv(vault, &admin, &query, greffier_core::Lang::Fr);
         let mut rows: Vec<String> =
             csv.lines().skip(1).map(|line| line.split(',').next().unwrap_or_default().to_owned()).collect();
         rows.sort();
@@ -1005,16 +1013,12 @@ fn a_due_file_says_which_event_started_its_clock_and_when() {
         assert_eq!(record.due.trigger_date.map(|d| d.to_string()), due.trigger_date, "{}", due.reference);
     }
     // The exports name the event in the language asked for, in the last two columns.
-    let mut csv = Vec::new();
-    vault.export_due_csv(&admin, &until_today(), greffier_core::Lang::Fr, &mut csv).expect("csv");
-    let csv = String::from_utf8(csv).expect("utf-8");
+    let (_, csv) = due_csv(&vault, &admin, &until_today(), greffier_core::Lang::Fr);
     let header = csv.lines().next().expect("header");
     assert!(header.ends_with(",trigger,trigger_date"), "{header}");
     let line = csv.lines().find(|l| l.starts_with("A-1,")).expect("A-1");
     assert!(line.ends_with(",dernière activité,2019-02-15"), "{line}");
-    let mut csv = Vec::new();
-    vault.export_due_csv(&admin, &until_today(), greffier_core::Lang::En, &mut csv).expect("csv");
-    let csv = String::from_utf8(csv).expect("utf-8");
+    let (_, csv) = due_csv(&vault, &admin, &until_today(), greffier_core::Lang::En);
     let line = csv.lines().find(|l| l.starts_with("C-1,")).expect("C-1");
     assert!(line.ends_with(",file closed,2015-06-30"), "{line}");
 }
@@ -1106,4 +1110,60 @@ fn a_destruction_waits_for_merges_tantivy_started_on_the_segments_it_must_rewrit
         &["Vermillonoxe", "Tartempionix", "Zigouilluxe", "Brindezingue"],
         testing::merge_in_flight_at_purge,
     );
+}
+
+#[test]
+fn a_due_list_export_reports_its_progress_and_one_cancelled_or_failed_leaves_the_older_file() {
+    let fixture = Fixture::new();
+    let (mut vault, admin, _) = setup(&fixture);
+    file(&mut vault, &admin, "S-1", "500-10-05", "Demande de service", "2015-06-30");
+    file(&mut vault, &admin, "P-1", "500-10-10", "Plainte à Lévis", "2015-06-30");
+    let exports = tempfile::tempdir().expect("a folder for the exports");
+    for format in [greffier_core::RegisterFormat::Csv, greffier_core::RegisterFormat::Xlsx] {
+        let target = exports.path().join(match format {
+            greffier_core::RegisterFormat::Csv => "échéances.csv",
+            greffier_core::RegisterFormat::Xlsx => "échéances.xlsx",
+        });
+        // Cancelled at its first report: nothing written, the older file as it was, nothing beside it.
+        std::fs::write(&target, "an older export").expect("older");
+        let mut heard = Vec::new();
+        let err = vault
+            .export_due(&admin, &until_today(), greffier_core::Lang::Fr, format, &target, &mut |done, total| {
+                heard.push((done, total));
+                false
+            })
+            .expect_err("cancelled");
+        assert_eq!((err.code(), heard), (ErrorCode::Cancelled, vec![(0, 2)]), "{format:?}");
+        assert_eq!(std::fs::read_to_string(&target).expect("older"), "an older export");
+        assert_eq!(std::fs::read_dir(exports.path()).expect("list").count(), 1, "no temporary file left");
+        // Whole: from nothing to the two due files, the older file replaced.
+        let mut heard = Vec::new();
+        let count = vault
+            .export_due(&admin, &until_today(), greffier_core::Lang::Fr, format, &target, &mut |done, total| {
+                heard.push((done, total));
+                true
+            })
+            .expect("export");
+        assert_eq!((count, heard), (2, vec![(0, 2), (2, 2)]), "{format:?}");
+        assert_ne!(std::fs::read(&target).expect("export"), b"an older export");
+        std::fs::remove_file(&target).expect("removed");
+    }
+    // A folder that does not exist: refused, nothing written anywhere.
+    let nowhere = exports.path().join("absent").join("échéances.csv");
+    let csv = greffier_core::RegisterFormat::Csv;
+    let err = vault
+        .export_due(&admin, &until_today(), greffier_core::Lang::Fr, csv, &nowhere, &mut |_, _| true)
+        .expect_err("no such folder");
+    assert_eq!(err.code(), ErrorCode::Io, "{err}");
+    assert!(!nowhere.exists());
+    // Each export is audited with its count and filter (the cancelled ones are not).
+    let exports: Vec<serde_json::Value> = vault
+        .recent_audit(&admin, 20)
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "due.export")
+        .filter_map(|e| e.details)
+        .collect();
+    assert_eq!(exports.len(), 2, "{exports:?}");
+    assert!(exports.iter().all(|d| d["files"] == 2 && d["query"]["until"] == "2026-11-23"), "{exports:?}");
 }

@@ -678,7 +678,7 @@ fn a_closed_project_takes_no_new_file_until_it_is_reopened() {
     let sheet = dir.path().join("dossiers.csv");
     std::fs::write(&sheet, "reference;class;project;title;contract_ended\nI-1;300-10;MANDAT-9;Importé;2022-06-30\n")
         .expect("write");
-    refused(vault.import_register(&marie, Some(&sheet), None, &mut |_, _| true).expect_err("an import"));
+    refused(vault.import_register(&marie, Some(&sheet), None, &mut |_| true).expect_err("an import"));
     assert_eq!(vault.file_count(&marie).expect("count"), count, "nothing was filed");
 
     // Its files stay in it, with their calendar, and can still change.
@@ -693,7 +693,7 @@ fn a_closed_project_takes_no_new_file_until_it_is_reopened() {
     let reopened = vault.set_project_active(&marie, "MANDAT-9", true).expect("reopened");
     assert!(reopened.active);
     vault.create_file(&marie, file("E", Some("MANDAT-9"), None)).expect("a new file once reopened");
-    vault.import_register(&marie, Some(&sheet), None, &mut |_, _| true).expect("an import once reopened");
+    vault.import_register(&marie, Some(&sheet), None, &mut |_| true).expect("an import once reopened");
     let actions: Vec<String> = vault.recent_audit(&admin, 50).expect("audit").into_iter().map(|e| e.action).collect();
     for action in ["project.close", "project.reopen"] {
         assert!(actions.iter().any(|a| a == action), "{action} is audited");

@@ -10,8 +10,8 @@ use std::{io::Write, path::Path};
 use chrono::{Datelike, NaiveDate};
 use common::*;
 use greffier_core::{
-    ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, Lang, Secret, Sensitivity, Session,
-    SortBy, UserMessage, Vault, LINE_MAX, PROGRESS_EVERY, TEXT_MAX,
+    ErrorCode, FileDates, FileDraft, FileFilter, FileSort, FileStatus, ImportPhase, ImportProgress, Lang, Secret,
+    Sensitivity, Session, SortBy, UserMessage, Vault, LINE_MAX, PROGRESS_EVERY, TEXT_MAX,
 };
 
 fn date(text: &str) -> NaiveDate {
@@ -188,7 +188,7 @@ fn deep_pages_of_a_sort_follow_the_same_order_as_the_first() {
             all.push(reference);
         }
         let path = write(fixture.dir.path(), &format!("t{batch}.csv"), csv.as_bytes());
-        vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("import");
+        vault.import_register(&admin, Some(&path), None, &mut |_| true).expect("import");
     }
     let pages = |vault: &Vault, query: &str, sort: FileSort| -> (Vec<String>, usize) {
         let filter = FileFilter { query: query.into(), sort: Some(sort), ..Default::default() };
@@ -295,7 +295,7 @@ fn text_past_what_a_field_holds_is_refused_and_a_file_at_the_limits_exports_whol
         .expect("xlsx");
     let other = Fixture::new();
     let (mut copy, copy_admin) = vault_with_plan(&other);
-    copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
+    copy.import_register(&copy_admin, Some(&exported), None, &mut |_| true).expect("re-import");
     let back = copy.file(&copy_admin, "L-1").expect("imported");
     let kept = vault.file(&admin, "L-1").expect("file");
     assert_eq!(
@@ -312,7 +312,7 @@ fn text_past_what_a_field_holds_is_refused_and_a_file_at_the_limits_exports_whol
     );
     let persons =
         write(dir, "personnes-longues.csv", format!("file,last_name,purpose\nM-1,{long_line},Suivi\n").as_bytes());
-    let err = copy.import_register(&copy_admin, Some(&files), Some(&persons), &mut |_, _| true).expect_err("refused");
+    let err = copy.import_register(&copy_admin, Some(&files), Some(&persons), &mut |_| true).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
     let text = err.to_string();
     for expected in [
@@ -419,15 +419,34 @@ fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
     let dir = fixture.dir.path();
     let files = write(dir, "dossiers.csv", FILES_CSV.as_bytes());
     let persons = write(dir, "personnes.csv", PERSONS_CSV.as_bytes());
-    let mut phases = Vec::new();
+    let mut steps = Vec::new();
     let report = vault
-        .import_register(&admin, Some(&files), Some(&persons), &mut |phase, _| {
-            phases.push(phase);
+        .import_register(&admin, Some(&files), Some(&persons), &mut |step| {
+            steps.push(step);
             true
         })
         .expect("import");
     assert_eq!((report.files, report.persons_created, report.links, report.purposes), (3, 2, 2, 3));
-    assert!(phases.contains(&ImportPhase::Indexing));
+    // Each phase in turn, from nothing to the whole of its work: the bytes of both sheets, their
+    // rows (three files, three persons rows), the documents left to index (the two files that
+    // persons rows name, and the two persons).
+    let sheets = std::fs::metadata(&files).expect("size").len() + std::fs::metadata(&persons).expect("size").len();
+    let ends: Vec<(ImportPhase, u64, u64, u64)> = [ImportPhase::Checking, ImportPhase::Writing, ImportPhase::Indexing]
+        .into_iter()
+        .map(|phase| {
+            let of_phase: Vec<&ImportProgress> = steps.iter().filter(|s| s.phase == phase).collect();
+            assert_eq!((of_phase[0].rows, of_phase[0].done), (0, 0), "{phase:?} starts from nothing");
+            assert!(of_phase.windows(2).all(|w| w[0].done <= w[1].done && w[1].done <= w[1].total), "{of_phase:?}");
+            let last = of_phase[of_phase.len() - 1];
+            (phase, last.rows, last.done, last.total)
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [(ImportPhase::Checking, 6, sheets, sheets), (ImportPhase::Writing, 6, 6, 6), (ImportPhase::Indexing, 4, 4, 4)]
+    );
+    let order: Vec<ImportPhase> = steps.iter().map(|s| s.phase).collect();
+    assert!(order.is_sorted_by_key(|p| *p as u8), "phases in order: {order:?}");
     // The page cache, held small while the import indexed its persons, has its size back.
     assert_eq!(greffier_core::vault::testing::register_cache_kib(&vault), 65536);
     let r1 = vault.file(&admin, "R-001").expect("R-001");
@@ -451,7 +470,7 @@ fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
     assert_eq!(vault.index_doc_freq("who", "belanger").expect("oracle"), 1, "the person P-1");
     // The same files again: every row is a duplicate of the register; nothing changes.
     let before = vault.file_count(&admin).expect("count");
-    let err = vault.import_register(&admin, Some(&files), None, &mut |_, _| true).expect_err("duplicates");
+    let err = vault.import_register(&admin, Some(&files), None, &mut |_| true).expect_err("duplicates");
     assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
     assert_eq!(vault.file_count(&admin).expect("count"), before);
 }
@@ -471,7 +490,7 @@ X-7,200-20-10,Fermé avant,2020-01-01,2019-01-01,paper
 X-8,100,Sans règle,2020-01-01,,paper
 ";
     let path = write(fixture.dir.path(), "broken.csv", broken.as_bytes());
-    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect_err("refused");
+    let err = vault.import_register(&admin, Some(&path), None, &mut |_| true).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::RegisterFileInvalid);
     let text = err.to_string();
     for expected in [
@@ -494,7 +513,7 @@ X-8,100,Sans règle,2020-01-01,,paper
         "personnes-cassees.csv",
         "file,last_name,identifier_type,identifier\nP-1,Roy,sin,---\nP-9,Roy,sin,046 454 286\n".as_bytes(),
     );
-    let err = vault.import_register(&admin, Some(&files), Some(&persons), &mut |_, _| true).expect_err("refused");
+    let err = vault.import_register(&admin, Some(&files), Some(&persons), &mut |_| true).expect_err("refused");
     let text = err.to_string();
     for expected in ["row 2, column “identifier”", "“---” is not an identifier", "row 3, column “file”"] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
@@ -507,14 +526,14 @@ X-8,100,Sans règle,2020-01-01,,paper
         "guillemet.csv",
         "reference;classe;titre\nQ-1;200-20-10;Bon\nQ-2;200-20-10;\"Ouvert\nQ-3;200-20-10;Avalé\n".as_bytes(),
     );
-    let err = vault.import_register(&admin, Some(&open), None, &mut |_, _| true).expect_err("refused");
+    let err = vault.import_register(&admin, Some(&open), None, &mut |_| true).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::RegisterFileUnreadable);
     assert!(err.to_string().starts_with("Line 3 opens a quoted cell"), "{err}");
     assert!(err.message(greffier_core::Lang::Fr).starts_with("La ligne 3 ouvre une cellule entre guillemets"));
     assert_eq!(vault.file_count(&admin).expect("count"), 0, "nothing imported");
     // A workbook that is not one: the reader's detail, in the register's own message.
     let junk = write(fixture.dir.path(), "pas-un-classeur.xlsx", b"PK not really a zip");
-    let err = vault.import_register(&admin, Some(&junk), None, &mut |_, _| true).expect_err("refused");
+    let err = vault.import_register(&admin, Some(&junk), None, &mut |_| true).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::RegisterFileUnreadable);
     let fr = err.message(greffier_core::Lang::Fr);
     assert!(fr.starts_with("Le fichier est illisible (") && !fr.contains("Nothing was imported"), "{fr}");
@@ -522,20 +541,36 @@ X-8,100,Sans règle,2020-01-01,,paper
     let (bytes, _, _) =
         encoding_rs::WINDOWS_1252.encode("référence;classe;titre\r\nW-1;200-20-10;Reçu de taxes à Québec\r\n");
     let path = write(fixture.dir.path(), "excel.csv", &bytes);
-    vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("windows-1252 import");
+    vault.import_register(&admin, Some(&path), None, &mut |_| true).expect("windows-1252 import");
     assert_eq!(vault.file(&admin, "W-1").expect("W-1").title, "Reçu de taxes à Québec");
     assert_eq!(references(&vault, &admin, "recu"), ["W-1"]);
     // Cancelled while checking, or while writing: nothing imported, nothing left in the index.
     let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annulezmoi\n");
     for stop_at in [ImportPhase::Checking, ImportPhase::Writing] {
         let err =
-            vault.import_register(&admin, Some(&path), None, &mut |phase, _| phase != stop_at).expect_err("cancelled");
+            vault.import_register(&admin, Some(&path), None, &mut |step| step.phase != stop_at).expect_err("cancelled");
         assert_eq!(err.code(), ErrorCode::Cancelled);
         assert!(vault.file(&admin, "C-1").is_err());
         assert!(references(&vault, &admin, "annulezmoi").is_empty());
         assert!(vault.check_index(&admin).expect("check").is_consistent());
     }
-    vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("then imported");
+    // Cancelled as it indexes the persons and their files, the register's rows already written
+    // in its transaction: nothing imported either.
+    let persons =
+        write(fixture.dir.path(), "annulez.csv", b"file,person,last_name,first_name\nC-1,P-ANNUL,Annulezmoi,Rose\n");
+    let mut indexing = 0;
+    let err = vault
+        .import_register(&admin, Some(&path), Some(&persons), &mut |step| {
+            indexing += usize::from(step.phase == ImportPhase::Indexing);
+            step.phase != ImportPhase::Indexing
+        })
+        .expect_err("cancelled");
+    assert_eq!((err.code(), indexing), (ErrorCode::Cancelled, 1));
+    assert!(vault.file(&admin, "C-1").is_err());
+    assert!(vault.find_persons(&admin, "annulezmoi", 10).expect("persons").is_empty());
+    assert!(references(&vault, &admin, "annulezmoi").is_empty());
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+    vault.import_register(&admin, Some(&path), None, &mut |_| true).expect("then imported");
     assert_eq!(references(&vault, &admin, "annulezmoi"), ["C-1"]);
     assert!(vault.check_index(&admin).expect("check").is_consistent());
 }
@@ -680,7 +715,7 @@ fn no_clear_text_of_files_persons_or_index_lands_in_the_vault_folder() {
         )
         .as_bytes(),
     );
-    vault.import_register(&admin, None, Some(&persons), &mut |_, _| true).expect("persons");
+    vault.import_register(&admin, None, Some(&persons), &mut |_| true).expect("persons");
     assert_eq!(references(&vault, &admin, "vrbnikcanaryname"), ["CAN-1"]);
     assert_eq!(references(&vault, &admin, "zyxwquartzcanary"), ["CAN-1"]);
     // While open (WAL and index in use), and after closing.
@@ -715,7 +750,7 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
     let dir = fixture.dir.path();
     let files = write(dir, "dossiers.csv", FILES_CSV.as_bytes());
     let persons = write(dir, "personnes.csv", PERSONS_CSV.as_bytes());
-    vault.import_register(&admin, Some(&files), Some(&persons), &mut |_, _| true).expect("import");
+    vault.import_register(&admin, Some(&files), Some(&persons), &mut |_| true).expect("import");
     // Persons: found by identifier in one query, masked, revealed with an audit event.
     let found = vault.find_persons(&admin, "046454286", 10).expect("find");
     assert_eq!(found.len(), 1);
@@ -794,7 +829,7 @@ fn a_filtered_view_exports_and_imports_back_and_persons_are_masked_until_reveale
     assert_eq!(names, ["déneigement.csv", "export.xlsx", "tout.csv"]);
     let other = Fixture::new();
     let (mut copy, copy_admin) = vault_with_plan(&other);
-    copy.import_register(&copy_admin, Some(&exported), None, &mut |_, _| true).expect("re-import");
+    copy.import_register(&copy_admin, Some(&exported), None, &mut |_| true).expect("re-import");
     for reference in ["R-001", "R-002", "R-003"] {
         let (a, b) = (vault.file(&admin, reference).expect("a"), copy.file(&copy_admin, reference).expect("b"));
         assert_eq!((a.title, a.description, a.dates, a.due), (b.title, b.description, b.dates, b.due), "{reference}");
@@ -813,7 +848,7 @@ fn an_export_reports_its_progress_and_one_cancelled_leaves_the_older_file() {
         sheet.push_str(&format!("P-{i:05},100-20-05,Politique {i},2020-01-01\n"));
     }
     let sheet = write(fixture.dir.path(), "politiques.csv", sheet.as_bytes());
-    vault.import_register(&admin, Some(&sheet), None, &mut |_, _| true).expect("import");
+    vault.import_register(&admin, Some(&sheet), None, &mut |_| true).expect("import");
     let exports = tempfile::tempdir().expect("a folder for the exports");
     let target = exports.path().join("registre complet.xlsx");
     let xlsx = greffier_core::RegisterFormat::Xlsx;
@@ -826,6 +861,26 @@ fn an_export_reports_its_progress_and_one_cancelled_leaves_the_older_file() {
         .expect("export");
     assert_eq!(written, count);
     assert_eq!(heard, [(0, count), (PROGRESS_EVERY, count), (2 * PROGRESS_EVERY, count), (count, count)]);
+    // Checking an XLSX sheet (here refused: its files are in the register) goes by the rows its
+    // sheet declares, weighed by its file's size.
+    let size = std::fs::metadata(&target).expect("size").len();
+    let mut checking = Vec::new();
+    let refused = vault
+        .import_register(&admin, Some(&target), None, &mut |step| {
+            checking.push((step.phase, step.rows, step.done, step.total));
+            true
+        })
+        .expect_err("already in the register");
+    assert_eq!(refused.code(), ErrorCode::RegisterFileInvalid, "{refused}");
+    let rows = |done: u64| done * (count + 1) / size;
+    assert!(
+        checking.iter().all(|(phase, rows_done, done, total)| *phase == ImportPhase::Checking
+            && *total == size
+            && rows(*done).abs_diff(*rows_done) <= 4 * 512 + 1),
+        "{checking:?}"
+    );
+    // At the start, at 10,000 rows (the reading a few batches ahead), and at the end.
+    assert_eq!(checking.len(), 3, "{checking:?}");
     // Cancelled at its second report, a search's view: the older export stays, nothing beside it.
     std::fs::write(&target, "an older export").expect("older");
     let view = FileFilter { query: "politique".into(), ..Default::default() };
@@ -867,15 +922,27 @@ fn a_50_mb_sheet_imports_whole_and_is_searchable() {
     text.push_str("G-LAST,100-20-10,Dossier final zephyrine,,2010-01-01,\n");
     let path = write(fixture.dir.path(), "gros fichier été.csv", text.as_bytes());
     assert!(std::fs::metadata(&path).expect("size").len() >= 50 * 1024 * 1024);
-    let mut ticks = 0;
+    let mut steps = Vec::new();
     let report = vault
-        .import_register(&admin, Some(&path), None, &mut |_, _| {
-            ticks += 1;
+        .import_register(&admin, Some(&path), None, &mut |step| {
+            steps.push(step);
             true
         })
         .expect("import");
     assert_eq!(report.files as usize, row + 1);
-    assert!(ticks > 4, "progress is reported along the way");
+    // Progress along the way, each phase with its total from the start: the file's bytes while
+    // checking, its rows while writing.
+    let size = std::fs::metadata(&path).expect("size").len();
+    let checking: Vec<(u64, u64)> =
+        steps.iter().filter(|s| s.phase == ImportPhase::Checking).map(|s| (s.done, s.total)).collect();
+    assert!(checking.len() >= 4 && checking.iter().all(|(_, total)| *total == size), "{checking:?}");
+    assert!(checking.windows(2).all(|w| w[0].0 < w[1].0), "the bytes read grow: {checking:?}");
+    assert!(checking.iter().any(|(done, _)| *done > size / 4 && *done < size * 3 / 4), "{checking:?}");
+    let writing: Vec<(u64, u64)> =
+        steps.iter().filter(|s| s.phase == ImportPhase::Writing).map(|s| (s.done, s.total)).collect();
+    assert_eq!(writing.first(), Some(&(0, row as u64 + 1)));
+    assert_eq!(writing.last(), Some(&(row as u64 + 1, row as u64 + 1)));
+    assert!(writing.len() >= 3, "{writing:?}");
     assert_eq!(vault.file_count(&admin).expect("count") as usize, row + 1);
     assert_eq!(references(&vault, &admin, "zephyrine"), ["G-LAST"]);
     let page = vault
@@ -951,7 +1018,7 @@ fn an_xlsx_sheet_imports_from_its_first_sheet_with_cells() {
         sheet.write_number(row, 5, 2021).expect("write");
     }
     let path = write(fixture.dir.path(), "registre été.xlsx", &workbook.save_to_buffer().expect("xlsx"));
-    let report = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect("import");
+    let report = vault.import_register(&admin, Some(&path), None, &mut |_| true).expect("import");
     assert_eq!(report.files, 2);
     let x1 = vault.file(&admin, "X-1").expect("X-1");
     assert_eq!((x1.title.as_str(), x1.dates.opened_on), ("Été à Québec", Some(date("2021-06-30"))));
@@ -970,7 +1037,7 @@ fn an_xlsx_sheet_imports_from_its_first_sheet_with_cells() {
         }
     }
     let path = write(fixture.dir.path(), "erreur.xlsx", &workbook.save_to_buffer().expect("xlsx"));
-    let err = vault.import_register(&admin, Some(&path), None, &mut |_, _| true).expect_err("refused");
+    let err = vault.import_register(&admin, Some(&path), None, &mut |_| true).expect_err("refused");
     assert!(err.to_string().contains("row 5, column “opened”"), "{err}");
     assert!(vault.file(&admin, "Y-1").is_err(), "nothing imported");
 }

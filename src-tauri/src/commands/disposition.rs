@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use greffier_core::{
     disposition::ExecutionProgress, Batch, BatchFile, BatchKind, DestroyedFile, DueCalendar, DuePage, DueQuery,
-    ExecutionReport, FileDecision, FileRecord, Hold, HoldKind, HoldTarget, ReviewDecision,
+    ExecutionReport, FileDecision, FileRecord, Hold, HoldKind, HoldTarget, RegisterFormat, ReviewDecision,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 
 use crate::{
+    commands::register::ExportProgress,
     error::ShellCode,
     state::{blocking, AppState},
     CommandError,
@@ -37,30 +38,30 @@ pub async fn due_files(app: AppHandle, query: DueQuery, offset: u64, limit: u64)
 }
 
 /// Writes the whole due list (streamed) to a .csv, .xlsx or .pdf file; answers how many files.
+/// Progress events `vault-progress` (operation `export`: files written of `total`), cancel with
+/// `cancel_operation`; a cancelled or failed export writes nothing, and an older file stays.
 #[tauri::command]
 pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result<u64, CommandError> {
-    blocking(app, move |state| {
+    let emitter = app.clone();
+    blocking(app, move |state: &AppState| {
         let path = PathBuf::from(&path);
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-        let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
-        match extension.as_str() {
-            "xlsx" => {
-                let lang = state.lang();
-                return state.with_session(|vault, session| vault.export_due_xlsx(session, &query, lang, &path));
-            }
-            "pdf" => {
-                let lang = state.lang();
-                return state
-                    .with_session(|vault, session| crate::report::write_due_list(vault, session, &query, lang, &path));
-            }
-            _ => {}
-        }
+        let pdf = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+        let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
         let lang = state.lang();
-        let file = std::fs::File::create(&path).map_err(|e| state.core_error(&io(e)))?;
-        let mut out = std::io::BufWriter::new(file);
-        let count = state.with_session(|vault, session| vault.export_due_csv(session, &query, lang, &mut out))?;
-        std::io::Write::flush(&mut out).map_err(|e| state.core_error(&io(e)))?;
-        Ok(count)
+        state.long_operation(|slot| {
+            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+            let mut progress = |done: u64, total: u64| {
+                let _ = emitter.emit("vault-progress", ExportProgress { operation: "export", done, total });
+                !state.cancelled()
+            };
+            let written = if pdf {
+                crate::report::write_due_list(&open.vault, session, &query, lang, &path, &mut progress)
+            } else {
+                open.vault.export_due(session, &query, lang, format, &path, &mut progress)
+            };
+            written.map_err(|e| state.core_error(&e))
+        })
     })
     .await
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use greffier_core::{
     persons::{PersonEdit, PersonLink},
-    FileDraft, FileFilter, FileRecord, FileSearchPage, Identifier, ImportPhase, Person, RegisterFormat,
+    FileDraft, FileFilter, FileRecord, FileSearchPage, Identifier, ImportProgress, Person, RegisterFormat,
     RegisterImportReport,
 };
 use serde::Serialize;
@@ -101,14 +101,14 @@ pub async fn detach_person(
     .await
 }
 
+/// Progress of an import (`vault-progress`, operation `import`): the phase, the rows done in it,
+/// and the work done of `total` (0: not known).
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ImportProgress {
+struct ImportProgressEvent {
     operation: &'static str,
-    phase: ImportPhase,
-    done: u64,
-    /// 0: not known (rows are counted as they are read).
-    total: u64,
+    #[serde(flatten)]
+    progress: ImportProgress,
 }
 
 /// Imports a files sheet and/or a persons sheet; progress events `vault-progress` (operation
@@ -126,8 +126,8 @@ pub async fn import_register(
         state.long_operation(|slot| {
             let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
             let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
-            let mut progress = |phase: ImportPhase, done: u64| {
-                let _ = emitter.emit("vault-progress", ImportProgress { operation: "import", phase, done, total: 0 });
+            let mut progress = |progress: ImportProgress| {
+                let _ = emitter.emit("vault-progress", ImportProgressEvent { operation: "import", progress });
                 !state.cancelled()
             };
             open.vault
@@ -140,10 +140,10 @@ pub async fn import_register(
 
 /// Progress of an export (`vault-progress`, operation `export`): files written of `total`.
 #[derive(Serialize, Clone)]
-struct ExportProgress {
-    operation: &'static str,
-    done: u64,
-    total: u64,
+pub(crate) struct ExportProgress {
+    pub operation: &'static str,
+    pub done: u64,
+    pub total: u64,
 }
 
 /// Writes the files a filter selects to a .csv or .xlsx file; answers how many. Progress events

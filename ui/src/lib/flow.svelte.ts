@@ -7,6 +7,7 @@ import { CANCELLED } from './errors';
 import type {
   BackupReport,
   CommandError,
+  DueQuery,
   FileFilter,
   ImportPhase,
   RegisterImportReport,
@@ -62,6 +63,8 @@ class VaultJob {
   total = $state(0);
   /** An import's phase (checking, writing, indexing); `null` for a backup or a restore. */
   phase = $state<ImportPhase | null>(null);
+  /** An import's rows checked or written, or records indexed, in its phase. */
+  rows = $state(0);
   cancelling = $state(false);
   /** Kept here, with the fields, so that they survive leaving the settings and coming back. */
   backupPath = $state('');
@@ -80,6 +83,7 @@ class VaultJob {
     this.done = 0;
     this.total = 0;
     this.phase = null;
+    this.rows = 0;
     this.cancelling = false;
   }
 
@@ -88,6 +92,7 @@ class VaultJob {
     this.done = event.done;
     this.total = event.total;
     this.phase = event.phase ?? null;
+    this.rows = event.rows ?? 0;
   }
 
   finish(): void {
@@ -135,6 +140,11 @@ class VaultJob {
   /** Writes the files `filter` selects to `path` (.csv or .xlsx); the outcome is the count. */
   async exportFiles(filter: FileFilter, path: string): Promise<Outcome<number>> {
     return this.run('export', () => api.exportFiles(filter, path));
+  }
+
+  /** Writes the due list `query` selects to `path` (.csv, .xlsx or .pdf); the outcome is the count. */
+  async exportDue(query: DueQuery, path: string): Promise<Outcome<number>> {
+    return this.run('export', () => api.exportDue(query, path));
   }
 
   async cancel(): Promise<void> {

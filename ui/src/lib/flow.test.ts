@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './api';
 import { flow, vaultJob } from './flow.svelte';
 import { EMPTY_FILTER } from './register/filter';
-import type { BackupReport } from './types';
+import type { BackupReport, DueQuery } from './types';
 
 const report: BackupReport = {
   path: '/media/usb/greffier-2026-05-09.greffier',
@@ -100,7 +100,7 @@ describe('vaultJob, for a register import', () => {
     vaultJob.finish();
   });
 
-  it('follows the phase and the rows done, the total unknown, and keeps the outcome', async () => {
+  it('follows the phase, its share done and its rows, and keeps the outcome', async () => {
     const report = { files: 5, personsCreated: 0, personsReused: 0, links: 0, purposes: 0, indexed: 5 };
     let finish: (value: { ok: true; value: typeof report }) => void = () => undefined;
     const run = vi.spyOn(api, 'importRegister').mockReturnValueOnce(
@@ -111,12 +111,12 @@ describe('vaultJob, for a register import', () => {
     const running = vaultJob.importRegister('/tmp/dossiers été.csv', null);
     expect(run).toHaveBeenCalledWith('/tmp/dossiers été.csv', null);
     expect(vaultJob.running, 'the idle lock waits for it').toBe(true);
-    vaultJob.progress({ operation: 'import', phase: 'checking', done: 300, total: 0 });
-    expect([vaultJob.phase, vaultJob.done, vaultJob.total]).toEqual(['checking', 300, 0]);
+    vaultJob.progress({ operation: 'import', phase: 'checking', rows: 300, done: 41_000, total: 96_000 });
+    expect([vaultJob.phase, vaultJob.rows, vaultJob.done, vaultJob.total]).toEqual(['checking', 300, 41_000, 96_000]);
     vaultJob.progress({ operation: 'backup', done: 9, total: 10 });
-    expect(vaultJob.done, 'another operation’s progress is not this one’s').toBe(300);
-    vaultJob.progress({ operation: 'import', phase: 'indexing', done: 5, total: 0 });
-    expect(vaultJob.phase).toBe('indexing');
+    expect(vaultJob.done, 'another operation’s progress is not this one’s').toBe(41_000);
+    vaultJob.progress({ operation: 'import', phase: 'indexing', rows: 5, done: 5, total: 8 });
+    expect([vaultJob.phase, vaultJob.rows, vaultJob.total]).toEqual(['indexing', 5, 8]);
     finish({ ok: true, value: report });
     await expect(running).resolves.toEqual({ kind: 'done', value: report });
     expect(vaultJob.importOutcome).toEqual({ kind: 'done', value: report });
@@ -166,6 +166,40 @@ describe('vaultJob, for an export', () => {
       kind: 'failed',
       error: { code: 'io', message: 'Disque plein.' },
     });
+  });
+});
+
+describe('vaultJob, for the due list’s export', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    vaultJob.finish();
+  });
+
+  it('runs as an export: its files written of all, Cancel, and no other operation meanwhile', async () => {
+    const query: DueQuery = { until: '2026-12-31', project: null, kind: 'destruction', class: null };
+    let finish: (value: { ok: true; value: number }) => void = () => undefined;
+    const run = vi.spyOn(api, 'exportDue').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const running = vaultJob.exportDue(query, '/tmp/échéances 2026.xlsx');
+    expect(run).toHaveBeenCalledWith(query, '/tmp/échéances 2026.xlsx');
+    expect(vaultJob.kind, 'the idle lock waits for it; Cancel stops it').toBe('export');
+    vaultJob.progress({ operation: 'export', done: 5000, total: 7200 });
+    expect([vaultJob.done, vaultJob.total]).toEqual([5000, 7200]);
+    const backup = vi.spyOn(api, 'backupVault').mockResolvedValueOnce({ ok: false, error: { code: 'busy', message: 'Occupé.' } });
+    await expect(vaultJob.backup('/s.greffier-backup')).resolves.toEqual({
+      kind: 'failed',
+      error: { code: 'busy', message: 'Occupé.' },
+    });
+    expect(backup).toHaveBeenCalled();
+    expect([vaultJob.kind, vaultJob.done], 'the export keeps its progress').toEqual(['export', 5000]);
+    finish({ ok: true, value: 7200 });
+    await expect(running).resolves.toEqual({ kind: 'done', value: 7200 });
+    expect(vaultJob.running).toBe(false);
+    vi.spyOn(api, 'exportDue').mockResolvedValueOnce({ ok: false, error: { code: 'cancelled', message: 'Annulé.' } });
+    await expect(vaultJob.exportDue(query, '/e.pdf')).resolves.toEqual({ kind: 'cancelled' });
   });
 });
 

@@ -163,13 +163,16 @@ export type ImportPhase = 'checking' | 'writing' | 'indexing';
 
 /**
  * Payload of the `vault-progress` event, sent while a backup, a restore, a register import or
- * an export runs. An import says its phase, and its `total` is 0 (rows are counted as they are
- * read); an export counts the files written of `total`.
+ * an export runs: `done` of `total` (0 while not known). An import says its phase and the rows
+ * it has checked or written, or the records it has indexed (`rows`); its `done` and `total` are
+ * the phase's share of the work (bytes of the sheets read while checking, rows while writing,
+ * records while indexing). An export counts the files written of `total`.
  * A batch's execution sends a `BatchProgress` on the same event (`api.onBatchProgress`).
  */
 export interface VaultProgress {
   operation: 'backup' | 'restore' | 'import' | 'export';
   phase?: ImportPhase;
+  rows?: number;
   done: number;
   total: number;
 }

@@ -1036,17 +1036,18 @@ impl SearchIndex {
                 // A rebuild starts from an empty index: nothing to replace.
                 self.queue_file(&mut queue, &doc, since < 0)?;
                 count += 1;
-                if count.is_multiple_of(10_000) && !progress(count) {
+                if count.is_multiple_of(FEED_PROGRESS_EVERY) && !progress(count) {
                     self.rollback();
-                    return Err(SearchError::Index { detail: "cancelled".into() });
+                    return Err(cancelled());
                 }
             }
             self.flush_replacements(&mut queue)?;
         }
-        count += self.feed_persons_since(register, since)?;
+        let files = count;
+        count += self.feed_persons_since(register, since, &mut |n| progress(files + n))?;
         if !progress(count) {
             self.rollback();
-            return Err(SearchError::Index { detail: "cancelled".into() });
+            return Err(cancelled());
         }
         Ok(count)
     }
@@ -1266,10 +1267,11 @@ impl SearchIndex {
         register: &Connection,
         ids: &[i64],
         new_from: i64,
+        progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<usize, SearchError> {
         let paths = class_paths(register)?;
         let mut stmt = register.prepare(&format!("{FILE_DOC_SELECT} WHERE f.id = ?1 AND f.status <> 'destroyed'"))?;
-        let mut count = 0;
+        let mut count = 0usize;
         let mut queue = Replacements::new();
         for id in ids {
             let mut rows = stmt.query([id])?;
@@ -1277,6 +1279,10 @@ impl SearchIndex {
                 let doc = file_doc_from_row(row, &paths)?;
                 self.queue_file(&mut queue, &doc, doc.id >= new_from)?;
                 count += 1;
+                if count.is_multiple_of(FEED_PROGRESS_EVERY) && !progress(count) {
+                    self.rollback();
+                    return Err(cancelled());
+                }
             }
         }
         self.flush_replacements(&mut queue)?;
@@ -1284,10 +1290,15 @@ impl SearchIndex {
     }
 
     /// Feeds the writer the persons whose change is above `since`.
-    pub(crate) fn feed_persons_since(&mut self, register: &Connection, since: i64) -> Result<usize, SearchError> {
+    pub(crate) fn feed_persons_since(
+        &mut self,
+        register: &Connection,
+        since: i64,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<usize, SearchError> {
         let mut stmt = register.prepare(PERSON_DOC_SQL)?;
         let mut rows = stmt.query([since])?;
-        let mut count = 0;
+        let mut count = 0usize;
         let mut queue = Replacements::new();
         while let Some(row) = rows.next()? {
             let id = row.get(0)?;
@@ -1299,6 +1310,10 @@ impl SearchIndex {
                 self.replace(&mut queue, key, doc)?;
             }
             count += 1;
+            if count.is_multiple_of(FEED_PROGRESS_EVERY) && !progress(count) {
+                self.rollback();
+                return Err(cancelled());
+            }
         }
         self.flush_replacements(&mut queue)?;
         Ok(count)
@@ -2035,6 +2050,14 @@ const PERSON_DOC_SQL: &str = "
         || ifnull((SELECT group_concat(i.value || ' ' || i.normalized, ' ') FROM person_identifiers i
                    WHERE i.person_id = pe.id), '')
     FROM persons pe WHERE pe.change_seq > ?1";
+
+/// Documents fed between two progress reports.
+const FEED_PROGRESS_EVERY: usize = 10_000;
+
+/// What a feed answers when its `progress` asked it to stop (the caller knows it cancelled).
+fn cancelled() -> SearchError {
+    SearchError::Index { detail: "cancelled".into() }
+}
 
 pub(crate) fn file_doc_from_row(
     row: &rusqlite::Row<'_>,
