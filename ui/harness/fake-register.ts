@@ -824,10 +824,12 @@ async function importSheets(files: string | null, persons: string | null, ctx: R
     if (path.includes('missing')) reject('io', `Impossible de lire ${path} : fichier introuvable.`, `Could not read ${path}: no such file.`, lang);
   }
   // As the core reports: the sheets' bytes read while checking, the rows written of all, then
-  // the records left to index (the files persons rows name, and the persons).
+  // (with a persons sheet) the records left to index (the files persons rows name, and the
+  // persons), then the commits, which Cancel no longer stops.
   const rows = 1200;
   const bytes = 96_000;
-  for (const phase of ['checking', 'writing', 'indexing'] as const) {
+  const phases = persons ? (['checking', 'writing', 'indexing'] as const) : (['checking', 'writing'] as const);
+  for (const phase of phases) {
     for (let done = 0; done <= rows; done += 100) {
       if (ctx.cancelled()) reject('cancelled', 'Opération annulée.', 'Operation cancelled.', lang);
       const share = phase === 'checking' ? { done: (done * bytes) / rows, total: bytes } : { done, total: rows };
@@ -851,6 +853,8 @@ async function importSheets(files: string | null, persons: string | null, ctx: R
       }
     }
   }
+  ctx.emit('vault-progress', { operation: 'import', phase: 'saving', rows, done: 0, total: 0 });
+  await ctx.sleep(700);
   let added = 0;
   if (files) {
     for (let i = 0; i < 5; i += 1) {

@@ -381,7 +381,10 @@ pub fn disposition(ctx: &Context, command: DispositionCommand) -> Result<Outcome
                 "json" => serde_json::to_vec_pretty(&slips).map_err(|e| write_error(&file, e))?,
                 _ => crate::report::render_transfer_slips(ctx.lang, &slips)?,
             };
-            std::fs::write(&file, bytes).map_err(|e| write_error(&file, e))?;
+            greffier_core::write_whole(&file, |out| {
+                out.write_all(&bytes)
+                    .map_err(|e| greffier_core::IoError { action: "write", path: file.clone(), source: e }.into())
+            })?;
             if ctx.json {
                 print_json(&serde_json::json!({ "slips": slips.len(), "path": file }));
             } else {
@@ -445,15 +448,11 @@ pub fn certificate(ctx: &Context, command: CertificateCommand) -> Result<Outcome
     if extension == "pdf" {
         crate::report::write_certificate(&vault, &session, &certificate, &file)?;
     } else {
-        // Streamed, the files one at a time.
-        let out = std::fs::File::create(&file).map_err(|e| write_error(&file, e))?;
-        let mut out = std::io::BufWriter::new(out);
-        match extension.as_str() {
-            "csv" => vault.write_certificate_csv(&session, &certificate, &mut out)?,
-            _ => vault.write_certificate_json(&session, &certificate, &mut out)?,
-        }
-        let out = out.into_inner().map_err(|e| write_error(&file, e.into_error()))?;
-        out.sync_all().map_err(|e| write_error(&file, e))?;
+        // Streamed, the files one at a time, into a file that takes the path's place once whole.
+        greffier_core::write_whole(&file, |out| match extension.as_str() {
+            "csv" => vault.write_certificate_csv(&session, &certificate, out),
+            _ => vault.write_certificate_json(&session, &certificate, out),
+        })?;
     }
     if ctx.json {
         print_json(&serde_json::json!({ "certificate": certificate.certificate_number, "path": file }));

@@ -105,8 +105,10 @@ pub fn export(ctx: &Context, format: ExportFormat, file: &Path) -> Result<Outcom
             (crate::report::render_schedule(&report)?, "pdf")
         }
     };
-    std::fs::write(file, &bytes)
-        .map_err(|e| CliError::Write { path: file.display().to_string(), reason: e.to_string() })?;
+    greffier_core::write_whole(file, |out| {
+        out.write_all(&bytes)
+            .map_err(|e| greffier_core::IoError { action: "write", path: file.to_owned(), source: e }.into())
+    })?;
     if ctx.json {
         print_json(&serde_json::json!({ "file": file, "bytes": bytes.len(), "format": format }));
     } else {

@@ -233,6 +233,7 @@ fn import(ctx: &Context, files: Option<&Path>, persons: Option<&Path>) -> Result
             ImportPhase::Checking => l.pick("Vérification", "Checking"),
             ImportPhase::Writing => l.pick("Écriture", "Writing"),
             ImportPhase::Indexing => l.pick("Indexation", "Indexing"),
+            ImportPhase::Saving => l.pick("Enregistrement", "Saving"),
         });
         bar.set_prefix(step.rows.to_string());
         bar.set_length(step.total);

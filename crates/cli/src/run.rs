@@ -1,6 +1,6 @@
 //! One function per command: unpack, call the core, print.
 
-use std::{fs::File, io::Write, path::Path};
+use std::{io::Write, path::Path};
 
 use greffier_core::{backup, self_check, Credentials, Lang, NewUser, Progress, Role, Vault, VaultSetup};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -425,11 +425,7 @@ fn export(ctx: &Context, path: &Path) -> Result<Outcome, CliError> {
         lock.flush().map_err(|e| CliError::Write { path: "-".into(), reason: e.to_string() })?;
         return Ok(Outcome::Success);
     } else {
-        let mut file = File::create(path)
-            .map_err(|e| CliError::Write { path: path.display().to_string(), reason: e.to_string() })?;
-        let count = vault.export_audit_csv(&session, &mut file)?;
-        file.sync_all().map_err(|e| CliError::Write { path: path.display().to_string(), reason: e.to_string() })?;
-        count
+        greffier_core::write_whole(path, |out| vault.export_audit_csv(&session, out))?
     };
     if ctx.json {
         print_json(&serde_json::json!({ "events": count, "file": path }));

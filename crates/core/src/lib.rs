@@ -13,6 +13,7 @@ mod crypto;
 pub mod disposition;
 mod error;
 mod fsutil;
+pub use fsutil::write_whole;
 pub mod i18n;
 pub mod keystore;
 pub mod ledger;

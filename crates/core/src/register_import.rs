@@ -776,7 +776,11 @@ pub struct RegisterImportReport {
 pub enum ImportPhase {
     Checking,
     Writing,
+    /// The files persons rows name, and the persons, once written (files without persons are
+    /// indexed as they are written). Not reported when there are none.
     Indexing,
+    /// The register's transaction and the index's commit: the last seconds, no longer cancelled.
+    Saving,
 }
 
 /// How far an import has gone, for a progress bar.
@@ -1306,6 +1310,9 @@ impl Vault {
                 let total = touched.len() as u64 + u64::try_from(persons_changed).unwrap_or(0);
                 let mut cancelled = false;
                 let mut indexed = |n: usize| {
+                    if total == 0 {
+                        return true;
+                    }
                     let n = n as u64;
                     cancelled = !progress(ImportProgress::new(ImportPhase::Indexing, n, n, total));
                     !cancelled
@@ -1319,7 +1326,7 @@ impl Vault {
                     Ok(0)
                 };
                 let finished = match &fed_here {
-                    Ok(n) if !cancelled => {
+                    Ok(n) if !cancelled && total > 0 => {
                         progress(ImportProgress::new(ImportPhase::Indexing, *n as u64, total, total))
                     }
                     _ => true,
@@ -1340,6 +1347,10 @@ impl Vault {
             if let Some(index) = slot.slot.as_mut() {
                 index.rollback();
             }
+        }
+        // The last chance to cancel: past it, the commits.
+        if !progress(ImportProgress::new(ImportPhase::Saving, done, 0, 0)) {
+            return Err(crate::BackupError::Cancelled.into());
         }
         // Before the index's commit, which reloads the searcher: searches read small files whole.
         drop(bulk_reads);

@@ -447,6 +447,8 @@ fn an_import_is_checked_whole_and_then_searchable_with_its_persons() {
     );
     let order: Vec<ImportPhase> = steps.iter().map(|s| s.phase).collect();
     assert!(order.is_sorted_by_key(|p| *p as u8), "phases in order: {order:?}");
+    assert_eq!(order.last(), Some(&ImportPhase::Saving), "then the commits, once: {order:?}");
+    assert_eq!(order.iter().filter(|p| **p == ImportPhase::Saving).count(), 1);
     // The page cache, held small while the import indexed its persons, has its size back.
     assert_eq!(greffier_core::vault::testing::register_cache_kib(&vault), 65536);
     let r1 = vault.file(&admin, "R-001").expect("R-001");
@@ -546,7 +548,7 @@ X-8,100,Sans règle,2020-01-01,,paper
     assert_eq!(references(&vault, &admin, "recu"), ["W-1"]);
     // Cancelled while checking, or while writing: nothing imported, nothing left in the index.
     let path = write(fixture.dir.path(), "ok.csv", b"reference,class,title\nC-1,200-20-10,Annulezmoi\n");
-    for stop_at in [ImportPhase::Checking, ImportPhase::Writing] {
+    for stop_at in [ImportPhase::Checking, ImportPhase::Writing, ImportPhase::Saving] {
         let err =
             vault.import_register(&admin, Some(&path), None, &mut |step| step.phase != stop_at).expect_err("cancelled");
         assert_eq!(err.code(), ErrorCode::Cancelled);
@@ -943,6 +945,10 @@ fn a_50_mb_sheet_imports_whole_and_is_searchable() {
     assert_eq!(writing.first(), Some(&(0, row as u64 + 1)));
     assert_eq!(writing.last(), Some(&(row as u64 + 1, row as u64 + 1)));
     assert!(writing.len() >= 3, "{writing:?}");
+    // No persons: nothing is left to index after the writing, and no phase says so.
+    let phases: Vec<ImportPhase> = steps.iter().map(|s| s.phase).filter(|p| *p != ImportPhase::Writing).collect();
+    assert_eq!(phases.last(), Some(&ImportPhase::Saving));
+    assert!(!phases.contains(&ImportPhase::Indexing), "{phases:?}");
     assert_eq!(vault.file_count(&admin).expect("count") as usize, row + 1);
     assert_eq!(references(&vault, &admin, "zephyrine"), ["G-LAST"]);
     let page = vault

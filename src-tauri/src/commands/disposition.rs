@@ -212,20 +212,18 @@ pub async fn export_certificate(app: AppHandle, number: String, path: String) ->
     blocking(app, move |state| {
         let lang = state.lang();
         let path = PathBuf::from(&path);
-        let io = |e: std::io::Error| greffier_core::IoError { action: "write", path: path.clone(), source: e };
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         state.with_session(|vault, session| {
             let certificate = vault.certificate(session, &number, lang)?;
             if extension == "pdf" {
                 crate::report::write_certificate(vault, session, &certificate, &path)?;
             } else {
-                // Streamed, the files one at a time.
-                let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
-                match extension.as_str() {
-                    "json" => vault.write_certificate_json(session, &certificate, &mut out)?,
-                    _ => vault.write_certificate_csv(session, &certificate, &mut out)?,
-                }
-                std::io::Write::flush(&mut out).map_err(io)?;
+                // Streamed, the files one at a time, into a file that takes the path's place once
+                // whole.
+                greffier_core::write_whole(&path, |out| match extension.as_str() {
+                    "json" => vault.write_certificate_json(session, &certificate, out),
+                    _ => vault.write_certificate_csv(session, &certificate, out),
+                })?;
             }
             Ok(certificate.certificate_number)
         })
@@ -250,7 +248,8 @@ pub async fn export_transfer_slips(app: AppHandle, number: String, path: String)
             state.with_session(|vault, _| vault.write_transfer_slips_csv(&slips, &mut out))?;
             out
         };
-        std::fs::write(&path, bytes).map_err(|e| state.core_error(&io(e)))?;
+        greffier_core::write_whole(&path, |out| out.write_all(&bytes).map_err(|e| io(e).into()))
+            .map_err(|e| state.core_error(&e))?;
         Ok(slips.len())
     })
     .await

@@ -148,8 +148,9 @@ pub async fn export_plan(app: AppHandle, path: String, format: ExportFormat) -> 
             }
         };
         let path = PathBuf::from(&path);
-        std::fs::write(&path, bytes)
-            .map_err(|e| state.core_error(&greffier_core::IoError { action: "write", path, source: e }))
+        let io = |e| greffier_core::IoError { action: "write", path: path.clone(), source: e };
+        greffier_core::write_whole(&path, |out| out.write_all(&bytes).map_err(|e| io(e).into()))
+            .map_err(|e| state.core_error(&e))
     })
     .await
 }

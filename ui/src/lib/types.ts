@@ -158,8 +158,12 @@ export interface CheckReport {
   audit: VerifyReport;
 }
 
-/** Where a register import is (`ImportPhase`): checking every row, writing, then indexing. */
-export type ImportPhase = 'checking' | 'writing' | 'indexing';
+/**
+ * Where a register import is (`ImportPhase`): checking every row, writing, indexing the files
+ * persons rows name and the persons (only when there are some), then saving (the commits: no
+ * longer cancelled).
+ */
+export type ImportPhase = 'checking' | 'writing' | 'indexing' | 'saving';
 
 /**
  * Payload of the `vault-progress` event, sent while a backup, a restore, a register import or

@@ -1027,6 +1027,7 @@ export const en = {
   'registerImport.phase.checking': 'Checking the rows',
   'registerImport.phase.writing': 'Writing to the vault',
   'registerImport.phase.indexing': 'Indexing for search',
+  'registerImport.phase.saving': 'Saving to the vault…',
   'registerImport.rows.checking': '{count} rows checked',
   'registerImport.rows.writing': '{count} of {total} rows written',
   'registerImport.rows.indexing': '{count} of {total} records indexed',

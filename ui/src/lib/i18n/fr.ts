@@ -1055,6 +1055,7 @@ export const fr = {
   'registerImport.phase.checking': 'Vérification des lignes',
   'registerImport.phase.writing': 'Écriture dans le coffre',
   'registerImport.phase.indexing': 'Indexation pour la recherche',
+  'registerImport.phase.saving': 'Enregistrement dans le coffre…',
   'registerImport.rows.checking': '{count} lignes vérifiées',
   'registerImport.rows.writing': '{count} lignes écrites sur {total}',
   'registerImport.rows.indexing': '{count} fiches indexées sur {total}',
