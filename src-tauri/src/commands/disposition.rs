@@ -12,7 +12,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 
 use crate::{
-    commands::register::ExportProgress,
+    commands::register::run_export,
     error::ShellCode,
     state::{blocking, AppState},
     CommandError,
@@ -48,19 +48,12 @@ pub async fn export_due(app: AppHandle, query: DueQuery, path: String) -> Result
         let pdf = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
         let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
         let lang = state.lang();
-        state.long_operation(|slot| {
-            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
-            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
-            let mut progress = |done: u64, total: u64| {
-                let _ = emitter.emit("vault-progress", ExportProgress { operation: "export", done, total });
-                !state.cancelled()
-            };
-            let written = if pdf {
-                crate::report::write_due_list(&open.vault, session, &query, lang, &path, &mut progress)
+        run_export(state, &emitter, |vault, session, progress| {
+            if pdf {
+                crate::report::write_due_list(vault, session, &query, lang, &path, progress)
             } else {
-                open.vault.export_due(session, &query, lang, format, &path, &mut progress)
-            };
-            written.map_err(|e| state.core_error(&e))
+                vault.export_due(session, &query, lang, format, &path, progress)
+            }
         })
     })
     .await

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use greffier_core::{
     persons::{PersonEdit, PersonLink},
     FileDraft, FileFilter, FileRecord, FileSearchPage, Identifier, ImportProgress, Person, RegisterFormat,
-    RegisterImportReport,
+    RegisterImportReport, Session, Vault,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
@@ -140,10 +140,29 @@ pub async fn import_register(
 
 /// Progress of an export (`vault-progress`, operation `export`): files written of `total`.
 #[derive(Serialize, Clone)]
-pub(crate) struct ExportProgress {
-    pub operation: &'static str,
-    pub done: u64,
-    pub total: u64,
+struct ExportProgress {
+    operation: &'static str,
+    done: u64,
+    total: u64,
+}
+
+/// Runs an export on the signed-in vault as a long operation: `vault-progress` events
+/// (operation `export`) with the files written of all, stopped by `cancel_operation` (nothing
+/// is then written); answers how many files.
+pub(crate) fn run_export(
+    state: &AppState,
+    emitter: &AppHandle,
+    export: impl FnOnce(&Vault, &Session, &mut dyn FnMut(u64, u64) -> bool) -> Result<u64, greffier_core::Error>,
+) -> Result<u64, CommandError> {
+    state.long_operation(|slot| {
+        let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
+        let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
+        let mut progress = |done: u64, total: u64| {
+            let _ = emitter.emit("vault-progress", ExportProgress { operation: "export", done, total });
+            !state.cancelled()
+        };
+        export(&open.vault, session, &mut progress).map_err(|e| state.core_error(&e))
+    })
 }
 
 /// Writes the files a filter selects to a .csv or .xlsx file; answers how many. Progress events
@@ -154,14 +173,8 @@ pub async fn export_files(app: AppHandle, filter: FileFilter, path: String) -> R
     blocking(app, move |state: &AppState| {
         let path = PathBuf::from(&path);
         let format = RegisterFormat::from_path(&path).unwrap_or(RegisterFormat::Csv);
-        state.long_operation(|slot| {
-            let open = slot.as_mut().ok_or_else(|| state.shell_error(ShellCode::NotUnlocked))?;
-            let session = open.session.as_ref().ok_or_else(|| state.shell_error(ShellCode::NotSignedIn))?;
-            let mut progress = |done: u64, total: u64| {
-                let _ = emitter.emit("vault-progress", ExportProgress { operation: "export", done, total });
-                !state.cancelled()
-            };
-            open.vault.export_files(session, &filter, format, &path, &mut progress).map_err(|e| state.core_error(&e))
+        run_export(state, &emitter, |vault, session, progress| {
+            vault.export_files(session, &filter, format, &path, progress)
         })
     })
     .await
