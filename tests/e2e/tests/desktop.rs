@@ -874,8 +874,9 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.find("due-row-E2E-006").await;
     app.shot("calendar-due-list").await;
     // The due list exported by the keyboard (CSV, an accent in the name): Enter in the path
-    // starts it, the focus is then on Close; the file holds the file due, and nothing is left
-    // beside it (it is written beside its place, then moved there).
+    // starts it, the focus is then on Close; the file holds as many files as the dialog says,
+    // E2E-006 among them, and nothing is left beside it (it is written beside its place, then
+    // moved there).
     app.click("due-export-open").await;
     app.find("due-export-format").await.select_by_value("csv").await.expect("the CSV format");
     let due_export = vault_dir.path().join("échéances.csv");
@@ -883,13 +884,18 @@ async fn an_archivist_sets_up_locks_and_recovers_the_vault() {
     app.type_into("due-export-path", due_export.to_str().expect("utf-8 path")).await;
     app.press(Key::Enter).await;
     let exported = app.message("due-export-result").await;
-    assert!(exported.contains("1 dossier"), "one file due: {exported}");
     app.wait_for_focus("due-export-close").await;
     app.shot("calendar-due-exported").await;
     app.press(Key::Enter).await;
-    app.wait_for_focus("due-export-open").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !app.client.find_all(Locator::Css("[data-testid=\"due-export-dialog\"]")).await.expect("find").is_empty() {
+        assert!(Instant::now() < deadline, "Enter on Close closes the due list's export");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let due_text = std::fs::read_to_string(&due_export).expect("the due list's export");
-    assert!(due_text.lines().nth(1).is_some_and(|l| l.starts_with("E2E-006,")), "{due_text}");
+    let due_rows: Vec<&str> = due_text.lines().skip(1).collect();
+    assert!(exported.contains(&format!("{} dossier", due_rows.len())), "{exported} / {due_text}");
+    assert!(due_rows.iter().any(|l| l.starts_with("E2E-006,")), "{due_text}");
     assert_eq!(std::fs::read_dir(vault_dir.path()).expect("the vault's folder").count(), before + 1);
     app.click("due-select-E2E-006").await;
     app.click("due-propose").await;
