@@ -129,6 +129,20 @@ fn apply(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(BOOKKEEPING)?;
     tx.execute_batch(migration.sql)?;
+    // A migration that edits a table's text in `sqlite_schema` (SQLite's procedure for changing
+    // CHECK constraints in place) bumps the schema version, for every connection, this one
+    // included, to read the schema again before its next statement.
+    if migration.sql.contains("writable_schema = ON") {
+        let version: i64 = tx.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
+        tx.pragma_update(None, "schema_version", version + 1)?;
+        let check: String = tx.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(format!("the schema it wrote does not read back: {check}")),
+            ));
+        }
+    }
     let broken: Option<String> = tx
         .query_row("SELECT \"table\" || ' → ' || parent FROM pragma_foreign_key_check LIMIT 1", [], |row| row.get(0))
         .optional()?;
@@ -255,5 +269,67 @@ mod tests {
         let sql: String =
             conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'child'", [], |row| row.get(0)).expect("child");
         assert!(sql.contains("REFERENCES parent(id)"), "the child still names the parent: {sql}");
+    }
+
+    /// 0007 rewrites the register's CHECK constraints on lists of values as comparisons, in
+    /// place: a vault made before keeps its rows, refuses the same values, and neither this
+    /// connection nor a new one builds a temporary b-tree for each file inserted any more.
+    #[test]
+    fn the_register_s_value_lists_are_checked_by_comparisons_after_0007() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v.db");
+        let mut conn = Connection::open(&path).expect("open");
+        // The identifiers and purposes below name no person or file: their links are not the test.
+        conn.pragma_update(None, "foreign_keys", false).expect("foreign keys off");
+        migrate_with(&mut conn, &EMBEDDED[..6], "now").expect("migrate to 6");
+        let insert = "INSERT INTO files (reference, class_id, rule_id, rule_version, title, medium, sensitivity,
+            status, disposition, change_seq, created_at, updated_at)
+            VALUES (?1, 1, 1, 1, 'Titre', ?2, 'personal', 'semi_active', 'T', 1, 'now', 'now')";
+        let ephemeral = |conn: &Connection| -> usize {
+            let mut stmt = conn.prepare(&format!("EXPLAIN {insert}")).expect("explain");
+            let ops: Vec<String> =
+                stmt.query_map(["", ""], |row| row.get(1)).expect("ops").map(|r| r.expect("op")).collect();
+            ops.iter().filter(|op| *op == "OpenEphemeral").count()
+        };
+        assert_eq!(ephemeral(&conn), 4, "before 0007, each list is a temporary b-tree");
+        conn.execute_batch(
+            "INSERT INTO plan_classes (id, code, title_fr, created_at, updated_at) VALUES (1, '100', 'C', 'now', 'now');
+             INSERT INTO retention_rules (id, number, created_at) VALUES (1, '1', 'now');",
+        )
+        .expect("a class and a rule");
+        conn.execute(insert, ["R-1", "paper"]).expect("a file before 0007");
+
+        assert_eq!(migrate(&mut conn, "now").expect("migrate to 7"), 1);
+        assert_eq!(ephemeral(&conn), 0, "this connection reads the new constraints");
+        let other = Connection::open(&path).expect("open again");
+        assert_eq!(ephemeral(&other), 0, "a new connection too");
+        let kept: String = conn.query_row("SELECT reference FROM files", [], |r| r.get(0)).expect("row");
+        assert_eq!(kept, "R-1");
+        conn.execute(insert, ["R-2", "digital"]).expect("a sound file");
+        for (reference, medium) in [("R-3", "vellum"), ("R-4", "Paper"), ("R-5", "")] {
+            let refused = conn.execute(insert, [reference, medium]).expect_err("a medium the list lacks");
+            assert!(refused.to_string().contains("CHECK constraint failed"), "{refused}");
+        }
+        let status = "UPDATE files SET status = ?1 WHERE reference = 'R-1'";
+        conn.execute(status, ["on_hold"]).expect("a status of the list");
+        assert!(conn.execute(status, ["lost"]).is_err(), "a status the list lacks");
+        let identifier = "INSERT INTO person_identifiers (person_id, kind, value, normalized) VALUES (1, ?1, 'x', 'x')";
+        assert!(conn.execute(identifier, ["passport"]).is_err(), "an identifier kind the list lacks");
+        conn.execute(identifier, ["sin"]).expect("an identifier kind of the list");
+        let purpose = "INSERT INTO file_person_purposes (file_id, person_id, purpose, consent) VALUES (1, 1, 'p', ?1)";
+        assert!(conn.execute(purpose, ["maybe"]).is_err(), "a consent the list lacks");
+        conn.execute(purpose, ["withdrawn"]).expect("a consent of the list");
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
+        assert_eq!(check, "ok");
+        let lists: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('files', 'person_identifiers',
+                 'file_person_purposes') AND sql LIKE '% IN%(''%'
+                 AND sql NOT LIKE '%status NOT IN%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        assert_eq!(lists, 0, "no list of values is left in those tables");
     }
 }

@@ -140,6 +140,103 @@ impl PersonColumn {
 
 // ----- reading rows -----
 
+/// A row parsed: its number as a spreadsheet shows it, what it holds, and its problems.
+struct Parsed<T> {
+    row: usize,
+    value: T,
+    problems: Problems,
+}
+
+/// A sheet's rows read, decoded and parsed on a thread of their own, in batches, while the
+/// import's own thread checks or writes the ones before. That thread is the one the whole import
+/// waits on: reading and decoding a CSV was about an eighth of it (a profile at 100,000 files),
+/// and turning cells into a row (trimming, dates, codes, lengths) about a sixth at a million
+/// files, while the other core had time to spare (160 % of CPU). Blank rows are skipped there.
+struct Parsing<T> {
+    batches: Option<std::sync::mpsc::Receiver<Result<Vec<Parsed<T>>, Error>>>,
+    current: std::vec::IntoIter<Parsed<T>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl<T: Send + 'static> Parsing<T> {
+    /// Parses the rows after `sheet`'s header with `parse`, given the sheet's `columns`.
+    fn start<C, P>(sheet: Sheet, columns: HashMap<C, usize>, parse: P) -> Result<Parsing<T>, Error>
+    where
+        C: Copy + Eq + Hash + Send + 'static,
+        P: Fn(&Cells<'_, C>, usize, &mut Problems) -> T + Send + 'static,
+    {
+        let Sheet { header, mut rows, reach } = sheet;
+        let (send, batches) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("greffier-rows".into())
+            .spawn(move || loop {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let ended = loop {
+                    match rows.next_row() {
+                        Ok(Some((row, cells))) => {
+                            if let Rows::Csv { reader, .. } = &rows {
+                                reach.read.store(reader.position().byte(), Ordering::Relaxed);
+                            }
+                            if cells.iter().all(|c| c.trim().is_empty()) {
+                                continue;
+                            }
+                            let mut problems = Problems::default();
+                            let cells = Cells { cells: &cells, columns: &columns, header: &header };
+                            let value = parse(&cells, row, &mut problems);
+                            batch.push(Parsed { row, value, problems });
+                            if batch.len() == BATCH_ROWS {
+                                break Ok(false);
+                            }
+                        }
+                        Ok(None) => break Ok(true),
+                        Err(error) => break Err(error),
+                    }
+                };
+                // A send fails once the import has stopped reading: nothing more to do.
+                let last = !matches!(ended, Ok(false));
+                let sent = match ended {
+                    Ok(_) => send.send(Ok(batch)),
+                    Err(error) => send.send(Err(error)),
+                };
+                if last || sent.is_err() {
+                    return;
+                }
+            })
+            .map_err(unreadable)?;
+        Ok(Parsing { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
+    }
+
+    fn next(&mut self) -> Result<Option<Parsed<T>>, Error> {
+        loop {
+            if let Some(parsed) = self.current.next() {
+                return Ok(Some(parsed));
+            }
+            let Some(batches) = &self.batches else { return Ok(None) };
+            match batches.recv() {
+                Ok(batch) => self.current = batch?.into_iter(),
+                // The thread ended after its last batch.
+                Err(_) => {
+                    self.batches = None;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+impl<T> Drop for Parsing<T> {
+    fn drop(&mut self) {
+        // The thread stops at its next send once nobody receives (and an XLSX sheet's reading
+        // thread with it, as the rows it held are dropped).
+        drop(self.batches.take());
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::warn!("the thread parsing an imported sheet panicked");
+            }
+        }
+    }
+}
+
 /// Rows of a sheet, streamed from a CSV file or from an XLSX workbook's first sheet.
 enum Rows {
     Csv {
@@ -147,18 +244,15 @@ enum Rows {
         windows_1252: bool,
         number: usize,
     },
-    /// A CSV file read and decoded, or an XLSX sheet read, on a thread of its own (see
-    /// [`Background`]).
+    /// An XLSX sheet read on a thread of its own (see [`Background`]).
     Background(Background),
 }
 
 /// A row: its number as a spreadsheet shows it, and its cells.
 type Row = (usize, Vec<String>);
 
-/// Rows read on a thread of their own, in batches, while the import checks or writes the ones
-/// before: reading and decoding the CSV was about an eighth of the import's own thread (a profile
-/// at 100,000 files), which the whole import waits on, while the other core had time to spare
-/// (161 % of CPU at a million files).
+/// An XLSX sheet's rows read on a thread of their own, in batches (calamine's cell reader calls
+/// back with each row); [`Parsing`] takes them from there.
 struct Background {
     batches: Option<std::sync::mpsc::Receiver<Result<Vec<Row>, Error>>>,
     current: std::vec::IntoIter<Row>,
@@ -209,41 +303,6 @@ impl Background {
                     Ok(()) => send.send(Ok(batch)),
                     Err(error) => send.send(Err(plan_sheet_error(error))),
                 };
-            })
-            .map_err(unreadable)?;
-        Ok(Background { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
-    }
-
-    fn start(mut rows: Rows, reach: Reach) -> Result<Background, Error> {
-        let (send, batches) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
-        let thread = std::thread::Builder::new()
-            .name("greffier-csv".into())
-            .spawn(move || loop {
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
-                let ended = loop {
-                    match rows.next_row() {
-                        Ok(Some(row)) => {
-                            if let Rows::Csv { reader, .. } = &rows {
-                                reach.read.store(reader.position().byte(), Ordering::Relaxed);
-                            }
-                            batch.push(row);
-                            if batch.len() == BATCH_ROWS {
-                                break Ok(false);
-                            }
-                        }
-                        Ok(None) => break Ok(true),
-                        Err(error) => break Err(error),
-                    }
-                };
-                // A send fails once the import has stopped reading: nothing more to do.
-                let last = !matches!(ended, Ok(false));
-                let sent = match ended {
-                    Ok(_) => send.send(Ok(batch)),
-                    Err(error) => send.send(Err(error)),
-                };
-                if last || sent.is_err() {
-                    return;
-                }
             })
             .map_err(unreadable)?;
         Ok(Background { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
@@ -356,18 +415,14 @@ fn open_sheet(path: &Path) -> Result<Sheet, Error> {
     with_header(Rows::Csv { reader, windows_1252, number: 0 }, reach)
 }
 
-/// A sheet whose header is the first row of `rows` that is not blank; a CSV's rows after it are
-/// read on a thread of their own.
+/// A sheet whose header is the first row of `rows` that is not blank; the rows after it are read
+/// and parsed on a thread of their own (see [`Parsing`]).
 fn with_header(mut rows: Rows, reach: Reach) -> Result<Sheet, Error> {
     loop {
         match rows.next_row()? {
             Some((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
             Some((_, cells)) => {
                 let header = cells.iter().map(|c| c.trim().to_owned()).collect();
-                let rows = match rows {
-                    csv @ Rows::Csv { .. } => Rows::Background(Background::start(csv, reach.clone())?),
-                    background => background,
-                };
                 return Ok(Sheet { header, rows, reach });
             }
             None => return Err(RegisterError::SheetEmpty.into()),
@@ -408,12 +463,20 @@ fn hash(text: &str) -> u64 {
     hasher.finish()
 }
 
+#[derive(Default)]
 struct Problems {
     list: Vec<CellProblem>,
     total: usize,
 }
 
 impl Problems {
+    /// Takes in a row's problems (the list keeps its first [`MAX_LISTED`]).
+    fn absorb(&mut self, other: Problems) {
+        self.total += other.total;
+        let room = MAX_LISTED.saturating_sub(self.list.len());
+        self.list.extend(other.list.into_iter().take(room));
+    }
+
     fn add(&mut self, row: usize, column: Option<&str>, issue: CellIssue) {
         self.total += 1;
         if self.list.len() < MAX_LISTED {
@@ -475,6 +538,11 @@ struct FileRow {
     notes: String,
 }
 
+/// The header of `column` in a sheet, as its user wrote it ("" when the sheet lacks it).
+fn column_name<'a, C: Eq + Hash>(header: &'a [String], columns: &HashMap<C, usize>, column: C) -> &'a str {
+    columns.get(&column).and_then(|i| header.get(*i)).map_or("", String::as_str)
+}
+
 struct Cells<'a, C> {
     cells: &'a [String],
     columns: &'a HashMap<C, usize>,
@@ -486,7 +554,7 @@ impl<C: Copy + Eq + Hash> Cells<'_, C> {
         self.columns.get(&column).and_then(|i| self.cells.get(*i)).map_or("", |c| c.trim())
     }
     fn name(&self, column: C) -> &str {
-        self.columns.get(&column).and_then(|i| self.header.get(*i)).map_or("", String::as_str)
+        column_name(self.header, self.columns, column)
     }
     /// The cell's text, with a problem when it is longer than `field` holds.
     fn text(&self, column: C, field: TextField, row: usize, problems: &mut Problems) -> &str {
@@ -803,6 +871,68 @@ impl ImportProgress {
     }
 }
 
+/// The calendars of an import's rows, resolved once for each class, rule, project and
+/// sensitivity a row gives: a million rows have a few hundred of them, and resolving one clones
+/// the class's rules, the rule's basis and the explanation with its chain.
+#[derive(Default)]
+struct Resolutions {
+    /// By a hash of what the row gives; the rows' own values tell apart two that share one.
+    by_hash: HashMap<u64, Vec<Resolution>>,
+}
+
+struct Resolution {
+    class: String,
+    rule: Option<String>,
+    project: Option<String>,
+    given: Option<Sensitivity>,
+    sensitivity: Sensitivity,
+    resolved: crate::register::Resolved,
+}
+
+impl Resolutions {
+    /// The sensitivity a new file of `file`'s row takes (its own, or else its project's), and
+    /// its calendar.
+    fn get(
+        &mut self,
+        calendar: &mut Calendar,
+        conn: &rusqlite::Connection,
+        file: &FileRow,
+    ) -> Result<(Sensitivity, &crate::register::Resolved), Error> {
+        let (class, rule, project) = (file.class.as_str(), file.rule.as_deref(), file.project.as_deref());
+        let mut hasher = DefaultHasher::new();
+        (class, rule, project, file.sensitivity).hash(&mut hasher);
+        let bucket = self.by_hash.entry(hasher.finish()).or_default();
+        let found = bucket.iter().position(|r| {
+            r.class == class
+                && r.rule.as_deref() == rule
+                && r.project.as_deref() == project
+                && r.given == file.sensitivity
+        });
+        let at = match found {
+            Some(at) => at,
+            None => {
+                let project_level = match project {
+                    Some(code) => Some(calendar.project_level(conn, code)?),
+                    None => None,
+                };
+                let sensitivity = file.sensitivity.or(project_level).unwrap_or(Sensitivity::Internal);
+                let resolved = calendar.resolve(conn, class, rule, project, sensitivity, None, true)?;
+                bucket.push(Resolution {
+                    class: class.to_owned(),
+                    rule: rule.map(str::to_owned),
+                    project: project.map(str::to_owned),
+                    given: file.sensitivity,
+                    sensitivity,
+                    resolved,
+                });
+                bucket.len() - 1
+            }
+        };
+        let resolution = &bucket[at];
+        Ok((resolution.sensitivity, &resolution.resolved))
+    }
+}
+
 /// The checking's progress over both sheets, each weighed by its file's size.
 struct CheckReach {
     /// Bytes of both sheets' files.
@@ -812,8 +942,8 @@ struct CheckReach {
 }
 
 impl CheckReach {
-    fn at(&self, phase_rows: u64, size: u64, sheet: &Sheet) -> ImportProgress {
-        match sheet.reach.fraction() {
+    fn at(&self, phase_rows: u64, size: u64, sheet: &Reach) -> ImportProgress {
+        match sheet.fraction() {
             Some(fraction) => ImportProgress::new(
                 ImportPhase::Checking,
                 phase_rows,
@@ -858,7 +988,7 @@ impl Vault {
         let mut references: HashMap<u64, usize> = HashMap::new();
         let mut checked = 0u64;
         if let Some(path) = files {
-            let mut sheet = open_sheet(path)?;
+            let sheet = open_sheet(path)?;
             let columns = map_columns(&sheet.header, FileColumn::from_header, &mut problems, 1);
             for (column, name) in
                 [(FileColumn::Reference, "reference"), (FileColumn::Class, "class"), (FileColumn::Title, "title")]
@@ -872,17 +1002,20 @@ impl Vault {
                 }
             }
             let mut exists = self.conn.prepare("SELECT 1 FROM files WHERE reference = ?1")?;
-            while let Some((row, cells)) = sheet.rows.next_row()? {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
-                let file = read_file_row(&cells, row, &mut problems);
+            let (header, sheet_reach) = (sheet.header.clone(), sheet.reach.clone());
+            let name = |column| column_name(&header, &columns, column);
+            let mut rows = Parsing::start(sheet, columns.clone(), |cells, row, problems| {
+                let file = read_file_row(cells, row, problems);
+                let key = hash(&file.reference);
+                (file, key)
+            })?;
+            while let Some(Parsed { row, value: (file, key), problems: found }) = rows.next()? {
+                problems.absorb(found);
                 if !file.reference.is_empty() {
-                    if let Some(first) = references.insert(hash(&file.reference), row) {
+                    if let Some(first) = references.insert(key, row) {
                         problems.add(
                             row,
-                            Some(cells.name(FileColumn::Reference)),
+                            Some(name(FileColumn::Reference)),
                             invalid(
                                 format!(
                                     "the reference {} is already on row {first}; give each file its own",
@@ -897,7 +1030,7 @@ impl Vault {
                     } else if exists.exists([&file.reference])? {
                         problems.add(
                             row,
-                            Some(cells.name(FileColumn::Reference)),
+                            Some(name(FileColumn::Reference)),
                             invalid(
                                 format!("the register already has a file {}", file.reference),
                                 format!("le registre a déjà un dossier {}", file.reference),
@@ -909,7 +1042,7 @@ impl Vault {
                     if !calendar.class_exists(&file.class) {
                         problems.add(
                             row,
-                            Some(cells.name(FileColumn::Class)),
+                            Some(name(FileColumn::Class)),
                             invalid(
                                 format!("the plan has no class {}; correct the code or add the class to the plan first", file.class),
                                 format!("le plan n'a pas de classe {} ; corrigez le code ou ajoutez d'abord la classe au plan", file.class),
@@ -931,13 +1064,13 @@ impl Vault {
                         };
                         problems.add(
                             row,
-                            Some(cells.name(column)),
+                            Some(name(column)),
                             invalid(error.localized(crate::Lang::En), error.localized(crate::Lang::Fr)),
                         );
                     }
                 }
                 checked += 1;
-                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.0, &sheet)) {
+                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.0, &sheet_reach)) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
@@ -947,7 +1080,7 @@ impl Vault {
         // The import's files that persons rows name: indexed once, after their persons.
         let mut with_persons: std::collections::HashSet<u64> = std::collections::HashSet::new();
         if let Some(path) = persons {
-            let mut sheet = open_sheet(path)?;
+            let sheet = open_sheet(path)?;
             let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut problems, 1);
             for (column, name) in [(PersonColumn::File, "file"), (PersonColumn::LastName, "last_name")] {
                 if !columns.contains_key(&column) {
@@ -964,13 +1097,17 @@ impl Vault {
                 "SELECT f.id, f.status, EXISTS (SELECT 1 FROM anonymised_files a WHERE a.file_id = f.id)
                  FROM files f WHERE f.reference = ?1",
             )?;
-            while let Some((row, cells)) = sheet.rows.next_row()? {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
-                let person = read_person_row(&cells, row, &mut problems);
+            let (header, sheet_reach) = (sheet.header.clone(), sheet.reach.clone());
+            let name = |column| column_name(&header, &columns, column);
+            let mut rows = Parsing::start(sheet, columns.clone(), |cells, row, problems| {
+                let person = read_person_row(cells, row, problems);
                 let file_hash = hash(&person.file);
+                let identity = hash(&format!("{}|{}|{:?}", person.last_name, person.first_name, person.birth_date));
+                let key = person.key.to_lowercase();
+                (person, file_hash, identity, key)
+            })?;
+            while let Some(Parsed { row, value: (person, file_hash, identity, key), problems: found }) = rows.next()? {
+                problems.absorb(found);
                 if references.contains_key(&file_hash) {
                     with_persons.insert(file_hash);
                 } else if !person.file.is_empty() {
@@ -996,14 +1133,13 @@ impl Vault {
                         },
                     };
                     if let Some(issue) = refused {
-                        problems.add(row, Some(cells.name(PersonColumn::File)), issue);
+                        problems.add(row, Some(name(PersonColumn::File)), issue);
                     }
                 }
-                let identity = hash(&format!("{}|{}|{:?}", person.last_name, person.first_name, person.birth_date));
-                match identities.get(&person.key.to_lowercase()) {
+                match identities.get(&key) {
                     Some((known, first)) if *known != identity => problems.add(
                         row,
-                        Some(cells.name(PersonColumn::Person)),
+                        Some(name(PersonColumn::Person)),
                         invalid(
                             format!("the person {} has another name or birth date on row {first}", person.key),
                             format!(
@@ -1014,11 +1150,11 @@ impl Vault {
                     ),
                     Some(_) => {}
                     None => {
-                        identities.insert(person.key.to_lowercase(), (identity, row));
+                        identities.insert(key, (identity, row));
                     }
                 }
                 checked += 1;
-                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.1, &sheet)) {
+                if checked.is_multiple_of(PROGRESS_ROWS) && !progress(reach.at(checked, sizes.1, &sheet_reach)) {
                     return Err(crate::BackupError::Cancelled.into());
                 }
             }
@@ -1059,9 +1195,13 @@ impl Vault {
         let mut fed = 0u64;
         let mut first_new_id = i64::MAX;
         if let Some(path) = files {
-            let mut sheet = open_sheet(path)?;
-            let mut ignored = Problems { list: Vec::new(), total: 0 };
-            let columns = map_columns(&sheet.header, FileColumn::from_header, &mut ignored, 1);
+            let sheet = open_sheet(path)?;
+            let columns = map_columns(&sheet.header, FileColumn::from_header, &mut Problems::default(), 1);
+            let mut rows = Parsing::start(sheet, columns, |cells, row, problems| {
+                let file = read_file_row(cells, row, problems);
+                let key = hash(&file.reference);
+                (file, key)
+            })?;
             let mut insert = tx.prepare(
                 "INSERT INTO files (reference, class_id, rule_id, rule_version, project_id, title, description,
                     keywords, opened_on, closed_on, contract_ended_on, last_activity_on, holder, location, medium,
@@ -1073,7 +1213,8 @@ impl Vault {
             // Ids are never reused: a destroyed file's id stays its residual record's.
             let mut next_id = crate::register::next_file_id(&tx)?;
             first_new_id = next_id;
-            let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+            // `YYYY-MM-DD`: a date's `Display`, without a format string read for each of them.
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
             let index = if indexing { slot.slot.as_ref() } else { None };
             let feeding = std::thread::scope(|scope| -> Result<Option<Result<u64, crate::SearchError>>, Error> {
                 // What stopped the feeding, if it did: the rows are written all the same.
@@ -1086,26 +1227,9 @@ impl Vault {
                     }
                     None => None,
                 };
-                while let Some((row, cells)) = sheet.rows.next_row()? {
-                    if cells.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
-                    let file = read_file_row(&cells, row, &mut ignored);
-                    let project_level = match file.project.as_deref() {
-                        Some(code) => Some(calendar.project_level(&tx, code)?),
-                        None => None,
-                    };
-                    let sensitivity = file.sensitivity.or(project_level).unwrap_or(Sensitivity::Internal);
-                    let resolved = calendar.resolve(
-                        &tx,
-                        &file.class,
-                        file.rule.as_deref(),
-                        file.project.as_deref(),
-                        sensitivity,
-                        None,
-                        true,
-                    )?;
+                let mut resolutions = Resolutions::default();
+                while let Some(Parsed { value: (file, key), .. }) = rows.next()? {
+                    let (sensitivity, resolved) = resolutions.get(&mut calendar, &tx, &file)?;
                     let due = due_dates(&resolved.explanation, &file.dates, None);
                     let status = file.status.unwrap_or(if file.dates.closed_on.is_some() {
                         FileStatus::SemiActive
@@ -1141,11 +1265,11 @@ impl Vault {
                     ])?;
                     next_id += 1;
                     // A file persons rows name is indexed with its persons, once they are written.
-                    if feeder.is_some() && !with_persons.contains(&hash(&file.reference)) {
+                    if feeder.is_some() && !with_persons.contains(&key) {
                         let doc = crate::search::FileDoc {
                             id: tx.last_insert_rowid(),
                             class_path: paths.get(&resolved.class_id).cloned().unwrap_or_default(),
-                            class_code: resolved.class_code,
+                            class_code: resolved.class_code.clone(),
                             project: file.project,
                             reference: file.reference,
                             title: file.title,
@@ -1190,9 +1314,13 @@ impl Vault {
         }
         let mut touched_by_persons: std::collections::HashSet<i64> = std::collections::HashSet::new();
         if let Some(path) = persons {
-            let mut sheet = open_sheet(path)?;
-            let mut ignored = Problems { list: Vec::new(), total: 0 };
-            let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut ignored, 1);
+            let sheet = open_sheet(path)?;
+            let columns = map_columns(&sheet.header, PersonColumn::from_header, &mut Problems::default(), 1);
+            let mut rows = Parsing::start(sheet, columns, |cells, row, problems| {
+                let person = read_person_row(cells, row, problems);
+                let key = person.key.to_lowercase();
+                (person, key)
+            })?;
             let mut person_ids: HashMap<String, i64> = HashMap::new();
             touched_by_persons.clear();
             let mut find_person = tx.prepare("SELECT id FROM persons WHERE external_key = ?1")?;
@@ -1215,13 +1343,7 @@ impl Vault {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut touch_file = tx.prepare("UPDATE files SET change_seq = ?2 WHERE id = ?1 AND change_seq <> ?2")?;
-            while let Some((row, cells)) = sheet.rows.next_row()? {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue;
-                }
-                let cells = Cells { cells: &cells, columns: &columns, header: &sheet.header };
-                let p = read_person_row(&cells, row, &mut ignored);
-                let key = p.key.to_lowercase();
+            while let Some(Parsed { value: (p, key), .. }) = rows.next()? {
                 let person_id = match person_ids.get(&key) {
                     Some(id) => *id,
                     None => {
@@ -1237,7 +1359,7 @@ impl Vault {
                                         p.key,
                                         p.last_name,
                                         p.first_name,
-                                        p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                                        p.birth_date.map(|d| d.to_string()),
                                         seq,
                                         now
                                     ],
@@ -1272,12 +1394,15 @@ impl Vault {
                         person_id,
                         p.purpose,
                         p.consent.as_str(),
-                        p.consent_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                        p.consent_date.map(|d| d.to_string()),
                         p.consent_source
                     ])?;
                     report.purposes += 1;
                 }
-                touch_file.execute(params![file, seq])?;
+                // A file this import wrote already has its change.
+                if file < first_new_id {
+                    touch_file.execute(params![file, seq])?;
+                }
                 touched_by_persons.insert(file);
                 done += 1;
                 if done.is_multiple_of(PROGRESS_ROWS) && !progress(writing(done)) {
