@@ -1002,6 +1002,8 @@ impl Vault {
                 }
             }
             let mut exists = self.conn.prepare("SELECT 1 FROM files WHERE reference = ?1")?;
+            let mut resolvable: std::collections::HashSet<(String, Option<String>, Option<String>, Sensitivity)> =
+                std::collections::HashSet::new();
             let (header, sheet_reach) = (sheet.header.clone(), sheet.reach.clone());
             let name = |column| column_name(&header, &columns, column);
             let mut rows = Parsing::start(sheet, columns.clone(), |cells, row, problems| {
@@ -1038,22 +1040,27 @@ impl Vault {
                         );
                     }
                 }
-                if !file.class.is_empty() {
-                    if !calendar.class_exists(&file.class) {
+                // A combination already resolved resolves again: a million rows have a few
+                // hundred of them, and resolving clones the class's rules and the explanation.
+                let combination =
+                    (file.class, file.rule, file.project, file.sensitivity.unwrap_or(Sensitivity::Internal));
+                if !combination.0.is_empty() && !resolvable.contains(&combination) {
+                    let (class, rule, project, sensitivity) = &combination;
+                    if !calendar.class_exists(class) {
                         problems.add(
                             row,
                             Some(name(FileColumn::Class)),
                             invalid(
-                                format!("the plan has no class {}; correct the code or add the class to the plan first", file.class),
-                                format!("le plan n'a pas de classe {} ; corrigez le code ou ajoutez d'abord la classe au plan", file.class),
+                                format!("the plan has no class {class}; correct the code or add the class to the plan first"),
+                                format!("le plan n'a pas de classe {class} ; corrigez le code ou ajoutez d'abord la classe au plan"),
                             ),
                         );
                     } else if let Err(error) = calendar.resolve(
                         &self.conn,
-                        &file.class,
-                        file.rule.as_deref(),
-                        file.project.as_deref(),
-                        file.sensitivity.unwrap_or(Sensitivity::Internal),
+                        class,
+                        rule.as_deref(),
+                        project.as_deref(),
+                        *sensitivity,
                         None,
                         true,
                     ) {
@@ -1067,6 +1074,8 @@ impl Vault {
                             Some(name(column)),
                             invalid(error.localized(crate::Lang::En), error.localized(crate::Lang::Fr)),
                         );
+                    } else {
+                        resolvable.insert(combination);
                     }
                 }
                 checked += 1;
