@@ -152,11 +152,7 @@ struct Parsed<T> {
 /// waits on: reading and decoding a CSV was about an eighth of it (a profile at 100,000 files),
 /// and turning cells into a row (trimming, dates, codes, lengths) about a sixth at a million
 /// files, while the other core had time to spare (160 % of CPU). Blank rows are skipped there.
-struct Parsing<T> {
-    batches: Option<std::sync::mpsc::Receiver<Result<Vec<Parsed<T>>, Error>>>,
-    current: std::vec::IntoIter<Parsed<T>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+type Parsing<T> = Batches<Parsed<T>>;
 
 impl<T: Send + 'static> Parsing<T> {
     /// Parses the rows after `sheet`'s header with `parse`, given the sheet's `columns`.
@@ -203,10 +199,24 @@ impl<T: Send + 'static> Parsing<T> {
                 }
             })
             .map_err(unreadable)?;
-        Ok(Parsing { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
+        Ok(Batches::new(batches, thread))
+    }
+}
+
+/// Items a thread of its own sends in batches, at most [`BATCHES_AHEAD`] batches ahead of the
+/// import's own thread.
+struct Batches<T> {
+    batches: Option<std::sync::mpsc::Receiver<Result<Vec<T>, Error>>>,
+    current: std::vec::IntoIter<T>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl<T> Batches<T> {
+    fn new(batches: std::sync::mpsc::Receiver<Result<Vec<T>, Error>>, thread: std::thread::JoinHandle<()>) -> Self {
+        Batches { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) }
     }
 
-    fn next(&mut self) -> Result<Option<Parsed<T>>, Error> {
+    fn next(&mut self) -> Result<Option<T>, Error> {
         loop {
             if let Some(parsed) = self.current.next() {
                 return Ok(Some(parsed));
@@ -224,14 +234,14 @@ impl<T: Send + 'static> Parsing<T> {
     }
 }
 
-impl<T> Drop for Parsing<T> {
+impl<T> Drop for Batches<T> {
     fn drop(&mut self) {
-        // The thread stops at its next send once nobody receives (and an XLSX sheet's reading
-        // thread with it, as the rows it held are dropped).
+        // The thread stops at its next send once nobody receives (the parsing thread drops its
+        // rows as it ends, and an XLSX sheet's reading thread then stops the same way).
         drop(self.batches.take());
         if let Some(thread) = self.thread.take() {
             if thread.join().is_err() {
-                tracing::warn!("the thread parsing an imported sheet panicked");
+                tracing::warn!("a thread reading an imported sheet panicked");
             }
         }
     }
@@ -253,11 +263,7 @@ type Row = (usize, Vec<String>);
 
 /// An XLSX sheet's rows read on a thread of their own, in batches (calamine's cell reader calls
 /// back with each row); [`Parsing`] takes them from there.
-struct Background {
-    batches: Option<std::sync::mpsc::Receiver<Result<Vec<Row>, Error>>>,
-    current: std::vec::IntoIter<Row>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+type Background = Batches<Row>;
 
 /// How far the reading of a sheet has gone, for a progress bar: bytes of a CSV file, or rows of
 /// an XLSX sheet, of `extent` (0 while not known, or when the sheet does not say). The reading
@@ -279,7 +285,7 @@ impl Reach {
 const BATCH_ROWS: usize = 512;
 const BATCHES_AHEAD: usize = 4;
 
-impl Background {
+impl Batches<Row> {
     /// Rows of an XLSX workbook's first sheet with cells, streamed (see
     /// [`crate::spreadsheet::stream_xlsx_rows`]).
     fn start_xlsx(path: &Path, reach: Reach) -> Result<Background, Error> {
@@ -305,36 +311,7 @@ impl Background {
                 };
             })
             .map_err(unreadable)?;
-        Ok(Background { batches: Some(batches), current: Vec::new().into_iter(), thread: Some(thread) })
-    }
-
-    fn next_row(&mut self) -> Result<Option<Row>, Error> {
-        loop {
-            if let Some(row) = self.current.next() {
-                return Ok(Some(row));
-            }
-            let Some(batches) = &self.batches else { return Ok(None) };
-            match batches.recv() {
-                Ok(batch) => self.current = batch?.into_iter(),
-                // The thread ended after its last batch.
-                Err(_) => {
-                    self.batches = None;
-                    return Ok(None);
-                }
-            }
-        }
-    }
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        // The thread stops at its next send once nobody receives.
-        drop(self.batches.take());
-        if let Some(thread) = self.thread.take() {
-            if thread.join().is_err() {
-                tracing::warn!("the thread reading an imported sheet panicked");
-            }
-        }
+        Ok(Batches::new(batches, thread))
     }
 }
 
@@ -452,7 +429,7 @@ impl Rows {
                     })),
                 }
             }
-            Rows::Background(background) => background.next_row(),
+            Rows::Background(background) => background.next(),
         }
     }
 }
