@@ -132,7 +132,7 @@ fn apply(
     // A migration that edits a table's text in `sqlite_schema` (SQLite's procedure for changing
     // CHECK constraints in place) bumps the schema version, for every connection, this one
     // included, to read the schema again before its next statement.
-    if migration.sql.contains("writable_schema = ON") {
+    if migration.sql.to_ascii_lowercase().contains("writable_schema") {
         let version: i64 = tx.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
         tx.pragma_update(None, "schema_version", version + 1)?;
         let check: String = tx.query_row("PRAGMA quick_check", [], |row| row.get(0))?;

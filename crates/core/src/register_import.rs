@@ -683,6 +683,14 @@ fn read_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Probl
     }
 }
 
+/// A files row and the key of its reference (see [`hash`]), on the parsing thread: both passes
+/// look the reference up by it.
+fn parse_file_row(cells: &Cells<'_, FileColumn>, row: usize, problems: &mut Problems) -> (FileRow, u64) {
+    let file = read_file_row(cells, row, problems);
+    let key = hash(&file.reference);
+    (file, key)
+}
+
 /// One checked row of a persons sheet.
 struct PersonRow {
     file: String,
@@ -983,11 +991,7 @@ impl Vault {
                 std::collections::HashSet::new();
             let (header, sheet_reach) = (sheet.header.clone(), sheet.reach.clone());
             let name = |column| column_name(&header, &columns, column);
-            let mut rows = Parsing::start(sheet, columns.clone(), |cells, row, problems| {
-                let file = read_file_row(cells, row, problems);
-                let key = hash(&file.reference);
-                (file, key)
-            })?;
+            let mut rows = Parsing::start(sheet, columns.clone(), parse_file_row)?;
             while let Some(Parsed { row, value: (file, key), problems: found }) = rows.next()? {
                 problems.absorb(found);
                 if !file.reference.is_empty() {
@@ -1017,8 +1021,8 @@ impl Vault {
                         );
                     }
                 }
-                // A combination already resolved resolves again: a million rows have a few
-                // hundred of them, and resolving clones the class's rules and the explanation.
+                // A combination already found sound is not resolved again: a million rows have a
+                // few hundred of them, and resolving clones the class's rules and the explanation.
                 let combination =
                     (file.class, file.rule, file.project, file.sensitivity.unwrap_or(Sensitivity::Internal));
                 if !combination.0.is_empty() && !resolvable.contains(&combination) {
@@ -1183,11 +1187,7 @@ impl Vault {
         if let Some(path) = files {
             let sheet = open_sheet(path)?;
             let columns = map_columns(&sheet.header, FileColumn::from_header, &mut Problems::default(), 1);
-            let mut rows = Parsing::start(sheet, columns, |cells, row, problems| {
-                let file = read_file_row(cells, row, problems);
-                let key = hash(&file.reference);
-                (file, key)
-            })?;
+            let mut rows = Parsing::start(sheet, columns, parse_file_row)?;
             let mut insert = tx.prepare(
                 "INSERT INTO files (reference, class_id, rule_id, rule_version, project_id, title, description,
                     keywords, opened_on, closed_on, contract_ended_on, last_activity_on, holder, location, medium,
