@@ -299,6 +299,15 @@ fn due_where(args: &DueArgs) -> String {
     sql
 }
 
+/// The due list in order of final date, without its page's bounds.
+fn due_list_sql(args: &DueArgs) -> String {
+    format!("{DUE_SELECT} {} ORDER BY f.semi_active_until, f.id", due_where(args))
+}
+
+fn due_count_sql(args: &DueArgs) -> String {
+    format!("SELECT count(*) FROM files f {}", due_where(args))
+}
+
 /// A `DueQuery`'s values as [`due_where`] binds them.
 struct DueArgs {
     until: String,
@@ -1256,10 +1265,7 @@ impl Vault {
         let mut named = args.named();
         named.push((":limit", &limit));
         named.push((":offset", &offset));
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{DUE_SELECT} {} ORDER BY f.semi_active_until, f.id LIMIT :limit OFFSET :offset",
-            due_where(&args)
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&format!("{} LIMIT :limit OFFSET :offset", due_list_sql(&args)))?;
         let mut files = stmt.query_map(named.as_slice(), due_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         let marks = Marks::load(&self.conn)?;
         for file in &mut files {
@@ -1272,10 +1278,7 @@ impl Vault {
     pub fn due_count(&self, session: &Session, query: &DueQuery) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let args = self.due_args(query)?;
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM files f {}", due_where(&args)))?
-            .query_row(args.named().as_slice(), |row| row.get(0))?)
+        Ok(self.conn.prepare_cached(&due_count_sql(&args))?.query_row(args.named().as_slice(), |row| row.get(0))?)
     }
 
     /// Every file of the due list, one at a time, for an export that never holds the whole list.
@@ -1287,8 +1290,7 @@ impl Vault {
     ) -> Result<u64, Error> {
         self.require(session, Permission::ViewRegister)?;
         let args = self.due_args(query)?;
-        let mut stmt =
-            self.conn.prepare(&format!("{DUE_SELECT} {} ORDER BY f.semi_active_until, f.id", due_where(&args)))?;
+        let mut stmt = self.conn.prepare(&due_list_sql(&args))?;
         let mut rows = stmt.query(args.named().as_slice())?;
         let marks = Marks::load(&self.conn)?;
         let mut count = 0;
@@ -2958,4 +2960,39 @@ fn certified_files(kind: BatchKind) -> &'static str {
 
 fn has_persons(conn: &Connection, file_id: i64) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM file_persons WHERE file_id = ?1)", [file_id], |row| row.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The due list, its count and its calendar read the partial index of the files still in the
+    /// register (`files_due_open`), the only index on the final dates since 0008.
+    #[test]
+    fn the_due_list_walks_the_partial_index_of_the_files_still_in_the_register() {
+        let mut conn = Connection::open_in_memory().expect("database");
+        crate::migrations::migrate(&mut conn, "now").expect("migrations");
+        let plan = |sql: &str, args: &DueArgs| -> String {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
+            let steps = stmt.query_map(args.named().as_slice(), |row| row.get::<_, String>(3)).expect("plan");
+            steps.map(|step| step.expect("step")).collect::<Vec<_>>().join("\n")
+        };
+        let every = DueArgs { until: "2026-12-31".into(), project: None, kind: None, class: None };
+        // (With a project, the project's own index comes first.)
+        let filtered = DueArgs { until: "2026-12-31".into(), project: None, kind: Some("D"), class: None };
+        for args in [&every, &filtered] {
+            let page = plan(&format!("{} LIMIT 50 OFFSET 0", due_list_sql(args)), args);
+            assert!(page.starts_with("SEARCH f USING INDEX files_due_open (semi_active_until"), "{page}");
+            let count = plan(&due_count_sql(args), args);
+            assert!(count.contains("INDEX files_due_open (semi_active_until"), "{count}");
+        }
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'files' AND sql LIKE '%semi_active_until%'")
+            .expect("schema")
+            .query_map([], |row| row.get(0))
+            .expect("indexes")
+            .map(|name| name.expect("name"))
+            .collect();
+        assert_eq!(indexes, ["files_due_open"], "one index on the final dates");
+    }
 }

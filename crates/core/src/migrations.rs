@@ -299,7 +299,7 @@ mod tests {
         .expect("a class and a rule");
         conn.execute(insert, ["R-1", "paper"]).expect("a file before 0007");
 
-        assert_eq!(migrate(&mut conn, "now").expect("migrate to 7"), 1);
+        assert_eq!(migrate_with(&mut conn, &EMBEDDED[..7], "now").expect("migrate to 7"), 1);
         assert_eq!(ephemeral(&conn), 0, "this connection reads the new constraints");
         let other = Connection::open(&path).expect("open again");
         assert_eq!(ephemeral(&other), 0, "a new connection too");

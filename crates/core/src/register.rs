@@ -807,7 +807,23 @@ pub struct FileRow {
 }
 
 pub(crate) fn date_col(value: Option<NaiveDate>) -> Option<String> {
-    value.map(|d| d.format("%Y-%m-%d").to_string())
+    value.map(iso_date)
+}
+
+/// `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it, but written at once for the years of four
+/// digits: `Display` goes through `Debug`, a character at a time (the six dates of each row took
+/// 3.6 % of the import's own thread at a million rows).
+pub(crate) fn iso_date(date: NaiveDate) -> String {
+    let Ok(year @ 0..=9999) = u32::try_from(date.year()) else {
+        return date.to_string();
+    };
+    let (month, day) = (date.month(), date.day());
+    let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10, month / 10, month % 10, day / 10, day % 10];
+    let mut text = [b'-'; 10];
+    for (at, digit) in [0, 1, 2, 3, 5, 6, 8, 9].into_iter().zip(digits) {
+        text[at] = b'0' + digit as u8;
+    }
+    String::from_utf8(text.to_vec()).unwrap_or_else(|_| date.to_string())
 }
 
 pub(crate) fn parse_col(value: Option<String>) -> Option<NaiveDate> {
@@ -1697,5 +1713,33 @@ impl Resolved {
             project::Source::Rule { number, .. } => number.clone(),
             _ => String::new(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_written_as_its_display_writes_it() {
+        let mut checked = 0;
+        for (year, month, day) in [(0, 1, 1), (7, 3, 9), (99, 12, 31), (1999, 2, 28), (2024, 2, 29), (9999, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(year, month, day).expect("date");
+            assert_eq!(iso_date(date), date.to_string());
+            checked += 1;
+        }
+        // Every day of thirty years, and the years chrono writes with a sign.
+        let mut date = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+        while date.year() < 2030 {
+            assert_eq!(iso_date(date), date.to_string());
+            date = date.succ_opt().expect("next day");
+            checked += 1;
+        }
+        for (year, written) in [(-1, "-0001-01-01"), (10000, "+10000-01-01")] {
+            let date = NaiveDate::from_ymd_opt(year, 1, 1).expect("date");
+            assert_eq!(iso_date(date), written);
+            checked += 1;
+        }
+        assert_eq!(checked, 6 + 10958 + 2);
     }
 }

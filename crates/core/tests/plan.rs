@@ -687,7 +687,8 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
         // Take the vault back to the foundation's schema, as a vault made by the first release.
         let raw = fixture.raw(&id);
         raw.execute_batch(
-            "DELETE FROM schema_migrations WHERE version = 7;
+            "DELETE FROM schema_migrations WHERE version = 8;
+             DELETE FROM schema_migrations WHERE version = 7;
              DROP TABLE anonymised_files; DELETE FROM schema_migrations WHERE version = 6;
              DROP TABLE register_deletions; DROP TABLE destroyed_files; DROP TABLE batch_files;
              DROP TABLE disposition_batches; DROP TABLE holds; DELETE FROM schema_migrations WHERE version = 5;
@@ -704,9 +705,9 @@ fn a_vault_made_before_the_plan_gets_its_tables_when_opened() {
     let mut vault = Vault::open(&fixture.vault_dir(), Unlock::KeyStore, &fixture.env).expect("open");
     assert_eq!(
         vault.info().expect("info").schema_version,
-        7,
-        "the plan's, the projects', the register's, the disposition's, the anonymisation's and the value \
-         lists' migrations ran"
+        8,
+        "the plan's, the projects', the register's, the disposition's, the anonymisation's, the value \
+         lists' and the due index's migrations ran"
     );
     let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
     assert_eq!(import_banq(&mut vault, &admin).created, 192);

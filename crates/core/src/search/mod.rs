@@ -518,8 +518,9 @@ pub struct FileDoc {
     pub id: i64,
     pub reference: String,
     pub class_code: String,
-    /// The class and its ancestors, so `class:100` finds the files of `100-20-05`.
-    pub class_path: Vec<String>,
+    /// The class and its ancestors, so `class:100` finds the files of `100-20-05`; shared by
+    /// the files of a class (a rebuild or an import would otherwise copy it for each of them).
+    pub class_path: std::sync::Arc<[String]>,
     pub project: Option<String>,
     pub title: String,
     pub description: String,
@@ -790,7 +791,7 @@ impl SearchIndex {
         if !doc.persons.is_empty() {
             d.add_text(f.person, &doc.persons);
         }
-        for code in &doc.class_path {
+        for code in doc.class_path.iter() {
             d.add_text(f.class, code);
         }
         d.add_text(f.class_code, &doc.class_code);
@@ -2011,7 +2012,7 @@ fn writer_closed() -> SearchError {
 }
 
 /// Each class's code and its ancestors' codes, by class id.
-pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>, SearchError> {
+pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, std::sync::Arc<[String]>>, SearchError> {
     let mut stmt = conn.prepare("SELECT id, code, parent_id FROM plan_classes")?;
     let rows: Vec<(i64, String, Option<i64>)> =
         stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -2029,7 +2030,7 @@ pub(crate) fn class_paths(conn: &Connection) -> Result<HashMap<i64, Vec<String>>
                 break;
             }
         }
-        out.insert(*id, path);
+        out.insert(*id, path.into());
     }
     Ok(out)
 }
@@ -2061,7 +2062,7 @@ fn cancelled() -> SearchError {
 
 pub(crate) fn file_doc_from_row(
     row: &rusqlite::Row<'_>,
-    paths: &HashMap<i64, Vec<String>>,
+    paths: &HashMap<i64, std::sync::Arc<[String]>>,
 ) -> rusqlite::Result<FileDoc> {
     let class_id: i64 = row.get(2)?;
     Ok(FileDoc {
