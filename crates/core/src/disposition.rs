@@ -2966,8 +2966,8 @@ fn has_persons(conn: &Connection, file_id: i64) -> rusqlite::Result<bool> {
 mod tests {
     use super::*;
 
-    /// The due list, its count and its calendar read the partial index of the files still in the
-    /// register (`files_due_open`), the only index on the final dates since 0008.
+    /// The due list and its count read the partial index of the files still in the register
+    /// (`files_due_open`), the only index on the final dates since 0008.
     #[test]
     fn the_due_list_walks_the_partial_index_of_the_files_still_in_the_register() {
         let mut conn = Connection::open_in_memory().expect("database");
