@@ -1636,7 +1636,9 @@ impl Vault {
                 Some(index) => index,
                 None => search::SearchIndex::open_without_catch_up(&self.paths.dir, &self.key, &self.conn)?,
             };
+            let small_cache = crate::vault::SmallCache::new(&self.conn)?;
             let (index, count) = index.rebuild(&self.conn, progress);
+            drop(small_cache);
             *slot = index;
             count?
         };

@@ -1185,6 +1185,11 @@ impl Vault {
         // The merges the import sets off read small index files lazily, through the bounded
         // chunk cache, until the commit (a million files with their persons peaked 30-50 MiB
         // lower).
+        if let Some(index) = slot.slot.as_mut() {
+            if let Err(error) = index.set_up_for_import(persons.is_some()) {
+                tracing::warn!("the search index's writer could not be set up for the import: {error}");
+            }
+        }
         let bulk_reads = slot.slot.as_ref().map(crate::search::SearchIndex::read_lazily_in_bulk);
         let paths = crate::search::class_paths(&tx)?;
         let mut fed = 0u64;
@@ -1416,7 +1421,7 @@ impl Vault {
         let mut small_cache = None;
         if indexing {
             if let Some(index) = slot.slot.as_mut() {
-                small_cache = Some(SmallCache::new(&self.conn)?);
+                small_cache = Some(crate::vault::SmallCache::new(&self.conn)?);
                 let mut touched: Vec<i64> = touched_by_persons.into_iter().collect();
                 touched.sort_unstable();
                 // The documents left: the files persons rows name, and the persons written.
@@ -1485,30 +1490,5 @@ impl Vault {
             self.sync_index();
         }
         Ok(report)
-    }
-}
-
-/// The register's page cache held at 8 MiB while an import indexes its persons and the files
-/// they are on, then given back. By then the cache is full of pages the import wrote, which its
-/// reads by id no longer need; tantivy's indexing and merges take their place. At a million files
-/// with 600,000 persons the import's peak was 312–321 MiB, 270–275 MiB with this, for 3 s more
-/// (2026-12-06).
-struct SmallCache<'c> {
-    conn: &'c rusqlite::Connection,
-}
-
-impl<'c> SmallCache<'c> {
-    fn new(conn: &'c rusqlite::Connection) -> Result<SmallCache<'c>, Error> {
-        conn.execute_batch("PRAGMA cache_size = -8192; PRAGMA shrink_memory;")?;
-        Ok(SmallCache { conn })
-    }
-}
-
-impl Drop for SmallCache<'_> {
-    fn drop(&mut self) {
-        let size = format!("PRAGMA cache_size = -{};", crate::vault::REGISTER_CACHE_KIB);
-        if let Err(error) = self.conn.execute_batch(&size) {
-            tracing::warn!("the register's page cache could not be given back its size: {error}");
-        }
     }
 }

@@ -651,11 +651,14 @@ fn a_reindex_puts_a_new_index_file_in_place_and_one_cancelled_or_cut_short_leave
     assert_eq!(inode(&index), before, "the old index is still the one in place");
     assert_eq!(leftovers(), Vec::<&str>::new());
     assert_eq!(references(&vault, &admin, "rapport").len(), 30);
+    // The register's page cache, held small while the rebuild read it, has its size back.
+    assert_eq!(greffier_core::vault::testing::register_cache_kib(&vault), 65536);
 
     // Done: a new file in its place, searchable at once and kept up to date afterwards.
     assert_eq!(vault.reindex(&admin, &mut |_| true).expect("reindex"), 30);
     assert_ne!(inode(&index), before, "a new database file");
     assert_eq!(leftovers(), Vec::<&str>::new());
+    assert_eq!(greffier_core::vault::testing::register_cache_kib(&vault), 65536);
     assert_eq!(references(&vault, &admin, "rapport").len(), 30);
     assert!(vault.check_index(&admin).expect("check").is_consistent());
     vault.update_file(&admin, "R-004", draft("R-004", "200-20-10", "Compte rendu refait", "Québec")).expect("edit");

@@ -222,6 +222,13 @@ fn name(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// Whether `path` is a segment's document store. The index stores no field, so only the store's
+/// footer and skip index are read, at open: it is read lazily whatever its size (read whole, the
+/// stores of a million files' segments were 4 MiB of a searcher's memory).
+fn is_document_store(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "store")
+}
+
 fn io_error(error: impl std::fmt::Display) -> io::Error {
     io::Error::other(error.to_string())
 }
@@ -441,8 +448,9 @@ impl Directory for VaultDirectory {
             None => Err(OpenReadError::FileDoesNotExist(path.to_owned())),
             // A small file already read whole stays so, during bulk reads too.
             Some(len)
-                if (len as usize) < self.inner.lazy_from.load(Ordering::Relaxed)
-                    || ((len as usize) < LAZY_FROM && self.is_cached(path)) =>
+                if !is_document_store(path)
+                    && ((len as usize) < self.inner.lazy_from.load(Ordering::Relaxed)
+                        || ((len as usize) < LAZY_FROM && self.is_cached(path))) =>
             {
                 Ok(Arc::new(self.read_whole(path)?))
             }
@@ -647,6 +655,26 @@ mod tests {
         assert!(dir.is_cached(small), "once the guard is gone, small files are read whole again");
         assert_eq!(lazy_handles(&dir), 0);
         assert_eq!(before.len(), again.len());
+    }
+
+    #[test]
+    fn a_document_store_is_read_lazily_however_small() {
+        let dir = directory();
+        let lazy_handles = |dir: &VaultDirectory| dir.inner.handles.lock().unwrap().0.values().sum::<usize>();
+        let data: Vec<u8> = (0..CHUNK + 77).map(|i| (i % 241) as u8).collect();
+        for name in ["seg.store", "seg.fast"] {
+            let mut writer = dir.open_write(Path::new(name)).unwrap();
+            writer.write_all(&data).unwrap();
+            writer.terminate().unwrap();
+        }
+        let store = dir.get_file_handle(Path::new("seg.store")).unwrap();
+        assert_eq!(lazy_handles(&dir), 1);
+        assert!(!dir.is_cached(Path::new("seg.store")));
+        assert_eq!(store.read_bytes(CHUNK - 2..CHUNK + 70).unwrap().as_slice(), &data[CHUNK - 2..CHUNK + 70]);
+        // Another file of the same size is read whole, as before.
+        dir.get_file_handle(Path::new("seg.fast")).unwrap();
+        assert!(dir.is_cached(Path::new("seg.fast")));
+        assert_eq!(lazy_handles(&dir), 1);
     }
 
     #[test]

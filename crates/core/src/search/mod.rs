@@ -31,7 +31,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::{
     collector::{Collector, Count, SegmentCollector, TopDocs},
-    schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING},
+    schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST},
     snippet::SnippetGenerator,
     tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, TokenStream, TokenizerManager},
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
@@ -54,10 +54,33 @@ pub const INDEX_FILE: &str = "search.db";
 const REBUILD_FILE: &str = "search-rebuild.db";
 const LOCK_FILE: &str = "search.lock";
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 6;
-/// Memory for tantivy's indexing threads (split between them).
-const WRITER_HEAP: usize = 64 * 1024 * 1024;
-const WRITER_THREADS: usize = 2;
+const SCHEMA_VERSION: u32 = 7;
+/// tantivy's indexing threads and the memory they share: each thread writes a segment when its
+/// share fills, and tantivy's merge policy merges segments of a size by eights.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct WriterSetup {
+    threads: usize,
+    heap: usize,
+}
+
+/// Everyday writes and imports: one thread of 96 MiB. An import's own thread and its parsing
+/// keep the other core busy, so a second indexing thread only halved the segments: at a million
+/// files, two threads of 32 MiB wrote segments of 34,000 documents, merged while indexing and
+/// after. One thread of 96 MiB took 58 s rather than 73–75 s, with a third less CPU and the same
+/// peak (249 MiB), 2026-12-07.
+const WRITER: WriterSetup = WriterSetup { threads: 1, heap: 96 << 20 };
+/// An import with a persons sheet: two threads of 32 MiB. The files that its persons rows name
+/// are indexed after the rows are written, with their persons, and that phase is indexing alone,
+/// where a second thread counts: one thread of 96 MiB took 45 s for it rather than 41 s at a
+/// million files with 600,000 persons (2026-12-07).
+const PERSONS_IMPORT_WRITER: WriterSetup = WriterSetup { threads: 2, heap: 64 << 20 };
+/// A full rebuild, where indexing is all the work: two threads of 96 MiB. At a million files they
+/// wrote segments of 150,000 documents, six of them, under the eight that the merge policy
+/// merges; two threads of 32 MiB merged theirs into two of 272,000 while indexing and left 13 to
+/// merge after the commit. The rebuild took 24 s rather than 35 s (medians of four, alternated),
+/// with a third less CPU (`greffier search reindex`, 2026-12-07). The register's page cache is
+/// held small meanwhile (see `Vault::reindex`).
+const REBUILD_WRITER: WriterSetup = WriterSetup { threads: 2, heap: 192 << 20 };
 /// Threads a query's segments are searched on (the machines have two cores): the heavy words and
 /// phrases of common words at a million files take 0.6x the time of one thread.
 const SEARCH_THREADS: usize = 2;
@@ -184,15 +207,19 @@ fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let code = || {
-        TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
-            )
-            .set_fast("code")
+    // Codes are one token each (a class, its ancestors too): no field norms, whose byte per
+    // document and field a segment's `.fieldnorm` file holds (read whole and kept by a searcher;
+    // at a million files, 9 of its 13 MiB were for these fields). A term query on a field without
+    // norms scores as if its length were 1.
+    let whole = |tokenizer: &str| {
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false)
     };
+    let code = || TextOptions::default().set_indexing_options(whole("code")).set_fast("code");
     let fields = Fields {
-        key: builder.add_text_field("key", STRING),
+        key: builder.add_text_field("key", TextOptions::default().set_indexing_options(whole("raw"))),
         // Read from its fast column: the index stores no document (no document store to write
         // while indexing, nor blocks of it to decompress and cache for each hit).
         id: builder.add_i64_field("id", FAST),
@@ -202,12 +229,7 @@ fn schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", analysed("fold")),
         person: builder.add_text_field("person", analysed("fold")),
         who: builder.add_text_field("who", analysed("fold")),
-        class: builder.add_text_field(
-            "class",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer("code").set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
+        class: builder.add_text_field("class", TextOptions::default().set_indexing_options(whole("code"))),
         class_code: builder.add_text_field("class_code", code()),
         project: builder.add_text_field("project", code()),
         status: builder.add_text_field("status", code()),
@@ -578,6 +600,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// `None` only if it could not be opened again after [`Self::reopen_writer`] closed it.
     writer: Option<IndexWriter<TantivyDocument>>,
+    /// How [`Self::writer`] was set up.
+    setup: WriterSetup,
     fields: Fields,
     indexed_seq: i64,
     path: PathBuf,
@@ -676,7 +700,7 @@ impl SearchIndex {
                 Self::create(&path, &key)?
             }
         };
-        let search = Self::assemble((index, directory, payload), path, key, Some(lock))?;
+        let search = Self::assemble((index, directory, payload), path, key, Some(lock), WRITER)?;
         search.collect_leftovers();
         Ok(search)
     }
@@ -696,22 +720,24 @@ impl SearchIndex {
         }
     }
 
-    /// An opened or created index with its reader and writer.
+    /// An opened or created index with its reader and a writer set up as `setup`.
     fn assemble(
         (mut index, directory, payload): (Index, VaultDirectory, Payload),
         path: PathBuf,
         key: VaultKey,
         lock: Option<File>,
+        setup: WriterSetup,
     ) -> Result<SearchIndex, SearchError> {
         index.set_multithread_executor(SEARCH_THREADS)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?;
+        let writer = index.writer_with_num_threads(setup.threads, setup.heap)?;
         let (_, fields) = schema();
         Ok(SearchIndex {
             index,
             directory,
             reader,
             writer: Some(writer),
+            setup,
             fields,
             indexed_seq: payload.seq,
             path,
@@ -915,8 +941,21 @@ impl SearchIndex {
                 tracing::warn!("a merge of the search index failed: {error}");
             }
         }
-        self.writer = Some(self.index.writer_with_num_threads(WRITER_THREADS, WRITER_HEAP)?);
+        self.writer = Some(self.index.writer_with_num_threads(self.setup.threads, self.setup.heap)?);
         self.collect_leftovers();
+        Ok(())
+    }
+
+    /// Sets the writer up for an import, with a persons sheet or not (see [`WRITER`] and
+    /// [`PERSONS_IMPORT_WRITER`]). Called before the import feeds anything: a writer set up
+    /// otherwise is replaced, and what it held uncommitted (nothing, between the register's
+    /// changes) is dropped.
+    pub(crate) fn set_up_for_import(&mut self, with_persons: bool) -> Result<(), SearchError> {
+        let setup = if with_persons { PERSONS_IMPORT_WRITER } else { WRITER };
+        if self.setup != setup || self.writer.is_none() {
+            self.setup = setup;
+            self.reopen_writer()?;
+        }
         Ok(())
     }
 
@@ -961,7 +1000,7 @@ impl SearchIndex {
             replace_database(&fresh, &path)?;
             let found = Self::open_existing(&path, &key)?
                 .ok_or_else(|| SearchError::Index { detail: "the rebuilt index is missing".into() })?;
-            Self::assemble(found, path, key, lock)
+            Self::assemble(found, path, key, lock, WRITER)
         });
         match swapped {
             Ok(index) => (Some(index), Ok(count)),
@@ -980,7 +1019,7 @@ impl SearchIndex {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<usize, SearchError> {
         let target = register_seq(register)?;
-        let mut fresh = Self::assemble(Self::create(path, key)?, path.to_owned(), key.clone(), None)?;
+        let mut fresh = Self::assemble(Self::create(path, key)?, path.to_owned(), key.clone(), None, REBUILD_WRITER)?;
         let count = fresh.feed_since(register, -1, progress)?;
         // Not read here: it is opened again in the old one's place.
         fresh.commit_unread(target)?;
@@ -2204,6 +2243,45 @@ mod tests {
         assert!(!person("who:tremblay"));
         assert!(person("class:100"));
         assert!(person("tremblay OR title:x"));
+    }
+
+    /// Field norms (a byte per document and field, which a searcher keeps in memory) only for
+    /// the fields scored by their length; a query on a code still scores its hits.
+    #[test]
+    fn only_the_analysed_fields_keep_field_norms() {
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        register_analyzers(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut doc = TantivyDocument::default();
+        for (field, text) in [
+            (f.key, "f1"),
+            (f.kind, "file"),
+            (f.reference, "R-1"),
+            (f.title, "Rapport annuel"),
+            (f.text, "Déneigement à Québec"),
+            (f.class, "100"),
+            (f.class, "100-20"),
+            (f.class_code, "100-20"),
+            (f.status, "active"),
+        ] {
+            doc.add_text(field, text);
+        }
+        writer.add_document(doc).expect("add");
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let norms = searcher.segment_reader(0).fieldnorms_readers();
+        for field in [f.title, f.text, f.person, f.who] {
+            assert!(norms.get_field(field).expect("norms").is_some(), "{}", index.schema().get_field_name(field));
+        }
+        for field in [f.key, f.kind, f.reference, f.class, f.class_code, f.project, f.status, f.sensitivity, f.due] {
+            assert!(norms.get_field(field).expect("norms").is_none(), "{}", index.schema().get_field_name(field));
+        }
+        let query =
+            tantivy::query::TermQuery::new(Term::from_field_text(f.class, "100-20"), IndexRecordOption::WithFreqs);
+        let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score()).expect("search");
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].0 > 0.0, "scored: {hits:?}");
     }
 
     /// A title's sort key is its folded words cut at 48 characters, folded in one pass that
