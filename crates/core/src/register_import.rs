@@ -1182,14 +1182,16 @@ impl Vault {
         // Any failure of the index only leaves it behind; it catches up after the commit.
         let mut slot = IndexGuard { slot: self.search.borrow_mut(), armed: true };
         let mut indexing = slot.slot.is_some();
-        // The merges the import sets off read small index files lazily, through the bounded
-        // chunk cache, until the commit (a million files with their persons peaked 30-50 MiB
-        // lower).
+        // One indexing thread beside this one, or two when a persons sheet leaves files to
+        // index after the rows are written (see `search::WRITER`).
         if let Some(index) = slot.slot.as_mut() {
             if let Err(error) = index.set_up_for_import(persons.is_some()) {
                 tracing::warn!("the search index's writer could not be set up for the import: {error}");
             }
         }
+        // The merges the import sets off read small index files lazily, through the bounded
+        // chunk cache, until the commit (a million files with their persons peaked 30-50 MiB
+        // lower).
         let bulk_reads = slot.slot.as_ref().map(crate::search::SearchIndex::read_lazily_in_bulk);
         let paths = crate::search::class_paths(&tx)?;
         let mut fed = 0u64;
