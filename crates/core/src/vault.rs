@@ -1189,6 +1189,27 @@ pub mod testing {
         -vault.conn.query_row("PRAGMA cache_size", [], |row| row.get::<_, i64>(0)).expect("cache size")
     }
 
+    /// Leaves the search index as a version of another schema would, with a stray document
+    /// holding `stray` (see `SearchIndex::commit_as_schema`).
+    pub fn index_as_of_schema(vault: &Vault, schema: u32, stray: &str) {
+        vault.with_index(|index, _| index.commit_as_schema(schema, stray)).expect("old schema")
+    }
+
+    /// From how many files and persons an empty index is filled as a rebuild, on this thread.
+    pub fn fill_index_from(rows: i64) {
+        crate::search::set_fill_from(rows);
+    }
+
+    /// How many empty indexes this thread filled as a rebuild.
+    pub fn index_fills() -> usize {
+        crate::search::fills()
+    }
+
+    /// The search index's writer: its threads and its memory.
+    pub fn index_writer_setup(vault: &Vault) -> (usize, usize) {
+        vault.with_index(|index, _| Ok(index.writer_setup())).expect("writer")
+    }
+
     /// Erases the details of events, as destroying the records they describe will.
     pub fn erase_audit_details(vault: &Vault, seqs: &[u64]) -> usize {
         crate::audit::erase_details(&vault.conn, seqs).expect("erase")

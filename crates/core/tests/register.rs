@@ -624,6 +624,62 @@ fn the_index_follows_the_register_through_reopen_crash_and_reindex() {
     assert_eq!(references(&vault, &admin, "numéro").len(), 29, "K-007 lost the word");
 }
 
+/// An index an older version left (another schema) is made anew at the open, and caught up
+/// from the register: on a large register as a rebuild (a fill), on a small one by the everyday
+/// writer. Either way the stray document the old index held is gone and every file is found.
+#[test]
+fn an_index_of_an_older_schema_is_made_anew_at_the_open_and_filled_from_the_register() {
+    use greffier_core::vault::testing;
+    let fixture = Fixture::new();
+    let (mut vault, admin) = vault_with_plan(&fixture);
+    for n in 0..30 {
+        vault
+            .create_file(&admin, draft(&format!("S-{n:03}"), "200-20-10", &format!("Rapport numéro {n}"), "Québec"))
+            .expect("create");
+    }
+    let reopen = |vault: Vault| {
+        drop(vault);
+        let vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+        let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+        (vault, admin)
+    };
+    let everyday = testing::index_writer_setup(&vault);
+    assert_eq!(everyday, (1, 96 << 20));
+    let fills = testing::index_fills();
+
+    // A small register: made anew, caught up by the everyday writer.
+    testing::index_as_of_schema(&vault, 6, "fantôme");
+    assert_eq!(vault.check_index(&admin).expect("check").extra, 1, "the oracle sees the stray document");
+    let (vault, admin) = reopen(vault);
+    assert_eq!(references(&vault, &admin, "rapport").len(), 30);
+    assert_eq!(testing::index_fills(), fills, "too small to fill");
+    let check = vault.check_index(&admin).expect("check");
+    assert!(check.is_consistent(), "{check:?}");
+    assert_eq!(check.extra, 0, "{check:?}");
+
+    // A large one (as this thread counts it): filled with the rebuild's writer, then the
+    // everyday writer back and the register's page cache at its size.
+    testing::index_as_of_schema(&vault, 6, "fantôme");
+    let (mut vault, admin) = reopen(vault);
+    testing::fill_index_from(1);
+    let unfilled = vault.check_index(&admin).expect("check");
+    assert_eq!((unfilled.indexed_files, unfilled.extra), (0, 0), "the old index is not read: {unfilled:?}");
+    assert_eq!(references(&vault, &admin, "numéro").len(), 30);
+    assert_eq!(testing::index_fills(), fills + 1);
+    let check = vault.check_index(&admin).expect("check");
+    assert!(check.is_consistent(), "{check:?}");
+    assert_eq!(check.index_seq, check.register_seq, "{check:?}");
+    assert_eq!(testing::index_writer_setup(&vault), everyday);
+    assert_eq!(testing::register_cache_kib(&vault), 65536);
+    vault.update_file(&admin, "S-004", draft("S-004", "200-20-10", "Compte rendu refait", "Québec")).expect("edit");
+    assert_eq!(references(&vault, &admin, "refait"), ["S-004"]);
+    assert_eq!(references(&vault, &admin, "rapport").len(), 29);
+    let (vault, admin) = reopen(vault);
+    assert_eq!(references(&vault, &admin, "refait"), ["S-004"]);
+    assert_eq!(testing::index_fills(), fills + 1, "a filled index is opened as it is");
+    assert!(vault.check_index(&admin).expect("check").is_consistent());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_reindex_puts_a_new_index_file_in_place_and_one_cancelled_or_cut_short_leaves_the_old_one() {
