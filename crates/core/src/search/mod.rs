@@ -983,7 +983,7 @@ impl SearchIndex {
     /// replacement to look for. That is the catch-up of an index made anew at the open of a
     /// large register: after an upgrade to another [`SCHEMA_VERSION`], or when the index could
     /// not be read. The first search after an upgrade at a million files took 22.8 and 24.9 s
-    /// rather than 35.0 and 33.9 s on the everyday writer, peak 293–301 MiB rather than 281 MiB
+    /// rather than 35.0 and 33.9 s on the everyday writer, peak 286–294 MiB rather than 275 MiB
     /// (`greffier search`, alternated, 2026-12-07).
     /// The writer is set up as before afterwards, whether the fill went through or not.
     fn fill(&mut self, register: &Connection, target: i64) -> Result<usize, SearchError> {
