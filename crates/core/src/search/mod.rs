@@ -981,8 +981,8 @@ impl SearchIndex {
     /// Fills an empty index with the whole register as a rebuild does: with [`REBUILD_WRITER`],
     /// the register's page cache held small (see `Vault::reindex`), and documents added with no
     /// replacement to look for. That is the catch-up of an index made anew at the open of a
-    /// large register: after an upgrade to another [`SCHEMA_VERSION`], or when the index could
-    /// not be read. The first search after an upgrade at a million files took 22.8 and 24.9 s
+    /// large register: after an upgrade to another [`SCHEMA_VERSION`], when the index could not
+    /// be read, or when it was ahead of the register (a restored vault). The first search after an upgrade at a million files took 22.8 and 24.9 s
     /// rather than 35.0 and 33.9 s on the everyday writer, peak 286–294 MiB rather than 275 MiB
     /// (`greffier search`, alternated, 2026-12-07).
     /// The writer is set up as before afterwards, whether the fill went through or not.
