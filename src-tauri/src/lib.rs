@@ -90,6 +90,7 @@ pub fn run() {
             commands::disposition::decide_review,
         ])
         .setup(|app| {
+            app.state::<AppState>().send_events_to(app.handle().clone());
             #[cfg(target_os = "linux")]
             software_rendering(app);
             Ok(())

@@ -5,7 +5,7 @@ use std::{
     path::PathBuf,
     sync::{
         atomic::{AtomicBool, Ordering},
-        Arc, Mutex, MutexGuard,
+        Arc, Mutex, MutexGuard, OnceLock,
     },
 };
 
@@ -13,7 +13,7 @@ use greffier_core::{
     KdfProfile, KeyStore, Lang, NoKeyStore, Permission, Role, SelfCheck, Session, SystemClock, Unlock, Vault, VaultEnv,
 };
 use serde::Serialize;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 
 use crate::error::{CommandError, ShellCode};
 
@@ -31,6 +31,18 @@ pub struct AppState {
     lang: Mutex<Lang>,
     cancel: AtomicBool,
     long_running: AtomicBool,
+    /// Where the vaults it holds tell their search index's progress (set as the app starts).
+    events: OnceLock<AppHandle>,
+}
+
+/// Progress of a long catch-up of the search index (`vault-progress`, operation `index`): the
+/// documents indexed of all. The fill of an index made anew after an upgrade or a restore takes
+/// tens of seconds at a million files, in whatever first searches.
+#[derive(Clone, Serialize)]
+struct IndexProgress {
+    operation: &'static str,
+    done: u64,
+    total: u64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -79,7 +91,25 @@ impl AppState {
             lang: Mutex::new(Lang::Fr),
             cancel: AtomicBool::new(false),
             long_running: AtomicBool::new(false),
+            events: OnceLock::new(),
         }
+    }
+
+    /// Gives the state the app's handle, for the events of the vaults it will hold.
+    pub fn send_events_to(&self, app: AppHandle) {
+        let _ = self.events.set(app);
+    }
+
+    /// An open vault to put in the slot, whose search index tells its long catch-ups as
+    /// `vault-progress` events (operation `index`).
+    pub fn hold(&self, mut vault: Vault, session: Option<Session>) -> OpenVault {
+        if let Some(app) = self.events.get() {
+            let app = app.clone();
+            vault.on_index_progress(move |done, total| {
+                let _ = app.emit("vault-progress", IndexProgress { operation: "index", done, total });
+            });
+        }
+        OpenVault { vault, session }
     }
 
     pub fn lang(&self) -> Lang {
@@ -147,7 +177,7 @@ impl AppState {
 
     pub fn unlock(&self, unlock: Unlock) -> Result<AppStatus, CommandError> {
         let vault = Vault::open(&self.vault_dir, unlock, &self.env).map_err(|e| self.core_error(&e))?;
-        *self.slot()? = Some(OpenVault { vault, session: None });
+        *self.slot()? = Some(self.hold(vault, None));
         self.status()
     }
 

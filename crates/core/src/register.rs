@@ -1578,12 +1578,28 @@ impl Vault {
     ) -> Result<T, Error> {
         let mut slot = self.search.borrow_mut();
         if slot.is_none() {
-            *slot = Some(search::SearchIndex::open(&self.paths.dir, &self.key, &self.conn)?);
+            let mut index = search::SearchIndex::open(&self.paths.dir, &self.key, &self.conn)?;
+            index.set_progress(self.search.progress());
+            index.catch_up(&self.conn)?;
+            *slot = Some(index);
         }
         match slot.as_mut() {
-            Some(index) => Ok(work(index, &self.conn)?),
+            Some(index) => {
+                // A rebuild put a new index in the slot.
+                index.set_progress(self.search.progress());
+                Ok(work(index, &self.conn)?)
+            }
             None => Err(search::SearchError::Index { detail: "not open".into() }.into()),
         }
+    }
+
+    /// Has `progress` told how far a long catch-up of the search index is, as documents done of
+    /// all: the fill of an index made anew at the open (after an upgrade or a restore) takes tens
+    /// of seconds at a million files, in whatever first uses the index. Only catch-ups of
+    /// 10,000 documents or more tell; `progress` hears (0, all) first and (all, all) last,
+    /// whether the catch-up went through or not.
+    pub fn on_index_progress(&mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) {
+        self.search.set_progress(std::sync::Arc::new(progress));
     }
 
     /// Searches the register: a ranked page of files with their rows and highlighted snippets,
@@ -1634,7 +1650,7 @@ impl Vault {
             // No catch-up first: everything is indexed again.
             let index = match slot.take() {
                 Some(index) => index,
-                None => search::SearchIndex::open_without_catch_up(&self.paths.dir, &self.key, &self.conn)?,
+                None => search::SearchIndex::open(&self.paths.dir, &self.key, &self.conn)?,
             };
             let small_cache = crate::vault::SmallCache::new(&self.conn)?;
             let (index, count) = index.rebuild(&self.conn, progress);
@@ -1659,7 +1675,7 @@ impl Vault {
         // Compare the index as it is, before any catch-up.
         let mut slot = self.search.borrow_mut();
         if slot.is_none() {
-            *slot = Some(search::SearchIndex::open_without_catch_up(&self.paths.dir, &self.key, &self.conn)?);
+            *slot = Some(search::SearchIndex::open(&self.paths.dir, &self.key, &self.conn)?);
         }
         let Some(index) = slot.as_mut() else {
             return Err(search::SearchError::Index { detail: "not open".into() }.into());

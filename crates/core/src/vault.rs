@@ -1200,6 +1200,11 @@ pub mod testing {
         crate::search::set_fill_from(rows);
     }
 
+    /// From how many documents a catch-up of the search index tells how far it is, on this thread.
+    pub fn report_index_progress_from(documents: u64) {
+        crate::search::set_report_from(documents);
+    }
+
     /// How many empty indexes this thread filled as a rebuild.
     pub fn index_fills() -> usize {
         crate::search::fills()

@@ -25,6 +25,20 @@ fn vault_with_plan(fixture: &Fixture) -> (Vault, Session) {
     (vault, admin)
 }
 
+/// A vault with the sample plan and 30 files `{prefix}-000`… titled "{title} numéro N".
+fn vault_with_files(fixture: &Fixture, prefix: &str, title: &str) -> (Vault, Session) {
+    let (mut vault, admin) = vault_with_plan(fixture);
+    for n in 0..30 {
+        vault
+            .create_file(
+                &admin,
+                draft(&format!("{prefix}-{n:03}"), "200-20-10", &format!("{title} numéro {n}"), "Québec"),
+            )
+            .expect("create");
+    }
+    (vault, admin)
+}
+
 fn draft(reference: &str, class: &str, title: &str, description: &str) -> FileDraft {
     FileDraft {
         reference: reference.into(),
@@ -580,12 +594,7 @@ X-8,100,Sans règle,2020-01-01,,paper
 #[test]
 fn the_index_follows_the_register_through_reopen_crash_and_reindex() {
     let fixture = Fixture::new();
-    let (mut vault, admin) = vault_with_plan(&fixture);
-    for n in 0..30 {
-        vault
-            .create_file(&admin, draft(&format!("K-{n:03}"), "200-20-10", &format!("Facture numéro {n}"), "Québec"))
-            .expect("create");
-    }
+    let (vault, admin) = vault_with_files(&fixture, "K", "Facture");
     let check = vault.check_index(&admin).expect("check");
     assert_eq!(check.indexed_files, 30, "{check:?}");
     assert!(check.is_consistent(), "{check:?}");
@@ -631,12 +640,7 @@ fn the_index_follows_the_register_through_reopen_crash_and_reindex() {
 fn an_index_of_an_older_schema_is_made_anew_at_the_open_and_filled_from_the_register() {
     use greffier_core::vault::testing;
     let fixture = Fixture::new();
-    let (mut vault, admin) = vault_with_plan(&fixture);
-    for n in 0..30 {
-        vault
-            .create_file(&admin, draft(&format!("S-{n:03}"), "200-20-10", &format!("Rapport numéro {n}"), "Québec"))
-            .expect("create");
-    }
+    let (vault, admin) = vault_with_files(&fixture, "S", "Rapport");
     let reopen = |vault: Vault| {
         drop(vault);
         let vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
@@ -680,17 +684,52 @@ fn an_index_of_an_older_schema_is_made_anew_at_the_open_and_filled_from_the_regi
     assert!(vault.check_index(&admin).expect("check").is_consistent());
 }
 
+#[test]
+fn a_long_catch_up_of_the_index_tells_how_far_it_is_and_an_edit_does_not() {
+    use greffier_core::vault::testing;
+    use std::sync::{Arc, Mutex};
+    let fixture = Fixture::new();
+    let (vault, _) = vault_with_files(&fixture, "P", "Procès-verbal");
+    testing::index_as_of_schema(&vault, 6, "fantôme");
+    drop(vault);
+    let mut vault = Vault::open(&fixture.vault_dir(), greffier_core::Unlock::KeyStore, &fixture.env).expect("reopen");
+    let admin = vault.sign_in(ADMIN, &Secret::new(ADMIN_PASSWORD)).expect("sign in");
+    let heard: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let told = Arc::clone(&heard);
+    vault.on_index_progress(move |done, total| told.lock().expect("progress").push((done, total)));
+    let take = || std::mem::take(&mut *heard.lock().expect("progress"));
+
+    // The index made anew at the open and filled (as this thread counts it, large), in the first
+    // search: told from none to all, the register's 30 files.
+    testing::fill_index_from(1);
+    testing::report_index_progress_from(1);
+    let fills = testing::index_fills();
+    assert_eq!(references(&vault, &admin, "procès").len(), 30);
+    assert_eq!(testing::index_fills(), fills + 1);
+    let progress = take();
+    assert_eq!(progress.first(), Some(&(0, 30)), "{progress:?}");
+    assert_eq!(progress.last(), Some(&(30, 30)), "{progress:?}");
+    assert!(progress.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1), "{progress:?}");
+
+    // An edit's catch-up is under the threshold: nothing told.
+    testing::report_index_progress_from(10_000);
+    vault.update_file(&admin, "P-004", draft("P-004", "200-20-10", "Compte rendu refait", "Québec")).expect("edit");
+    assert_eq!(references(&vault, &admin, "refait"), ["P-004"]);
+    assert_eq!(take(), Vec::<(u64, u64)>::new());
+
+    // Over it, an everyday catch-up tells too: the one file changed.
+    testing::report_index_progress_from(1);
+    vault.update_file(&admin, "P-005", draft("P-005", "200-20-10", "Compte rendu revu", "Québec")).expect("edit");
+    assert_eq!(references(&vault, &admin, "revu"), ["P-005"]);
+    assert_eq!(take(), [(0, 1), (1, 1), (1, 1)]);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_reindex_puts_a_new_index_file_in_place_and_one_cancelled_or_cut_short_leaves_the_old_one() {
     use std::os::unix::fs::MetadataExt;
     let fixture = Fixture::new();
-    let (mut vault, admin) = vault_with_plan(&fixture);
-    for n in 0..30 {
-        vault
-            .create_file(&admin, draft(&format!("R-{n:03}"), "200-20-10", &format!("Rapport numéro {n}"), "Québec"))
-            .expect("create");
-    }
+    let (mut vault, admin) = vault_with_files(&fixture, "R", "Rapport");
     let dir = fixture.vault_dir();
     let index = dir.join("search.db");
     let inode = |path: &Path| std::fs::metadata(path).expect("the index file").ino();

@@ -58,7 +58,7 @@ pub async fn create_vault(app: AppHandle, setup: SetupInput) -> Result<Created, 
             let session = vault.sign_in(&admin.0, &admin.1).map_err(|e| state.core_error(&e))?;
             vault.import_sample_plan(&session).map_err(|e| state.core_error(&e))?;
         }
-        *state.slot()? = Some(OpenVault { vault, session: None });
+        *state.slot()? = Some(state.hold(vault, None));
         Ok(Created { status: state.status()?, keyring_saved: report.keystore.is_ok() })
     })
     .await
@@ -173,11 +173,11 @@ fn restore_over(
     );
     match result {
         Ok((vault, report)) => {
-            *slot = Some(OpenVault { vault, session: None });
+            *slot = Some(state.hold(vault, None));
             Ok(report)
         }
         Err(error) => {
-            *slot = locked.reopen().ok().map(|vault| OpenVault { vault, session: Some(session) });
+            *slot = locked.reopen().ok().map(|vault| state.hold(vault, Some(session)));
             Err(state.core_error(&error))
         }
     }

@@ -156,6 +156,30 @@ class VaultJob {
 
 export const vaultJob = new VaultJob();
 
+/**
+ * A long catch-up of the search index (`vault-progress` events of operation `index`): the fill
+ * of an index made anew after an update or a restore, which the first search waits on (tens of
+ * seconds at a million files). Not a job: no one starts or cancels it; the search that waits
+ * shows how far it is. The shell's last event says all done, whether it went through or not.
+ */
+class IndexCatchUp {
+  done = $state(0);
+  total = $state(0);
+
+  /** Whether a catch-up is under way. */
+  get active(): boolean {
+    return this.total > 0 && this.done < this.total;
+  }
+
+  progress(event: VaultProgress): void {
+    if (event.operation !== 'index') return;
+    this.done = event.done;
+    this.total = event.total;
+  }
+}
+
+export const indexCatchUp = new IndexCatchUp();
+
 function outcome<T>(
   result: { ok: true; value: T } | { ok: false; error: CommandError },
 ): Outcome<T> {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from './api';
-import { flow, vaultJob } from './flow.svelte';
+import { flow, indexCatchUp, vaultJob } from './flow.svelte';
 import { EMPTY_FILTER } from './register/filter';
 import type { BackupReport, DueQuery } from './types';
 
@@ -200,6 +200,39 @@ describe('vaultJob, for the due list’s export', () => {
     expect(vaultJob.running).toBe(false);
     vi.spyOn(api, 'exportDue').mockResolvedValueOnce({ ok: false, error: { code: 'cancelled', message: 'Annulé.' } });
     await expect(vaultJob.exportDue(query, '/e.pdf')).resolves.toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('indexCatchUp', () => {
+  it('is under way from its first event to the one that says all done, and hears only its own', () => {
+    expect(indexCatchUp.active).toBe(false);
+    indexCatchUp.progress({ operation: 'index', done: 0, total: 1_000_000 });
+    expect(indexCatchUp.active).toBe(true);
+    indexCatchUp.progress({ operation: 'import', done: 1_000_000, total: 1_000_000 });
+    indexCatchUp.progress({ operation: 'index', done: 340_000, total: 1_000_000 });
+    expect([indexCatchUp.done, indexCatchUp.total, indexCatchUp.active]).toEqual([340_000, 1_000_000, true]);
+    indexCatchUp.progress({ operation: 'index', done: 1_000_000, total: 1_000_000 });
+    expect(indexCatchUp.active).toBe(false);
+  });
+
+  it('does not take a backup’s progress, nor give its own to the job under way', async () => {
+    let finish: (value: { ok: true; value: BackupReport }) => void = () => undefined;
+    vi.spyOn(api, 'backupVault').mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const running = vaultJob.backup('/b.greffier');
+    const event = { operation: 'index', done: 5, total: 50 } as const;
+    vaultJob.progress(event);
+    indexCatchUp.progress(event);
+    vaultJob.progress({ operation: 'backup', done: 7, total: 9 });
+    indexCatchUp.progress({ operation: 'backup', done: 7, total: 9 });
+    expect([vaultJob.done, vaultJob.total]).toEqual([7, 9]);
+    expect([indexCatchUp.done, indexCatchUp.total]).toEqual([5, 50]);
+    finish({ ok: true, value: report });
+    await running;
+    indexCatchUp.progress({ operation: 'index', done: 50, total: 50 });
   });
 });
 

@@ -172,9 +172,11 @@ export type ImportPhase = 'checking' | 'writing' | 'indexing' | 'saving';
  * the phase's share of the work (bytes of the sheets read while checking, rows while writing,
  * records while indexing). An export counts the files written of `total`.
  * A batch's execution sends a `BatchProgress` on the same event (`api.onBatchProgress`).
+ * A long catch-up of the search index (the fill of an index made anew after an update or a
+ * restore, in the first search) sends operation `index`: files and persons indexed of `total`.
  */
 export interface VaultProgress {
-  operation: 'backup' | 'restore' | 'import' | 'export';
+  operation: 'backup' | 'restore' | 'import' | 'export' | 'index';
   phase?: ImportPhase;
   rows?: number;
   done: number;

@@ -577,7 +577,22 @@ struct Payload {
 /// A vault's search index, opened when first used; closed with the vault, once its merges are
 /// done (see [`SearchIndex::close`]).
 #[derive(Default)]
-pub(crate) struct IndexSlot(std::cell::RefCell<Option<SearchIndex>>);
+pub(crate) struct IndexSlot(std::cell::RefCell<Option<SearchIndex>>, Option<IndexProgress>);
+
+impl IndexSlot {
+    /// Who is told how far a long catch-up is (see [`crate::Vault::on_index_progress`]).
+    pub(crate) fn progress(&self) -> Option<IndexProgress> {
+        self.1.clone()
+    }
+
+    pub(crate) fn set_progress(&mut self, progress: IndexProgress) {
+        self.1 = Some(progress);
+    }
+}
+
+/// Told how far a long catch-up of the index is: documents done, of all (see
+/// [`crate::Vault::on_index_progress`]).
+pub type IndexProgress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 impl std::ops::Deref for IndexSlot {
     type Target = std::cell::RefCell<Option<SearchIndex>>;
@@ -616,6 +631,8 @@ pub struct SearchIndex {
     key: VaultKey,
     /// The lock on `search.lock`; `None` for the index a rebuild writes beside the one in use.
     _lock: Option<File>,
+    /// Who is told how far a catch-up of [`REPORT_FROM`] documents or more is.
+    progress: Option<IndexProgress>,
 }
 
 /// The documents a destruction or an anonymisation removes: files and persons by id.
@@ -664,20 +681,9 @@ fn open_database(path: &Path, key: &VaultKey) -> Result<Connection, SearchError>
 }
 
 impl SearchIndex {
-    /// Opens (or creates, or rebuilds from scratch when unreadable) the index of the vault in
-    /// `dir`, and brings it up to the register's change.
+    /// Opens (or creates, or makes anew when unreadable) the index of the vault in `dir`,
+    /// without bringing it up to date ([`Self::catch_up`] does).
     pub(crate) fn open(dir: &Path, vault_key: &VaultKey, register: &Connection) -> Result<SearchIndex, SearchError> {
-        let mut search = Self::open_without_catch_up(dir, vault_key, register)?;
-        search.catch_up(register)?;
-        Ok(search)
-    }
-
-    /// [`Self::open`] without bringing the index up to date: to compare it with the register.
-    pub(crate) fn open_without_catch_up(
-        dir: &Path,
-        vault_key: &VaultKey,
-        register: &Connection,
-    ) -> Result<SearchIndex, SearchError> {
         let lock = File::options()
             .create(true)
             .truncate(false)
@@ -747,6 +753,7 @@ impl SearchIndex {
             query_tokenizers: query_tokenizers(),
             key,
             _lock: lock,
+            progress: None,
         })
     }
 
@@ -961,21 +968,46 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Indexes every file and person changed since the index's change, and commits.
+    /// Sets who is told how far a long catch-up is (see [`crate::Vault::on_index_progress`]).
+    pub(crate) fn set_progress(&mut self, progress: Option<IndexProgress>) {
+        self.progress = progress;
+    }
+
+    /// Indexes every file and person changed since the index's change, and commits. A catch-up
+    /// of [`REPORT_FROM`] documents or more tells [`Self::progress`] how far it is: documents
+    /// done of those changed, from 0 to all of them, whether it went through or not.
     pub(crate) fn catch_up(&mut self, register: &Connection) -> Result<usize, SearchError> {
         let target = register_seq(register)?;
         if target == self.indexed_seq {
             return Ok(0);
         }
-        if self.indexed_seq == 0
+        let fill = self.indexed_seq == 0
             && self.reader.searcher().num_docs() == 0
-            && rows_ever(register)? >= FILL_FROM.with(std::cell::Cell::get)
-        {
-            return self.fill(register, target);
+            && rows_ever(register)? >= FILL_FROM.with(std::cell::Cell::get);
+        let since = if fill { -1 } else { self.indexed_seq };
+        let report = match self.progress.clone() {
+            Some(report) => {
+                let total = changed_since(register, since)?;
+                (total >= REPORT_FROM.with(std::cell::Cell::get)).then_some((report, total))
+            }
+            None => None,
+        };
+        let mut progress = |done: usize| {
+            if let Some((report, total)) = &report {
+                report((done as u64).min(*total), *total);
+            }
+            true
+        };
+        progress(0);
+        let caught_up = if fill {
+            self.fill(register, target, &mut progress)
+        } else {
+            self.feed_since(register, since, &mut progress).and_then(|count| self.commit(target).map(|()| count))
+        };
+        if let Some((report, total)) = &report {
+            report(*total, *total);
         }
-        let count = self.feed_since(register, self.indexed_seq, &mut |_| true)?;
-        self.commit(target)?;
-        Ok(count)
+        caught_up
     }
 
     /// Fills an empty index with the whole register as a rebuild does: with [`REBUILD_WRITER`],
@@ -986,13 +1018,18 @@ impl SearchIndex {
     /// rather than 35.0 and 33.9 s on the everyday writer, peak 286–294 MiB rather than 275 MiB
     /// (`greffier search`, alternated, 2026-12-07).
     /// The writer is set up as before afterwards, whether the fill went through or not.
-    fn fill(&mut self, register: &Connection, target: i64) -> Result<usize, SearchError> {
+    fn fill(
+        &mut self,
+        register: &Connection,
+        target: i64,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<usize, SearchError> {
         let everyday = self.setup;
         let small_cache = crate::vault::SmallCache::new(register)?;
         self.setup = REBUILD_WRITER;
         let filled = self
             .reopen_writer()
-            .and_then(|()| self.feed_since(register, -1, &mut |_| true))
+            .and_then(|()| self.feed_since(register, -1, progress))
             .and_then(|count| self.commit(target).map(|()| count));
         drop(small_cache);
         self.setup = everyday;
@@ -1708,6 +1745,9 @@ thread_local! {
     /// (see [`SearchIndex::fill`]): below, the everyday writer is sooner started and done. Moved
     /// by a test, to fill a small register.
     static FILL_FROM: std::cell::Cell<i64> = const { std::cell::Cell::new(20_000) };
+    /// From how many documents a catch-up tells how far it is (see [`SearchIndex::catch_up`]):
+    /// an edit's is done before anyone could read it. Moved by a test, to see a small one's.
+    static REPORT_FROM: std::cell::Cell<u64> = const { std::cell::Cell::new(FEED_PROGRESS_EVERY as u64) };
     /// How many fills this thread did, for the tests.
     static FILLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Whether [`SearchIndex::purge_deleted`] finds merges of the segments it must rewrite
@@ -1735,6 +1775,11 @@ pub(crate) fn set_merge_in_flight_at_purge(on: bool) {
 /// Moves [`FILL_FROM`] for this thread.
 pub(crate) fn set_fill_from(rows: i64) {
     FILL_FROM.with(|from| from.set(rows));
+}
+
+/// Moves [`REPORT_FROM`] for this thread.
+pub(crate) fn set_report_from(documents: u64) {
+    REPORT_FROM.with(|from| from.set(documents));
 }
 
 /// How many fills this thread did.
@@ -2128,6 +2173,18 @@ fn rows_ever(conn: &Connection) -> Result<i64, SearchError> {
         [],
         |row| row.get(0),
     )?)
+}
+
+/// How many files and persons changed since the register's change `since`, destroyed files
+/// included (their documents are removed, not fed): counted on the indexes of `change_seq`.
+fn changed_since(conn: &Connection, since: i64) -> Result<u64, SearchError> {
+    let count: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM files WHERE change_seq > ?1) \
+              + (SELECT count(*) FROM persons WHERE change_seq > ?1)",
+        [since],
+        |row| row.get(0),
+    )?;
+    Ok(count.max(0) as u64)
 }
 
 fn writer_closed() -> SearchError {

@@ -753,6 +753,10 @@ export const en = {
   'register.count.one': '{count} file',
   'register.count.other': '{count} files',
   'register.searching': 'Searching…',
+  'register.indexing': 'Preparing the search index',
+  'register.indexingDetail': '{done} of {total} files and persons indexed',
+  'register.indexingWhy':
+    'The index is made anew once after an update or a restore; the register opens when it is ready.',
   'register.search': 'Search the register',
   'register.searchPlaceholder': 'Words, "phrase", prefix*, class:100-20, person:Tremblay…',
   'register.help': 'Search syntax',

@@ -771,6 +771,10 @@ export const fr = {
   'register.count.one': '{count} dossier',
   'register.count.other': '{count} dossiers',
   'register.searching': 'Recherche…',
+  'register.indexing': 'Préparation de l’index de recherche',
+  'register.indexingDetail': '{done} sur {total} dossiers et personnes indexés',
+  'register.indexingWhy':
+    'L’index est refait une fois après une mise à jour ou une restauration ; le registre s’ouvre quand il est prêt.',
   'register.search': 'Chercher dans le registre',
   'register.searchPlaceholder': 'Mots, "expression", préfixe*, classe:100-20, personne:Tremblay…',
   'register.help': 'Syntaxe de recherche',
