@@ -6,6 +6,7 @@ export const en = {
   'app.name': 'Greffier',
   'app.versionLine': 'Greffier {version}',
   'app.offline': 'Offline: no data leaves this computer',
+  'app.indexing': 'Preparing the search index: {percent}',
 
   'header.organisationLabel': 'Organisation',
   'header.noVault': 'No vault',

@@ -5,6 +5,7 @@ export const fr = {
   'app.name': 'Greffier',
   'app.versionLine': 'Greffier {version}',
   'app.offline': 'Hors ligne : aucune donnée ne quitte ce poste',
+  'app.indexing': 'Préparation de l’index de recherche : {percent}',
 
   'header.organisationLabel': 'Organisme',
   'header.noVault': 'Aucun coffre',
@@ -774,7 +775,7 @@ export const fr = {
   'register.indexing': 'Préparation de l’index de recherche',
   'register.indexingDetail': '{done} sur {total} dossiers et personnes indexés',
   'register.indexingWhy':
-    'L’index est refait une fois après une mise à jour ou une restauration ; le registre s’ouvre quand il est prêt.',
+    'L’index est refait une fois après une mise à jour ou une restauration ; le registre s’ouvre quand il est prêt.',
   'register.search': 'Chercher dans le registre',
   'register.searchPlaceholder': 'Mots, "expression", préfixe*, classe:100-20, personne:Tremblay…',
   'register.help': 'Syntaxe de recherche',
