@@ -9,7 +9,12 @@ step it reads the resident memory (RSS) and the proportional set size (PSS: shar
 between the processes that map them) of the app and of WebKit's processes, and at the end their
 peaks (VmHWM). Prints a JSON line; screenshots go to target/app-memory/.
 
-    python3 crates/bench/app-memory.py [--app target/release/greffier-desktop] [--vault target/bench/vault-1000000]
+With --index-anew, the copy's search index is removed first, as an upgrade to another index
+schema or a restore leaves it: the register's first search then fills a new one with its progress
+bar shown, and the app's and WebKit's memory is sampled four times a second meanwhile (the
+highest sum of PSS and of RSS seen).
+
+    python3 crates/bench/app-memory.py [--app target/release/greffier-desktop] [--vault target/bench/vault-1000000] [--index-anew]
 
 Needs Xvfb and .tools/bin/tauri-driver (`make test` installs both).
 """
@@ -23,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -203,16 +209,42 @@ def measure(binary, vault, step, rows):
           + ", ".join(f"{p['name']} {p['rss_mib']}" for p in processes), file=sys.stderr)
 
 
+class Sampler(threading.Thread):
+    """Samples the app's and WebKit's memory four times a second until stopped: the highest sum
+    of PSS and of RSS, and the app process's highest RSS."""
+
+    def __init__(self, binary, vault):
+        super().__init__(daemon=True)
+        self.binary, self.vault = binary, vault
+        self.stopped = threading.Event()
+        self.pss_mib = self.rss_mib = self.app_rss_mib = 0
+
+    def run(self):
+        while not self.stopped.wait(0.25):
+            pids = app_tree(self.binary, self.vault)
+            found = [s for s in (status(pid) for pid in pids) if s]
+            self.pss_mib = max(self.pss_mib, sum(kib(s.get("Pss")) for s in found) // 1024)
+            self.rss_mib = max(self.rss_mib, sum(kib(s.get("VmRSS")) for s in found) // 1024)
+            if found:
+                self.app_rss_mib = max(self.app_rss_mib, kib(found[0].get("VmRSS")) // 1024)
+
+
 def main():
     args = argparse.ArgumentParser()
     args.add_argument("--app", default="target/release/greffier-desktop")
     args.add_argument("--vault", default="target/bench/vault-1000000")
     args.add_argument("--driver", default=".tools/bin/tauri-driver")
+    args.add_argument("--index-anew", action="store_true",
+                      help="remove the copy's search index: the first search fills a new one")
     options = args.parse_args()
     application = os.path.abspath(options.app)
     work = tempfile.mkdtemp(prefix="greffier-app-memory-")
     vault = os.path.join(work, "vault")
     shutil.copytree(options.vault, vault)
+    if options.index_anew:
+        for name in os.listdir(vault):
+            if name.startswith("search.db"):
+                os.remove(os.path.join(vault, name))
     shots = os.path.abspath("target/app-memory")
     os.makedirs(shots, exist_ok=True)
     display = f":{90 + os.getpid() % 9}"
@@ -237,10 +269,30 @@ def main():
         driver.click("signin-submit")
         driver.find("nav-register")
         measure(application, vault, "signed in", rows)
+        sampler = Sampler(application, vault)
+        sampler.start()
         started = time.time()
         driver.click("nav-register", again_if_dropped=True)
-        driver.wait_text("register-total", "000")
+        if options.index_anew:
+            # The progress bar, pictured once it has moved.
+            while True:
+                try:
+                    detail = driver.call("POST", f"/session/{driver.session}/element",
+                                         {"using": "css selector",
+                                          "value": '[data-testid="register-indexing-progress-detail"]'})
+                    text = driver.call("GET", f"/session/{driver.session}/element/{detail[ELEMENT]}/text") or ""
+                    if not text.startswith("0 "):
+                        driver.screenshot(os.path.join(shots, "1-indexing.png"))
+                        break
+                except (OSError, http.client.HTTPException):
+                    pass
+                if time.time() - started > 600:
+                    raise SystemExit("the index's progress was never shown")
+                time.sleep(0.5)
+        driver.wait_text("register-total", "000", timeout=600)
         first_page = time.time() - started
+        sampler.stopped.set()
+        sampler.join()
         driver.screenshot(os.path.join(shots, "1-register.png"))
         measure(application, vault, "register, first page", rows)
         for words in ["dossier", "\"contrat de service\"", "québec", "insp*"]:
@@ -265,7 +317,9 @@ def main():
         measure(application, vault, "calendar", rows)
         peak = {p["name"]: p["peak_mib"] for p in rows[-1]["processes"]}
         print(json.dumps({"first_page_s": round(first_page, 2), "steps": rows, "peak_mib": peak,
-                          "peak_sum_mib": sum(peak.values())}))
+                          "peak_sum_mib": sum(peak.values()),
+                          "first_page_sampled": {"pss_sum_mib": sampler.pss_mib, "rss_sum_mib": sampler.rss_mib,
+                                                 "app_rss_mib": sampler.app_rss_mib}}))
     finally:
         driver.stop()
         driver_process.terminate()

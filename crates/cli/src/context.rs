@@ -179,7 +179,20 @@ impl Context {
         for unlock in options {
             let via_keyring = matches!(unlock, Unlock::KeyStore);
             match Vault::open(&self.vault_dir, unlock, &self.env) {
-                Ok(vault) => return Ok(vault),
+                Ok(mut vault) => {
+                    // The fill of a search index made anew (after an upgrade or a restore) takes
+                    // tens of seconds at a million files, in whatever first uses the index.
+                    let bar =
+                        crate::run::bar(self.lang, "Préparation de l’index de recherche", "Preparing the search index");
+                    vault.on_index_progress(move |done, total| {
+                        bar.set_length(total);
+                        bar.set_position(done);
+                        if done >= total {
+                            bar.finish_and_clear();
+                        }
+                    });
+                    return Ok(vault);
+                }
                 Err(e) if via_keyring && keyring_miss(&e) => last = Some(e),
                 Err(e) => return Err(e.into()),
             }

@@ -75,17 +75,23 @@ fn done(ctx: &Context, fr: &str, en: &str) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
-fn progress_bar(
-    lang: Lang,
-    what_fr: &'static str,
-    what_en: &'static str,
-) -> (ProgressBar, impl FnMut(Progress) -> bool) {
+/// A bar on stderr (hidden when it is not a terminal): what is done, its bar and its percentage.
+pub(crate) fn bar(lang: Lang, what_fr: &'static str, what_en: &'static str) -> ProgressBar {
     let bar = ProgressBar::new(1);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {percent:>3} %")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(lang.pick(what_fr, what_en));
+    bar
+}
+
+fn progress_bar(
+    lang: Lang,
+    what_fr: &'static str,
+    what_en: &'static str,
+) -> (ProgressBar, impl FnMut(Progress) -> bool) {
+    let bar = bar(lang, what_fr, what_en);
     let handle = bar.clone();
     (bar, move |p: Progress| {
         handle.set_length(p.total);

@@ -1034,6 +1034,8 @@ impl SearchIndex {
         drop(small_cache);
         self.setup = everyday;
         let back = self.reopen_writer();
+        // The rebuild's writer is gone: what it held goes back to the system.
+        crate::release_free_memory();
         FILLS.with(|fills| fills.set(fills.get() + 1));
         let count = filled?;
         back?;
