@@ -15,7 +15,10 @@ use greffier_core::{
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::error::{CommandError, ShellCode};
+use crate::{
+    commands::vault::VaultProgress,
+    error::{CommandError, ShellCode},
+};
 
 /// An unlocked vault and, once someone signed in, their session.
 pub struct OpenVault {
@@ -33,16 +36,6 @@ pub struct AppState {
     long_running: AtomicBool,
     /// Where the vaults it holds tell their search index's progress (set as the app starts).
     events: OnceLock<AppHandle>,
-}
-
-/// Progress of a long catch-up of the search index (`vault-progress`, operation `index`): the
-/// documents indexed of all. The fill of an index made anew after an upgrade or a restore takes
-/// tens of seconds at a million files, in whatever first searches.
-#[derive(Clone, Serialize)]
-struct IndexProgress {
-    operation: &'static str,
-    done: u64,
-    total: u64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -101,12 +94,14 @@ impl AppState {
     }
 
     /// An open vault to put in the slot, whose search index tells its long catch-ups as
-    /// `vault-progress` events (operation `index`).
+    /// `vault-progress` events (operation `index`: documents indexed of all). The fill of an
+    /// index made anew after an upgrade or a restore takes tens of seconds at a million files,
+    /// in whatever first uses the index.
     pub fn hold(&self, mut vault: Vault, session: Option<Session>) -> OpenVault {
         if let Some(app) = self.events.get() {
             let app = app.clone();
             vault.on_index_progress(move |done, total| {
-                let _ = app.emit("vault-progress", IndexProgress { operation: "index", done, total });
+                let _ = app.emit("vault-progress", VaultProgress { operation: "index", done, total });
             });
         }
         OpenVault { vault, session }

@@ -87,12 +87,14 @@ pub async fn lock_vault(app: AppHandle) -> Result<AppStatus, CommandError> {
     .await
 }
 
+/// A `vault-progress` event: `done` of `total` for `operation` (backup, restore, and the search
+/// index's catch-up, `index`, which `AppState::hold` sends).
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct VaultProgress {
-    operation: &'static str,
-    done: u64,
-    total: u64,
+pub(crate) struct VaultProgress {
+    pub operation: &'static str,
+    pub done: u64,
+    pub total: u64,
 }
 
 /// A progress callback that emits events and honours the cancel flag.
